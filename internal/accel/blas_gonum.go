@@ -1,0 +1,14 @@
+//go:build !openblas
+
+package accel
+
+import (
+	"gonum.org/v1/gonum/blas/gonum"
+	G "gorgonia.org/gorgonia"
+)
+
+// name of the BLAS of the default build.
+const name = "gonum (pure Go)"
+
+// implementation returns gonum's pure-Go BLAS, Gorgonia's own default.
+func implementation() G.BLAS { return gonum.Implementation{} }
