@@ -1,0 +1,205 @@
+package nn_test
+
+import (
+	"math"
+	"strings"
+	"testing"
+
+	"github.com/hypersimplex/hsloss/nn"
+	G "gorgonia.org/gorgonia"
+	"gorgonia.org/tensor"
+)
+
+// headValueGrad evaluates head's loss and its gradient with respect to the
+// logits on one batch with a TapeMachine.
+func headValueGrad(t *testing.T, head nn.Head, dt tensor.Dtype, logits []float64, labels []int, classes int) (float64, []float64) {
+	t.Helper()
+	n := len(labels)
+	g := G.NewGraph()
+	x := G.NewMatrix(g, dt, G.WithShape(n, classes), G.WithName("logits"),
+		G.WithValue(newDense(dt, tensor.Shape{n, classes}, logits)))
+	y := G.NewMatrix(g, dt, G.WithShape(n, classes), G.WithName("onehot"),
+		G.WithValue(newDense(dt, tensor.Shape{n, classes}, oneHot(labels, classes))))
+	loss, err := head.Loss(x, y)
+	if err != nil {
+		t.Fatalf("%s Loss: %v", head.Name(), err)
+	}
+	if _, err := G.Grad(loss, x); err != nil {
+		t.Fatalf("%s Grad: %v", head.Name(), err)
+	}
+	vm := G.NewTapeMachine(g, G.BindDualValues(x))
+	defer vm.Close()
+	if err := vm.RunAll(); err != nil {
+		t.Fatalf("%s RunAll: %v", head.Name(), err)
+	}
+	grad, err := x.Grad()
+	if err != nil {
+		t.Fatalf("%s x.Grad: %v", head.Name(), err)
+	}
+	return floats(t, loss.Value())[0], floats(t, grad)
+}
+
+// The tiny batch every head is checked on: 3 samples, 3 classes, including a
+// row with large logits (overflow test for exp) and a tied row.
+var (
+	tinyLogits = []float64{
+		1, 2, 0.5,
+		0.3, -1, 0.3,
+		300, 299.5, -200,
+	}
+	tinyLabels  = []int{0, 2, 1}
+	tinyClasses = 3
+)
+
+// ceReference is the softmax cross-entropy and its gradient, computed row by
+// row in float64 from the definition.
+func ceReference(x []float64, labels []int, classes int) (float64, []float64) {
+	n := len(labels)
+	grad := make([]float64, len(x))
+	loss := 0.0
+	for i, y := range labels {
+		row := x[i*classes : (i+1)*classes]
+		m := math.Inf(-1)
+		for _, v := range row {
+			m = math.Max(m, v)
+		}
+		z := 0.0
+		for _, v := range row {
+			z += math.Exp(v - m)
+		}
+		loss += -(row[y] - m - math.Log(z)) / float64(n)
+		for c, v := range row {
+			p := math.Exp(v-m) / z
+			if c == y {
+				p--
+			}
+			grad[i*classes+c] = p / float64(n)
+		}
+	}
+	return loss, grad
+}
+
+// hingeReference is the Weston–Watkins hinge loss and its subgradient
+// (0 at the kink), from the definition.
+func hingeReference(x []float64, labels []int, classes int, margin float64) (float64, []float64) {
+	n := float64(len(labels))
+	grad := make([]float64, len(x))
+	loss := 0.0
+	for i, y := range labels {
+		for c := 0; c < classes; c++ {
+			if c == y {
+				continue
+			}
+			v := margin + x[i*classes+c] - x[i*classes+y]
+			if v > 0 {
+				loss += v / n
+				grad[i*classes+c] += 1 / n
+				grad[i*classes+y] -= 1 / n
+			}
+		}
+	}
+	return loss, grad
+}
+
+// mseReference is the entry-mean squared error against one-hot targets.
+func mseReference(x []float64, labels []int, classes int) (float64, []float64) {
+	t := oneHot(labels, classes)
+	grad := make([]float64, len(x))
+	loss := 0.0
+	m := float64(len(x))
+	for i := range x {
+		d := x[i] - t[i]
+		loss += d * d / m
+		grad[i] = 2 * d / m
+	}
+	return loss, grad
+}
+
+func TestHeadsValueAndGradient(t *testing.T) {
+	const margin = 0.75
+	tests := []struct {
+		name string
+		opts nn.HeadOptions
+		ref  func(x []float64, labels []int, classes int) (float64, []float64)
+	}{
+		{"ce", nn.DefaultHeadOptions(), ceReference},
+		{"mse", nn.DefaultHeadOptions(), mseReference},
+		{"hinge", nn.HeadOptions{HingeMargin: margin}, func(x []float64, l []int, c int) (float64, []float64) {
+			return hingeReference(x, l, c, margin)
+		}},
+	}
+	for _, tc := range tests {
+		for _, dt := range dtypes {
+			t.Run(tc.name+"/"+dt.String(), func(t *testing.T) {
+				head, err := nn.NewHead(tc.name, tc.opts)
+				if err != nil {
+					t.Fatal(err)
+				}
+				if head.Name() != tc.name {
+					t.Errorf("Name() = %q, want %q", head.Name(), tc.name)
+				}
+				logits := tinyLogits
+				if tc.name == "mse" {
+					// keep squared errors of float32 well-conditioned
+					logits = []float64{1, 2, 0.5, 0.3, -1, 0.3, 3, 2.5, -2}
+				}
+				wantLoss, wantGrad := tc.ref(logits, tinyLabels, tinyClasses)
+				gotLoss, gotGrad := headValueGrad(t, head, dt, logits, tinyLabels, tinyClasses)
+				tol := tolFor(dt)
+				if !closeTo(gotLoss, wantLoss, tol) {
+					t.Errorf("loss = %.12g, want %.12g", gotLoss, wantLoss)
+				}
+				for i := range wantGrad {
+					if !closeTo(gotGrad[i], wantGrad[i], tol) {
+						t.Errorf("grad[%d] = %.12g, want %.12g", i, gotGrad[i], wantGrad[i])
+					}
+				}
+			})
+		}
+	}
+}
+
+func TestNewHeadErrors(t *testing.T) {
+	_, err := nn.NewHead("softmax", nn.DefaultHeadOptions())
+	if err == nil {
+		t.Fatal("NewHead(\"softmax\") succeeded, want an error")
+	}
+	for _, name := range nn.HeadNames() {
+		if !strings.Contains(err.Error(), name) {
+			t.Errorf("error %q does not list valid head %q", err, name)
+		}
+	}
+	for _, m := range []float64{0, -1, math.NaN(), math.Inf(1)} {
+		if _, err := nn.NewHead("hinge", nn.HeadOptions{HingeMargin: m}); err == nil {
+			t.Errorf("hinge with margin %v succeeded, want an error", m)
+		}
+	}
+}
+
+func TestHeadShapeErrors(t *testing.T) {
+	g := G.NewGraph()
+	x := G.NewMatrix(g, tensor.Float64, G.WithShape(4, 3), G.WithName("x"))
+	wrongShape := G.NewMatrix(g, tensor.Float64, G.WithShape(4, 2), G.WithName("t2"))
+	wrongType := G.NewMatrix(g, tensor.Float32, G.WithShape(4, 3), G.WithName("t32"))
+	vec := G.NewVector(g, tensor.Float64, G.WithShape(4), G.WithName("v"))
+	for _, name := range nn.HeadNames() {
+		head, err := nn.NewHead(name, nn.DefaultHeadOptions())
+		if err != nil {
+			t.Fatal(err)
+		}
+		cases := []struct {
+			what           string
+			logits, onehot *G.Node
+		}{
+			{"shape mismatch", x, wrongShape},
+			{"dtype mismatch", x, wrongType},
+			{"vector logits", vec, vec},
+			{"nil targets", x, nil},
+		}
+		for _, c := range cases {
+			if _, err := head.Loss(c.logits, c.onehot); err == nil {
+				t.Errorf("%s: %s accepted, want an error", name, c.what)
+			}
+		}
+	}
+}

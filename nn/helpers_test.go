@@ -1,0 +1,84 @@
+package nn_test
+
+import (
+	"testing"
+
+	G "gorgonia.org/gorgonia"
+	"gorgonia.org/tensor"
+)
+
+// dtypes are the two float types every test runs with.
+var dtypes = []tensor.Dtype{tensor.Float32, tensor.Float64}
+
+// tolerances of float64 and float32 results against float64 references.
+const (
+	tolF64 = 1e-10
+	tolF32 = 1e-5
+)
+
+// tolFor returns the comparison tolerance for dt.
+func tolFor(dt tensor.Dtype) float64 {
+	if dt == tensor.Float32 {
+		return tolF32
+	}
+	return tolF64
+}
+
+// newDense returns a tensor of dtype dt and the given shape holding vals.
+func newDense(dt tensor.Dtype, shape tensor.Shape, vals []float64) *tensor.Dense {
+	if dt == tensor.Float32 {
+		d := make([]float32, len(vals))
+		for i, v := range vals {
+			d[i] = float32(v)
+		}
+		return tensor.New(tensor.WithShape(shape...), tensor.WithBacking(d))
+	}
+	d := append([]float64(nil), vals...)
+	return tensor.New(tensor.WithShape(shape...), tensor.WithBacking(d))
+}
+
+// floats returns a copy of t's data as float64.
+func floats(t *testing.T, v G.Value) []float64 {
+	t.Helper()
+	switch d := v.Data().(type) {
+	case []float32:
+		out := make([]float64, len(d))
+		for i, x := range d {
+			out[i] = float64(x)
+		}
+		return out
+	case []float64:
+		return append([]float64(nil), d...)
+	case float32:
+		return []float64{float64(d)}
+	case float64:
+		return []float64{d}
+	}
+	t.Fatalf("unexpected value data %T", v.Data())
+	return nil
+}
+
+// oneHot returns the n × classes one-hot matrix of labels, row-major.
+func oneHot(labels []int, classes int) []float64 {
+	out := make([]float64, len(labels)*classes)
+	for i, y := range labels {
+		out[i*classes+y] = 1
+	}
+	return out
+}
+
+// closeTo reports whether |a − b| ≤ tol·max(1, |b|).
+func closeTo(a, b, tol float64) bool {
+	d := a - b
+	if d < 0 {
+		d = -d
+	}
+	s := b
+	if s < 0 {
+		s = -s
+	}
+	if s < 1 {
+		s = 1
+	}
+	return d <= tol*s
+}

@@ -1,0 +1,283 @@
+package nn_test
+
+import (
+	"testing"
+
+	"github.com/hypersimplex/hsloss/nn"
+	G "gorgonia.org/gorgonia"
+	"gorgonia.org/tensor"
+)
+
+// mlpReference computes the MLP forward pass directly: h ← ReLU(h·W + b) for
+// the hidden layers and h·W + b for the last, with float64 loops.
+func mlpReference(t *testing.T, ps []nn.Param, x []float64, n int) []float64 {
+	t.Helper()
+	h := x
+	layers := len(ps) / 2
+	for l := 0; l < layers; l++ {
+		w := floats(t, ps[2*l].Value)
+		b := floats(t, ps[2*l+1].Value)
+		in, out := ps[2*l].Value.Shape()[0], ps[2*l].Value.Shape()[1]
+		next := make([]float64, n*out)
+		for i := 0; i < n; i++ {
+			for j := 0; j < out; j++ {
+				s := b[j]
+				for k := 0; k < in; k++ {
+					s += h[i*in+k] * w[k*out+j]
+				}
+				if l < layers-1 && s < 0 {
+					s = 0
+				}
+				next[i*out+j] = s
+			}
+		}
+		h = next
+	}
+	return h
+}
+
+// runForward builds arch in a fresh graph bound to ps, feeds x (n rows) and
+// returns the logits' values.
+func runForward(t *testing.T, arch nn.Architecture, ps []nn.Param, dt tensor.Dtype, x []float64, n, features int, training bool) []float64 {
+	t.Helper()
+	g := G.NewGraph()
+	xn := G.NewMatrix(g, dt, G.WithShape(n, features), G.WithName("x"),
+		G.WithValue(newDense(dt, tensor.Shape{n, features}, x)))
+	logits, err := arch.Forward(xn, nn.Bind(g, ps), training)
+	if err != nil {
+		t.Fatalf("Forward: %v", err)
+	}
+	vm := G.NewTapeMachine(g)
+	defer vm.Close()
+	if err := vm.RunAll(); err != nil {
+		t.Fatalf("RunAll: %v", err)
+	}
+	return floats(t, logits.Value())
+}
+
+// seededInput returns n·features deterministic inputs in [−1, 1].
+func seededInput(n, features int) []float64 {
+	x := make([]float64, n*features)
+	for i := range x {
+		x[i] = float64((i*7919)%201)/100 - 1
+	}
+	return x
+}
+
+func TestMLPForwardMatchesDirectComputation(t *testing.T) {
+	const n, features, classes = 5, 7, 3
+	for _, dt := range dtypes {
+		for _, hidden := range [][]int{nil, {6}, {8, 4}} {
+			arch, err := nn.NewMLP(features, hidden, classes)
+			if err != nil {
+				t.Fatal(err)
+			}
+			t.Run(arch.Name()+"/"+dt.String(), func(t *testing.T) {
+				ps, err := arch.Init(dt, 42)
+				if err != nil {
+					t.Fatal(err)
+				}
+				if len(ps) != 2*(len(hidden)+1) {
+					t.Fatalf("got %d params, want %d", len(ps), 2*(len(hidden)+1))
+				}
+				// Non-zero biases so that the bias path is exercised.
+				for i := 1; i < len(ps); i += 2 {
+					b := floats(t, ps[i].Value)
+					for j := range b {
+						b[j] = 0.1 * float64(j+i)
+					}
+					ps[i].Value = newDense(dt, ps[i].Value.Shape(), b)
+				}
+				x := seededInput(n, features)
+				got := runForward(t, arch, ps, dt, x, n, features, true)
+				want := mlpReference(t, ps, x, n)
+				if len(got) != n*classes {
+					t.Fatalf("got %d logits, want %d", len(got), n*classes)
+				}
+				for i := range want {
+					if !closeTo(got[i], want[i], tolFor(dt)) {
+						t.Errorf("logit %d = %.10g, want %.10g", i, got[i], want[i])
+					}
+				}
+			})
+		}
+	}
+}
+
+func TestInitSeeded(t *testing.T) {
+	mlp, err := nn.NewMLP(10, []int{6}, 3)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, arch := range []nn.Architecture{mlp} {
+		for _, dt := range dtypes {
+			t.Run(arch.Name()+"/"+dt.String(), func(t *testing.T) {
+				a, _ := arch.Init(dt, 7)
+				b, _ := arch.Init(dt, 7)
+				c, err := arch.Init(dt, 8)
+				if err != nil {
+					t.Fatal(err)
+				}
+				differs := false
+				for i := range a {
+					if a[i].Value.Dtype() != dt {
+						t.Errorf("%s dtype %v, want %v", a[i].Name, a[i].Value.Dtype(), dt)
+					}
+					va, vb, vc := floats(t, a[i].Value), floats(t, b[i].Value), floats(t, c[i].Value)
+					for j := range va {
+						if va[j] != vb[j] {
+							t.Fatalf("%s[%d]: seed 7 gave %v and %v", a[i].Name, j, va[j], vb[j])
+						}
+						if va[j] != vc[j] {
+							differs = true
+						}
+					}
+					if a[i].Value == b[i].Value {
+						t.Errorf("%s: two Inits share one tensor", a[i].Name)
+					}
+				}
+				if !differs {
+					t.Error("seeds 7 and 8 gave identical parameters")
+				}
+			})
+		}
+	}
+}
+
+func TestInitRejectsDtype(t *testing.T) {
+	arch, _ := nn.NewMLP(4, nil, 2)
+	if _, err := arch.Init(tensor.Int, 1); err == nil {
+		t.Error("Init(Int) succeeded, want an error")
+	}
+}
+
+func TestNewMLPErrors(t *testing.T) {
+	cases := []struct {
+		name     string
+		features int
+		hidden   []int
+		classes  int
+	}{
+		{"zero features", 0, nil, 2},
+		{"one class", 4, nil, 1},
+		{"zero hidden", 4, []int{3, 0}, 2},
+		{"negative hidden", 4, []int{-3}, 2},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			if _, err := nn.NewMLP(c.features, c.hidden, c.classes); err == nil {
+				t.Error("accepted, want an error")
+			}
+		})
+	}
+}
+
+func TestForwardShapeErrors(t *testing.T) {
+	arch, _ := nn.NewMLP(4, []int{3}, 2)
+	ps, _ := arch.Init(tensor.Float64, 1)
+	g := G.NewGraph()
+	params := nn.Bind(g, ps)
+	wrongX := G.NewMatrix(g, tensor.Float64, G.WithShape(2, 5), G.WithName("x5"))
+	x := G.NewMatrix(g, tensor.Float64, G.WithShape(2, 4), G.WithName("x4"))
+	x32 := G.NewMatrix(g, tensor.Float32, G.WithShape(2, 4), G.WithName("x32"))
+	if _, err := arch.Forward(wrongX, params, true); err == nil {
+		t.Error("x with 5 features accepted by a 4-feature MLP")
+	}
+	if _, err := arch.Forward(x, params[:3], true); err == nil {
+		t.Error("3 of 4 parameter nodes accepted")
+	}
+	if _, err := arch.Forward(x, G.Nodes{params[2], params[3], params[0], params[1]}, true); err == nil {
+		t.Error("parameters in the wrong order accepted")
+	}
+	if _, err := arch.Forward(x32, params, true); err == nil {
+		t.Error("float32 x with float64 parameters accepted")
+	}
+}
+
+func TestBindNamesUniqueAndStorageShared(t *testing.T) {
+	arch, _ := nn.NewMLP(3, []int{2}, 2)
+	ps, _ := arch.Init(tensor.Float64, 3)
+	ps = append(ps, nn.Param{Name: ps[0].Name, Value: ps[0].Value.Clone().(tensor.Tensor)})
+	g := G.NewGraph()
+	first := nn.Bind(g, ps)
+	second := nn.Bind(g, ps) // a second binding into the same graph
+	seen := map[string]bool{}
+	for _, n := range append(first, second...) {
+		if seen[n.Name()] {
+			t.Errorf("name %q used twice", n.Name())
+		}
+		seen[n.Name()] = true
+	}
+	for i := range ps {
+		if first[i] == second[i] {
+			t.Errorf("Bind twice returned the same node for %s", ps[i].Name)
+		}
+	}
+
+	// An update through one graph's node is visible in another graph.
+	g2 := G.NewGraph()
+	other := nn.Bind(g2, ps)
+	w := first[0].Value().Data().([]float64)
+	w[0] = 12.5
+	if got := other[0].Value().Data().([]float64)[0]; got != 12.5 {
+		t.Errorf("other graph sees %v after update, want 12.5", got)
+	}
+	if got := ps[0].Value.Data().([]float64)[0]; got != 12.5 {
+		t.Errorf("Param sees %v after update, want 12.5", got)
+	}
+}
+
+func TestSolverStepVisibleInEvalGraph(t *testing.T) {
+	const n, features, classes = 4, 3, 2
+	arch, _ := nn.NewMLP(features, []int{5}, classes)
+	for _, dt := range dtypes {
+		t.Run(dt.String(), func(t *testing.T) {
+			ps, _ := arch.Init(dt, 9)
+			before := floats(t, ps[0].Value)
+			g := G.NewGraph()
+			params := nn.Bind(g, ps)
+			x := G.NewMatrix(g, dt, G.WithShape(n, features), G.WithName("x"),
+				G.WithValue(newDense(dt, tensor.Shape{n, features}, seededInput(n, features))))
+			y := G.NewMatrix(g, dt, G.WithShape(n, classes), G.WithName("y"),
+				G.WithValue(newDense(dt, tensor.Shape{n, classes}, oneHot([]int{0, 1, 1, 0}, classes))))
+			logits, err := arch.Forward(x, params, true)
+			if err != nil {
+				t.Fatal(err)
+			}
+			head, _ := nn.NewHead("ce", nn.DefaultHeadOptions())
+			loss, err := head.Loss(logits, y)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if _, err := G.Grad(loss, params...); err != nil {
+				t.Fatal(err)
+			}
+			vm := G.NewTapeMachine(g, G.BindDualValues(params...))
+			defer vm.Close()
+			if err := vm.RunAll(); err != nil {
+				t.Fatal(err)
+			}
+			solver := G.NewVanillaSolver(G.WithLearnRate(0.5))
+			if err := solver.Step(G.NodesToValueGrads(params)); err != nil {
+				t.Fatal(err)
+			}
+			after := floats(t, ps[0].Value)
+			changed := false
+			for i := range before {
+				changed = changed || before[i] != after[i]
+			}
+			if !changed {
+				t.Fatal("the solver step did not change the Param's tensor")
+			}
+			// An evaluation graph with another batch size sees the new weights.
+			x1 := seededInput(1, features)
+			got := runForward(t, arch, ps, dt, x1, 1, features, false)
+			want := mlpReference(t, ps, x1, 1)
+			for i := range want {
+				if !closeTo(got[i], want[i], tolFor(dt)) {
+					t.Errorf("eval logit %d = %v, want %v", i, got[i], want[i])
+				}
+			}
+		})
+	}
+}
