@@ -1,0 +1,117 @@
+package train_test
+
+import (
+	"bytes"
+	"errors"
+	"io"
+	"math"
+	"os"
+	"path/filepath"
+	"reflect"
+	"strings"
+	"testing"
+
+	"github.com/hypersimplex/hsloss/train"
+)
+
+// sampleRuns returns hand-made results: two seeds of CE and HS at batch 128
+// and one failed HS run at batch 1024.
+func sampleRuns() []train.RunResult {
+	run := func(loss string, batch int, seed int64, accs ...float64) train.RunResult {
+		r := train.RunResult{Spec: train.RunSpec{Dataset: "synthetic", Loss: loss, Batch: batch, Seed: seed}}
+		for i, a := range accs {
+			r.Epochs = append(r.Epochs, train.EpochStats{Epoch: i + 1, TrainLoss: 1 / float64(i+1), TrainAcc: a - 0.01, TestAcc: a, Seconds: 0.25})
+		}
+		return r
+	}
+	failed := run("hs", 1024, 1, 0.5)
+	failed.Failure, failed.FailedEpoch = "training loss is NaN", 2
+	return []train.RunResult{
+		run("ce", 128, 1, 0.80, 0.90, 0.85),
+		run("hs", 128, 1, 0.85, 0.92),
+		run("ce", 128, 2, 0.70, 0.88),
+		run("hs", 128, 2, 0.91, 0.89),
+		failed,
+	}
+}
+
+func TestRunsRoundTrip(t *testing.T) {
+	runs := sampleRuns()
+	runs[0].Epochs[0].TrainAcc = math.NaN() // no training sample
+	var buf bytes.Buffer
+	if err := train.WriteRuns(&buf, runs); err != nil {
+		t.Fatal(err)
+	}
+	if lines := strings.Count(buf.String(), "\n"); lines != 1+3+2+2+2+1+1 {
+		t.Errorf("runs.csv has %d lines, want header + one per epoch + one per failure = 12:\n%s", lines, buf.String())
+	}
+	got, err := train.ReadRuns(&buf)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !math.IsNaN(got[0].Epochs[0].TrainAcc) {
+		t.Errorf("NaN train accuracy read back as %v", got[0].Epochs[0].TrainAcc)
+	}
+	got[0].Epochs[0].TrainAcc, runs[0].Epochs[0].TrainAcc = 0, 0
+	if !reflect.DeepEqual(got, runs) {
+		t.Errorf("read back\n%+v\nwant\n%+v", got, runs)
+	}
+}
+
+func TestReadRunsRejectsBadFiles(t *testing.T) {
+	header := "dataset,loss,batch,seed,epoch,train_loss,train_acc,test_acc,seconds,status,error\n"
+	tests := []struct{ name, in, want string }{
+		{"empty", "", "empty file"},
+		{"header", "a,b\n", "wrong number of fields"},
+		{"header names", strings.Replace(header, "seed", "seeds", 1), "header"},
+		{"short row", header + "synthetic,ce,128,1,1,0.5\n", "wrong number of fields"},
+		{"batch", header + "synthetic,ce,0,1,1,0.5,0.9,0.9,1,ok,\n", `batch "0"`},
+		{"epoch gap", header + "synthetic,ce,128,1,2,0.5,0.9,0.9,1,ok,\n", "epoch 2 follows epoch 0"},
+		{"number", header + "synthetic,ce,128,1,1,x,0.9,0.9,1,ok,\n", `train_loss "x"`},
+		{"status", header + "synthetic,ce,128,1,1,0.5,0.9,0.9,1,maybe,\n", `status "maybe"`},
+		{"failure without message", header + "synthetic,ce,128,1,1,,,,,failed,\n", "without an error message"},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			_, err := train.ReadRuns(strings.NewReader(tc.in))
+			if !errors.Is(err, train.ErrBadRuns) || !strings.Contains(err.Error(), tc.want) {
+				t.Errorf("err = %v, want ErrBadRuns containing %q", err, tc.want)
+			}
+		})
+	}
+}
+
+func TestWriteFileAtomic(t *testing.T) {
+	dir := t.TempDir()
+	path := filepath.Join(dir, "out.txt")
+	write := func(s string) func(io.Writer) error {
+		return func(w io.Writer) error { _, err := io.WriteString(w, s); return err }
+	}
+	if err := train.WriteFileAtomic(path, write("first")); err != nil {
+		t.Fatal(err)
+	}
+	boom := errors.New("disk on fire")
+	err := train.WriteFileAtomic(path, func(w io.Writer) error {
+		io.WriteString(w, "half of the second")
+		return boom
+	})
+	if !errors.Is(err, boom) {
+		t.Errorf("err = %v, want the writer's error", err)
+	}
+	if b, _ := os.ReadFile(path); string(b) != "first" {
+		t.Errorf("after a failed write the file holds %q, want the old %q", b, "first")
+	}
+	if err := train.WriteFileAtomic(path, write("second")); err != nil {
+		t.Fatal(err)
+	}
+	if b, _ := os.ReadFile(path); string(b) != "second" {
+		t.Errorf("file holds %q, want %q", b, "second")
+	}
+	entries, _ := os.ReadDir(dir)
+	if len(entries) != 1 {
+		t.Errorf("folder holds %d entries, want only out.txt (no temporary files left)", len(entries))
+	}
+	if err := train.WriteFileAtomic(filepath.Join(dir, "missing", "x"), write("x")); err == nil {
+		t.Error("writing into a missing folder succeeded")
+	}
+}

@@ -1,0 +1,148 @@
+package train_test
+
+import (
+	"fmt"
+	"math/rand/v2"
+	"sync"
+	"testing"
+
+	"github.com/hypersimplex/hsloss/internal/accel"
+	"github.com/hypersimplex/hsloss/nn"
+	G "gorgonia.org/gorgonia"
+	"gorgonia.org/tensor"
+)
+
+// The model of the throughput benchmark: the MLP 784-512-512-10 that the
+// PyTorch peer (scripts/peer_bench.py) trains, float32, Adam.
+const (
+	benchFeatures = 784
+	benchClasses  = 10
+	benchLR       = 1e-3
+	benchSeed     = 1
+)
+
+var benchHidden = []int{512, 512}
+
+// printBLAS writes the BLAS in use as a benchstat configuration line
+// ("blas: OpenBLAS (cgo)") before the first result, so that results of the
+// pure-Go and the OpenBLAS builds can be told apart and compared.
+var printBLAS sync.Once
+
+// BenchmarkTrainStep times one training step of the MLP on a fixed random
+// batch — Let the inputs, forward, backward, Adam, Reset — for each head and
+// batch size, and reports samples/s (batch / step time). It is the Go side
+// of `make bench-peer`; `make bench-train` runs it for both BLAS builds.
+func BenchmarkTrainStep(b *testing.B) {
+	printBLAS.Do(func() { fmt.Printf("blas: %s\n", accel.Setup()) })
+	for _, head := range []string{"ce", "hs"} {
+		for _, batch := range []int{128, 1024, 8192} {
+			b.Run(fmt.Sprintf("head=%s/batch=%d", head, batch), func(b *testing.B) {
+				benchmarkTrainStep(b, head, batch)
+			})
+		}
+	}
+}
+
+func benchmarkTrainStep(b *testing.B, head string, batch int) {
+	s, err := newTrainStep(head, batch)
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer s.close()
+	// One untimed step allocates the machine's buffers and Adam's state.
+	if err := s.run(); err != nil {
+		b.Fatal(err)
+	}
+	b.ReportAllocs()
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		if err := s.run(); err != nil {
+			b.Fatal(err)
+		}
+	}
+	b.ReportMetric(float64(batch)*float64(b.N)/b.Elapsed().Seconds(), "samples/s")
+}
+
+// trainStep is a compiled training graph with its inputs and solver, built
+// the way the trainer builds one: graph and TapeMachine once, then per batch
+// Let, RunAll, solver Step, Reset.
+type trainStep struct {
+	x, onehot  *G.Node
+	xVal, tVal tensor.Tensor
+	vm         G.VM
+	solver     G.Solver
+	paramGrads []G.ValueGrad
+}
+
+func newTrainStep(headName string, batch int) (*trainStep, error) {
+	arch, err := nn.NewMLP(benchFeatures, benchHidden, benchClasses)
+	if err != nil {
+		return nil, err
+	}
+	ps, err := arch.Init(tensor.Float32, benchSeed)
+	if err != nil {
+		return nil, err
+	}
+	head, err := nn.NewHead(headName, nn.DefaultHeadOptions())
+	if err != nil {
+		return nil, err
+	}
+	g := G.NewGraph()
+	params := nn.Bind(g, ps)
+	s := &trainStep{
+		x:      G.NewMatrix(g, tensor.Float32, G.WithShape(batch, benchFeatures), G.WithName("x")),
+		onehot: G.NewMatrix(g, tensor.Float32, G.WithShape(batch, benchClasses), G.WithName("onehot")),
+	}
+	logits, err := arch.Forward(s.x, params, true)
+	if err != nil {
+		return nil, err
+	}
+	loss, err := head.Loss(logits, s.onehot)
+	if err != nil {
+		return nil, err
+	}
+	if _, err := G.Grad(loss, params...); err != nil {
+		return nil, fmt.Errorf("grad: %w", err)
+	}
+	s.vm = G.NewTapeMachine(g, G.BindDualValues(params...))
+	s.solver = G.NewAdamSolver(G.WithLearnRate(benchLR))
+	s.paramGrads = G.NodesToValueGrads(params)
+	s.xVal, s.tVal = randomBatch(batch)
+	return s, nil
+}
+
+// run performs one training step.
+func (s *trainStep) run() error {
+	if err := G.Let(s.x, s.xVal); err != nil {
+		return err
+	}
+	if err := G.Let(s.onehot, s.tVal); err != nil {
+		return err
+	}
+	if err := s.vm.RunAll(); err != nil {
+		return err
+	}
+	if err := s.solver.Step(s.paramGrads); err != nil {
+		return err
+	}
+	s.vm.Reset()
+	return nil
+}
+
+func (s *trainStep) close() { s.vm.Close() }
+
+// randomBatch returns standard normal inputs and one-hot targets of uniform
+// random classes, like the peer's random data.
+func randomBatch(batch int) (x, onehot tensor.Tensor) {
+	rng := rand.New(rand.NewPCG(benchSeed, 2))
+	xs := make([]float32, batch*benchFeatures)
+	for i := range xs {
+		xs[i] = float32(rng.NormFloat64())
+	}
+	ts := make([]float32, batch*benchClasses)
+	for i := 0; i < batch; i++ {
+		ts[i*benchClasses+rng.IntN(benchClasses)] = 1
+	}
+	return tensor.New(tensor.WithShape(batch, benchFeatures), tensor.WithBacking(xs)),
+		tensor.New(tensor.WithShape(batch, benchClasses), tensor.WithBacking(ts))
+}
