@@ -1,0 +1,56 @@
+package op
+
+import "fmt"
+
+// ProjectVJP sets dx = Jᵀg, the vector–Jacobian product of x ↦ Project(x; k, τ)
+// at the point whose projection is y:
+//
+//	dx_i = (g_i − mean_{j∈A} g_j) / τ  for i ∈ A = {i : 0 < y_i < 1},
+//	dx_i = 0                           otherwise.
+//
+// A is read from y as stored in T: an entry exactly 0 or 1 is clipped and
+// gets no gradient. J is symmetric, so this is also the Jacobian–vector
+// product. O(n), no allocation; dx may alias g.
+//
+// It returns an error, leaving dx unchanged, if the lengths differ, τ is not
+// finite and positive, y holds a value outside [0, 1] (or NaN), or g holds a
+// NaN or ±Inf.
+func ProjectVJP[T Float](dx, y, g []T, tau T) error {
+	if err := checkLen("dx", len(dx), "y", len(y)); err != nil {
+		return err
+	}
+	if err := checkLen("g", len(g), "y", len(y)); err != nil {
+		return err
+	}
+	if err := checkTau(float64(tau)); err != nil {
+		return err
+	}
+	var sum float64
+	var nA int
+	for i, v := range y {
+		if !(v >= 0 && v <= 1) {
+			return fmt.Errorf("op: y[%d] = %v outside [0, 1]", i, float64(v))
+		}
+		gi := float64(g[i])
+		if gi-gi != 0 {
+			return nonFinite("g", i, gi)
+		}
+		if v > 0 && v < 1 {
+			sum += gi
+			nA++
+		}
+	}
+	mean := 0.0
+	if nA > 0 {
+		mean = sum / float64(nA)
+	}
+	inv := 1 / float64(tau)
+	for i, v := range y {
+		if v > 0 && v < 1 {
+			dx[i] = T((float64(g[i]) - mean) * inv)
+		} else {
+			dx[i] = 0
+		}
+	}
+	return nil
+}
