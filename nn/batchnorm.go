@@ -1,0 +1,383 @@
+package nn
+
+import (
+	"fmt"
+	"hash"
+	"hash/fnv"
+	"math"
+	"sync"
+
+	"github.com/chewxy/hm"
+	G "gorgonia.org/gorgonia"
+	"gorgonia.org/tensor"
+)
+
+// Batch-norm defaults, as PyTorch's BatchNorm2d.
+const (
+	DefaultBatchNormMomentum = 0.1
+	DefaultBatchNormEpsilon  = 1e-5
+)
+
+// BatchNormStats holds the running per-channel mean and variance of one
+// batch-norm layer. It lives outside any graph, so the training graph
+// updates it and an evaluation graph (any batch size) reads it. Gorgonia's
+// own BatchNormOp cannot do this: it keeps the statistics inside the op of
+// one graph, and every VM constructor resets them (SetTraining(true)).
+//
+// Update after each training batch with batch mean μ_B and unbiased batch
+// variance σ²_B (m/(m−1) times the biased one, m = batch·spatial entries):
+//
+//	mean ← (1 − momentum)·mean + momentum·μ_B
+//	var  ← (1 − momentum)·var  + momentum·σ²_B
+//
+// Initial values: mean 0, variance 1.
+type BatchNormStats struct {
+	momentum, epsilon float64
+
+	mu       sync.Mutex
+	mean     []float64
+	variance []float64
+}
+
+// NewBatchNormStats returns fresh statistics for channels channels.
+// momentum must be in (0, 1], epsilon > 0.
+func NewBatchNormStats(channels int, momentum, epsilon float64) (*BatchNormStats, error) {
+	if channels < 1 {
+		return nil, fmt.Errorf("nn: NewBatchNormStats: channels = %d, want ≥ 1", channels)
+	}
+	if !(momentum > 0 && momentum <= 1) {
+		return nil, fmt.Errorf("nn: NewBatchNormStats: momentum = %v, want in (0, 1]", momentum)
+	}
+	if !(epsilon > 0) || math.IsInf(epsilon, 0) {
+		return nil, fmt.Errorf("nn: NewBatchNormStats: epsilon = %v, want a finite value > 0", epsilon)
+	}
+	s := &BatchNormStats{momentum: momentum, epsilon: epsilon,
+		mean: make([]float64, channels), variance: make([]float64, channels)}
+	for i := range s.variance {
+		s.variance[i] = 1
+	}
+	return s, nil
+}
+
+// Channels returns the number of channels.
+func (s *BatchNormStats) Channels() int { return len(s.mean) }
+
+// Snapshot returns copies of the running mean and variance.
+func (s *BatchNormStats) Snapshot() (mean, variance []float64) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return append([]float64(nil), s.mean...), append([]float64(nil), s.variance...)
+}
+
+// update folds one batch's mean and biased variance over m entries into
+// the running statistics.
+func (s *BatchNormStats) update(mean, variance []float64, m int) {
+	unbias := 1.0
+	if m > 1 {
+		unbias = float64(m) / float64(m-1)
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	for ch := range s.mean {
+		s.mean[ch] = (1-s.momentum)*s.mean[ch] + s.momentum*mean[ch]
+		s.variance[ch] = (1-s.momentum)*s.variance[ch] + s.momentum*variance[ch]*unbias
+	}
+}
+
+// read copies the running statistics into mean and variance.
+func (s *BatchNormStats) read(mean, variance []float64) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	copy(mean, s.mean)
+	copy(variance, s.variance)
+}
+
+// BatchNorm adds y = γ·(x − μ)/√(σ² + ε) + β per channel, with x of shape
+// (batch, C) or (batch, C, H, W) and γ, β vectors of length C.
+//
+// training = true: μ and σ² are the batch's own mean and biased variance
+// over the batch and spatial axes, the gradient flows through them, and
+// each run of the graph folds them into stats. training = false: μ and σ²
+// are stats' running values at run time (so a separate evaluation graph of
+// any batch size uses what training accumulated), and stats is not
+// changed.
+func BatchNorm(x, gamma, beta *G.Node, stats *BatchNormStats, training bool) (*G.Node, error) {
+	if x == nil || gamma == nil || beta == nil || stats == nil {
+		return nil, fmt.Errorf("nn: BatchNorm: nil argument")
+	}
+	if d := x.Dims(); d != 2 && d != 4 {
+		return nil, fmt.Errorf("nn: BatchNorm: x has shape %v, want (batch, C) or (batch, C, H, W)", x.Shape())
+	}
+	if x.Shape()[1] != stats.Channels() {
+		return nil, fmt.Errorf("nn: BatchNorm: x has %d channels, stats %d", x.Shape()[1], stats.Channels())
+	}
+	op := &batchNormOp{stats: stats, training: training, dims: x.Dims()}
+	y, err := G.ApplyOp(op, x, gamma, beta)
+	if err != nil {
+		return nil, fmt.Errorf("nn: BatchNorm: %w", err)
+	}
+	return y, nil
+}
+
+// batchNormOp is the Gorgonia op behind BatchNorm: inputs x, γ, β.
+type batchNormOp struct {
+	stats    *BatchNormStats
+	training bool
+	dims     int // of x: 2 or 4
+}
+
+var _ G.SDOp = (*batchNormOp)(nil)
+
+func (op *batchNormOp) Arity() int { return 3 }
+
+func (op *batchNormOp) Type() hm.Type {
+	a := hm.TypeVariable('a')
+	x := G.TensorType{Dims: op.dims, Of: a}
+	v := G.TensorType{Dims: 1, Of: a}
+	return hm.NewFnType(x, v, v, x)
+}
+
+func (op *batchNormOp) InferShape(inputs ...G.DimSizer) (tensor.Shape, error) {
+	if len(inputs) != 3 {
+		return nil, fmt.Errorf("nn: batchnorm: %d inputs, want 3", len(inputs))
+	}
+	shapes := make([]tensor.Shape, 3)
+	for i, in := range inputs {
+		s, ok := in.(tensor.Shape)
+		if !ok {
+			return nil, fmt.Errorf("nn: batchnorm: input %d has no shape (%T)", i, in)
+		}
+		shapes[i] = s
+	}
+	return checkBatchNormShapes(shapes[0], shapes[1], shapes[2])
+}
+
+// checkBatchNormShapes verifies x (batch, C[, H, W]) and γ, β of shape (C)
+// and returns x's shape.
+func checkBatchNormShapes(x, gamma, beta tensor.Shape) (tensor.Shape, error) {
+	if d := x.Dims(); d != 2 && d != 4 {
+		return nil, fmt.Errorf("nn: batchnorm: x has shape %v, want (batch, C) or (batch, C, H, W)", x)
+	}
+	c := x[1]
+	if gamma.TotalSize() != c || gamma.Dims() != 1 {
+		return nil, fmt.Errorf("nn: batchnorm: γ has shape %v, want (%d)", gamma, c)
+	}
+	if beta.TotalSize() != c || beta.Dims() != 1 {
+		return nil, fmt.Errorf("nn: batchnorm: β has shape %v, want (%d)", beta, c)
+	}
+	return x.Clone(), nil
+}
+
+func (op *batchNormOp) ReturnsPtr() bool     { return false }
+func (op *batchNormOp) CallsExtern() bool    { return false }
+func (op *batchNormOp) OverwritesInput() int { return -1 }
+
+func (op *batchNormOp) WriteHash(h hash.Hash) {
+	fmt.Fprintf(h, "nn.batchnorm{training=%v, stats=%p}", op.training, op.stats)
+}
+
+func (op *batchNormOp) Hashcode() uint32 {
+	h := fnv.New32a()
+	op.WriteHash(h)
+	return h.Sum32()
+}
+
+func (op *batchNormOp) String() string {
+	return fmt.Sprintf("nn.BatchNorm{training=%v, momentum=%g, eps=%g}", op.training, op.stats.momentum, op.stats.epsilon)
+}
+
+// Do normalises x; in training mode it also updates the running statistics.
+func (op *batchNormOp) Do(values ...G.Value) (G.Value, error) {
+	x, gamma, beta, err := batchNormInputs(values)
+	if err != nil {
+		return nil, err
+	}
+	n, c, s := layout(x.Shape())
+	if beta.Shape().TotalSize() != c {
+		return nil, fmt.Errorf("nn: batchnorm: β has shape %v, want (%d)", beta.Shape(), c)
+	}
+	mean, variance := make([]float64, c), make([]float64, c)
+	op.statistics(x, n, c, s, mean, variance)
+	if op.training {
+		op.stats.update(mean, variance, n*s)
+	}
+	inv := make([]float64, c)
+	invStdDev(inv, variance, op.stats.epsilon)
+	y := tensor.New(tensor.Of(x.Dtype()), tensor.WithShape(x.Shape().Clone()...))
+	switch x.Dtype() {
+	case tensor.Float32:
+		bnApply(y.Float32s(), x.Float32s(), gamma.Float32s(), beta.Float32s(), n, c, s, mean, inv)
+	default:
+		bnApply(y.Float64s(), x.Float64s(), gamma.Float64s(), beta.Float64s(), n, c, s, mean, inv)
+	}
+	return y, nil
+}
+
+// statistics fills mean and variance with what the op normalises by: the
+// batch's moments in training mode, the running ones otherwise.
+func (op *batchNormOp) statistics(x *tensor.Dense, n, c, s int, mean, variance []float64) {
+	if !op.training {
+		op.stats.read(mean, variance)
+		return
+	}
+	switch x.Dtype() {
+	case tensor.Float32:
+		batchMoments(x.Float32s(), n, c, s, mean, variance)
+	default:
+		batchMoments(x.Float64s(), n, c, s, mean, variance)
+	}
+}
+
+// DiffWRT: x, γ and β are all differentiable.
+func (op *batchNormOp) DiffWRT(inputs int) []bool { return []bool{true, true, true} }
+
+// SymDiff returns the gradient nodes of x, γ and β, each a batchNormDiffOp
+// applied to (x, γ, upstream gradient).
+func (op *batchNormOp) SymDiff(inputs G.Nodes, output, grad *G.Node) (G.Nodes, error) {
+	if len(inputs) != 3 {
+		return nil, fmt.Errorf("nn: batchnorm SymDiff: %d inputs, want 3", len(inputs))
+	}
+	out := make(G.Nodes, 3)
+	for wrt := range out {
+		d, err := G.ApplyOp(&batchNormDiffOp{fwd: op, wrt: wrt}, inputs[0], inputs[1], grad)
+		if err != nil {
+			return nil, fmt.Errorf("nn: batchnorm SymDiff (input %d): %w", wrt, err)
+		}
+		out[wrt] = d
+	}
+	return out, nil
+}
+
+// batchNormDiffOp computes one of the gradients of batchNormOp (wrt 0: x,
+// 1: γ, 2: β) from x, γ and the upstream gradient. It recomputes the
+// statistics the forward pass used (batch moments, or the running ones,
+// which do not change between forward and backward pass of one run).
+type batchNormDiffOp struct {
+	fwd *batchNormOp
+	wrt int
+}
+
+func (op *batchNormDiffOp) Arity() int { return 3 }
+
+func (op *batchNormDiffOp) Type() hm.Type {
+	a := hm.TypeVariable('a')
+	x := G.TensorType{Dims: op.fwd.dims, Of: a}
+	v := G.TensorType{Dims: 1, Of: a}
+	if op.wrt == 0 {
+		return hm.NewFnType(x, v, x, x)
+	}
+	return hm.NewFnType(x, v, x, v)
+}
+
+func (op *batchNormDiffOp) InferShape(inputs ...G.DimSizer) (tensor.Shape, error) {
+	if len(inputs) != 3 {
+		return nil, fmt.Errorf("nn: batchnorm diff: %d inputs, want 3", len(inputs))
+	}
+	x, ok1 := inputs[0].(tensor.Shape)
+	gamma, ok2 := inputs[1].(tensor.Shape)
+	if !ok1 || !ok2 {
+		return nil, fmt.Errorf("nn: batchnorm diff: inputs without shapes")
+	}
+	if op.wrt == 0 {
+		return x.Clone(), nil
+	}
+	return gamma.Clone(), nil
+}
+
+func (op *batchNormDiffOp) ReturnsPtr() bool     { return false }
+func (op *batchNormDiffOp) CallsExtern() bool    { return false }
+func (op *batchNormDiffOp) OverwritesInput() int { return -1 }
+
+func (op *batchNormDiffOp) WriteHash(h hash.Hash) {
+	fmt.Fprintf(h, "nn.batchnormdiff{wrt=%d, training=%v, stats=%p}", op.wrt, op.fwd.training, op.fwd.stats)
+}
+
+func (op *batchNormDiffOp) Hashcode() uint32 {
+	h := fnv.New32a()
+	op.WriteHash(h)
+	return h.Sum32()
+}
+
+func (op *batchNormDiffOp) String() string {
+	return fmt.Sprintf("nn.BatchNormDiff{wrt=%d, training=%v}", op.wrt, op.fwd.training)
+}
+
+// Do returns the gradient with respect to input op.wrt.
+func (op *batchNormDiffOp) Do(values ...G.Value) (G.Value, error) {
+	if len(values) != 3 {
+		return nil, fmt.Errorf("nn: batchnorm diff: %d values, want 3", len(values))
+	}
+	x, gamma, g, err := batchNormInputs(values)
+	if err != nil {
+		return nil, err
+	}
+	if !g.Shape().Eq(x.Shape()) {
+		return nil, fmt.Errorf("nn: batchnorm diff: gradient shape %v, x %v", g.Shape(), x.Shape())
+	}
+	n, c, s := layout(x.Shape())
+	mean, variance, inv := make([]float64, c), make([]float64, c), make([]float64, c)
+	op.fwd.statistics(x, n, c, s, mean, variance)
+	invStdDev(inv, variance, op.fwd.stats.epsilon)
+	shape := tensor.Shape{c}
+	if op.wrt == 0 {
+		shape = x.Shape().Clone()
+	}
+	out := tensor.New(tensor.Of(x.Dtype()), tensor.WithShape(shape...))
+	switch x.Dtype() {
+	case tensor.Float32:
+		dx, dg, db := pick(op.wrt, out.Float32s())
+		bnGrads(dx, dg, db, x.Float32s(), gamma.Float32s(), g.Float32s(), n, c, s, mean, inv, op.fwd.training)
+	default:
+		dx, dg, db := pick(op.wrt, out.Float64s())
+		bnGrads(dx, dg, db, x.Float64s(), gamma.Float64s(), g.Float64s(), n, c, s, mean, inv, op.fwd.training)
+	}
+	return out, nil
+}
+
+// pick returns (dx, dγ, dβ) with out in position wrt and nil elsewhere.
+func pick[T float](wrt int, out []T) (dx, dgamma, dbeta []T) {
+	switch wrt {
+	case 0:
+		return out, nil, nil
+	case 1:
+		return nil, out, nil
+	default:
+		return nil, nil, out
+	}
+}
+
+// batchNormInputs checks and unpacks three dense values: x (2-D or 4-D)
+// and two more of x's dtype, the second of length C (γ); the third is
+// either β (length C) or an upstream gradient (x's shape).
+func batchNormInputs(values []G.Value) (x, second, third *tensor.Dense, err error) {
+	if len(values) != 3 {
+		return nil, nil, nil, fmt.Errorf("nn: batchnorm: %d values, want 3", len(values))
+	}
+	ds := make([]*tensor.Dense, 3)
+	for i, v := range values {
+		d, ok := v.(*tensor.Dense)
+		if !ok {
+			return nil, nil, nil, fmt.Errorf("nn: batchnorm: input %d is %T, want *tensor.Dense", i, v)
+		}
+		if d.Dtype() != values[0].Dtype() {
+			return nil, nil, nil, fmt.Errorf("nn: batchnorm: input %d has dtype %v, x %v", i, d.Dtype(), values[0].Dtype())
+		}
+		ds[i] = d
+	}
+	if err := checkDtype(ds[0].Dtype()); err != nil {
+		return nil, nil, nil, fmt.Errorf("nn: batchnorm: %w", err)
+	}
+	if d := ds[0].Dims(); d != 2 && d != 4 {
+		return nil, nil, nil, fmt.Errorf("nn: batchnorm: x has shape %v, want 2-D or 4-D", ds[0].Shape())
+	}
+	if c := ds[0].Shape()[1]; ds[1].Shape().TotalSize() != c {
+		return nil, nil, nil, fmt.Errorf("nn: batchnorm: γ has shape %v, want (%d)", ds[1].Shape(), c)
+	}
+	return ds[0], ds[1], ds[2], nil
+}
+
+// layout returns batch n, channels c and spatial size s of x's shape.
+func layout(shape tensor.Shape) (n, c, s int) {
+	n, c = shape[0], shape[1]
+	return n, c, shape.TotalSize() / (n * c)
+}
