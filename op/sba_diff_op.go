@@ -1,0 +1,123 @@
+package op
+
+import (
+	"fmt"
+	"hash"
+
+	"github.com/chewxy/hm"
+	G "gorgonia.org/gorgonia"
+	"gorgonia.org/tensor"
+)
+
+// sbaDiffOp is the backward op of sbaOp: from the forward output y and the
+// incoming gradient g (both of x's shape) it computes, row by row,
+//
+//	dx = Jᵀg,   (Jᵀg)_i = (g_i − mean_{j∈A} g_j) / τ  for i ∈ A,  0 otherwise,
+//
+// with A = {i : 0 < y_i < 1} the active set of the row (ProjectVJP). It needs
+// neither x nor k, costs O(rows × n) and allocates only dx. τ is part of the
+// hash, as in the forward op.
+type sbaDiffOp struct {
+	tau float64
+}
+
+var _ G.Op = (*sbaDiffOp)(nil)
+
+// Arity is 2: the forward output y and the incoming gradient g.
+func (op *sbaDiffOp) Arity() int { return 2 }
+
+// Type is a → a → a.
+func (op *sbaDiffOp) Type() hm.Type {
+	a := hm.TypeVariable('a')
+	return hm.NewFnType(a, a, a)
+}
+
+// InferShape checks that y is a vector or a matrix and g has its shape.
+func (op *sbaDiffOp) InferShape(inputs ...G.DimSizer) (tensor.Shape, error) {
+	if len(inputs) != 2 {
+		return nil, fmt.Errorf("op: %v: got %d inputs, want 2 (y, g)", op, len(inputs))
+	}
+	ys, ok1 := inputs[0].(tensor.Shape)
+	gs, ok2 := inputs[1].(tensor.Shape)
+	if !ok1 || !ok2 {
+		return nil, fmt.Errorf("op: %v: cannot infer shapes from %T and %T", op, inputs[0], inputs[1])
+	}
+	if _, _, err := rowsOf(ys); err != nil {
+		return nil, err
+	}
+	if !ys.Eq(gs) {
+		return nil, fmt.Errorf("op: %v: gradient has shape %v, want the output's shape %v", op, gs, ys)
+	}
+	return ys.Clone(), nil
+}
+
+// Do computes dx = Jᵀg row by row, rows in parallel when large enough.
+func (op *sbaDiffOp) Do(inputs ...G.Value) (G.Value, error) {
+	if len(inputs) != 2 {
+		return nil, fmt.Errorf("op: %v: got %d inputs, want 2 (y, g)", op, len(inputs))
+	}
+	y, ok1 := inputs[0].(tensor.Tensor)
+	g, ok2 := inputs[1].(tensor.Tensor)
+	if !ok1 || !ok2 {
+		return nil, fmt.Errorf("op: %v: inputs are %T and %T, want tensors", op, inputs[0], inputs[1])
+	}
+	if !y.Shape().Eq(g.Shape()) || y.Dtype() != g.Dtype() {
+		return nil, fmt.Errorf("op: %v: gradient is %v %v, want the output's %v %v", op, g.Shape(), g.Dtype(), y.Shape(), y.Dtype())
+	}
+	switch y.Dtype() {
+	case tensor.Float32:
+		return doVJPRows[float32](op.tau, y, g)
+	case tensor.Float64:
+		return doVJPRows[float64](op.tau, y, g)
+	}
+	return nil, fmt.Errorf("op: %v: dtype %v, want float32 or float64", op, y.Dtype())
+}
+
+// doVJPRows is Do for one dtype.
+func doVJPRows[T float32 | float64](tau float64, yt, gt tensor.Tensor) (G.Value, error) {
+	rows, n, err := rowsOf(yt.Shape())
+	if err != nil {
+		return nil, err
+	}
+	y, err := tensorData[T](yt, "y")
+	if err != nil {
+		return nil, err
+	}
+	g, err := tensorData[T](gt, "gradient")
+	if err != nil {
+		return nil, err
+	}
+	dxt := tensor.New(tensor.Of(yt.Dtype()), tensor.WithShape(yt.Shape().Clone()...))
+	dx := dxt.Data().([]T)
+	t := T(tau)
+	err = forEachRowBlock(rows, n, parallelMinElems, func(lo, hi int) error {
+		for r := lo; r < hi; r++ {
+			if err := ProjectVJP(dx[r*n:(r+1)*n], y[r*n:(r+1)*n], g[r*n:(r+1)*n], t); err != nil {
+				return rowError("SoftBinaryArgmax gradient", rows, r, err)
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	return dxt, nil
+}
+
+// ReturnsPtr is false: the output is a new tensor.
+func (op *sbaDiffOp) ReturnsPtr() bool { return false }
+
+// CallsExtern is false: pure Go.
+func (op *sbaDiffOp) CallsExtern() bool { return false }
+
+// OverwritesInput is -1: no input is overwritten.
+func (op *sbaDiffOp) OverwritesInput() int { return -1 }
+
+// WriteHash writes the op's name and τ.
+func (op *sbaDiffOp) WriteHash(h hash.Hash) { fmt.Fprintf(h, "SoftBinaryArgmaxVJP{tau=%v}", op.tau) }
+
+// Hashcode is the FNV-1a hash of WriteHash.
+func (op *sbaDiffOp) Hashcode() uint32 { return hashOf(op) }
+
+// String names the op and τ.
+func (op *sbaDiffOp) String() string { return fmt.Sprintf("SoftBinaryArgmaxVJP{τ=%v}", op.tau) }

@@ -1,0 +1,126 @@
+package op_test
+
+import (
+	"math"
+	"strings"
+	"testing"
+
+	"github.com/hypersimplex/hsloss/op"
+	G "gorgonia.org/gorgonia"
+	"gorgonia.org/tensor"
+)
+
+// TestSoftBinaryArgmaxBuildErrors checks the errors raised while building
+// the graph: each names the argument and its value or shape.
+func TestSoftBinaryArgmaxBuildErrors(t *testing.T) {
+	cases := []struct {
+		name  string
+		build func(g *G.ExprGraph) inputPair
+		tau   float64
+		want  string
+	}{
+		{"nil x", func(g *G.ExprGraph) inputPair {
+			return inputPair{nil, namedInput(g, tensor.Float64, "k", []float64{1})}
+		}, 1, "non-nil"},
+		{"tau zero", vectorAndScalarK(4, 1), 0, "tau = 0"},
+		{"tau negative", vectorAndScalarK(4, 1), -1.5, "tau = -1.5"},
+		{"tau NaN", vectorAndScalarK(4, 1), math.NaN(), "tau = NaN"},
+		{"tau +Inf", vectorAndScalarK(4, 1), math.Inf(1), "tau = +Inf"},
+		{"x rank 3", func(g *G.ExprGraph) inputPair {
+			x := G.NewTensor(g, tensor.Float64, 3, G.WithShape(2, 2, 2), G.WithName("x"))
+			return inputPair{x, namedInput(g, tensor.Float64, "k", []float64{1})}
+		}, 1, "x has shape (2, 2, 2)"},
+		{"x scalar", func(g *G.ExprGraph) inputPair {
+			return inputPair{namedInput(g, tensor.Float64, "x", []float64{1}), namedInput(g, tensor.Float64, "k", []float64{1})}
+		}, 1, "x has shape ()"},
+		{"k length differs from rows", func(g *G.ExprGraph) inputPair {
+			x := G.NewMatrix(g, tensor.Float64, G.WithShape(3, 5), G.WithName("x"))
+			return inputPair{x, G.NewVector(g, tensor.Float64, G.WithShape(2), G.WithName("k"))}
+		}, 1, "k has shape (2), want a scalar or a vector of 3 entries"},
+		{"k matrix", func(g *G.ExprGraph) inputPair {
+			x := G.NewMatrix(g, tensor.Float64, G.WithShape(3, 5), G.WithName("x"))
+			return inputPair{x, G.NewMatrix(g, tensor.Float64, G.WithShape(3, 1), G.WithName("k"))}
+		}, 1, "k has shape (3, 1)"},
+		{"k dtype", func(g *G.ExprGraph) inputPair {
+			x := G.NewVector(g, tensor.Float64, G.WithShape(5), G.WithName("x"))
+			return inputPair{x, namedInput(g, tensor.Float32, "k", []float64{1})}
+		}, 1, "k has dtype float32, want x's dtype float64"},
+		{"x dtype", func(g *G.ExprGraph) inputPair {
+			x := G.NewVector(g, tensor.Int, G.WithShape(5), G.WithName("x"))
+			return inputPair{x, G.NewScalar(g, tensor.Int, G.WithName("k"))}
+		}, 1, "x has dtype int"},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			in := c.build(G.NewGraph())
+			y, err := op.SoftBinaryArgmax(in.x, in.k, c.tau)
+			if err == nil {
+				t.Fatalf("got node %v and no error, want an error containing %q", y, c.want)
+			}
+			if !strings.Contains(err.Error(), c.want) {
+				t.Fatalf("error %q does not contain %q", err, c.want)
+			}
+		})
+	}
+}
+
+// inputPair are the inputs x and k of a build-error case.
+type inputPair struct{ x, k *G.Node }
+
+// vectorAndScalarK builds x, a float64 vector of n, and a scalar k.
+func vectorAndScalarK(n int, k float64) func(g *G.ExprGraph) inputPair {
+	return func(g *G.ExprGraph) inputPair {
+		x := G.NewVector(g, tensor.Float64, G.WithShape(n), G.WithName("x"))
+		return inputPair{x, namedInput(g, tensor.Float64, "k", []float64{k})}
+	}
+}
+
+// TestSoftBinaryArgmaxRunErrors checks that bad values found while the graph
+// runs (NaN or ±Inf in x, k outside [0, n] or NaN) come back as errors from
+// RunAll of both machines, not as panics or NaN outputs, and name the row.
+func TestSoftBinaryArgmaxRunErrors(t *testing.T) {
+	nan, inf := math.NaN(), math.Inf(1)
+	cases := []struct {
+		name string
+		x    []float64 // 2 × 3
+		k    []float64 // per row
+		want string    // in the error
+	}{
+		{"NaN in x", []float64{0, 1, 2, 3, nan, 5}, []float64{1, 1}, "row 1 of 2"},
+		{"+Inf in x", []float64{inf, 1, 2, 3, 4, 5}, []float64{1, 1}, "row 0 of 2"},
+		{"-Inf in x", []float64{0, 1, 2, 3, 4, -inf}, []float64{1, 1}, "row 1 of 2"},
+		{"k above n", []float64{0, 1, 2, 3, 4, 5}, []float64{1, 3.5}, "row 1 of 2"},
+		{"k negative", []float64{0, 1, 2, 3, 4, 5}, []float64{-1, 1}, "row 0 of 2"},
+		{"k NaN", []float64{0, 1, 2, 3, 4, 5}, []float64{1, nan}, "row 1 of 2"},
+	}
+	for _, dt := range floatDtypes {
+		for _, c := range cases {
+			for _, machine := range []string{"tape", "lisp"} {
+				t.Run(dt.String()+"/"+c.name+"/"+machine, func(t *testing.T) {
+					g := G.NewGraph()
+					x := namedInput(g, dt, "x", c.x, 2, 3)
+					k := namedInput(g, dt, "k", c.k, 2)
+					y, err := op.SoftBinaryArgmax(x, k, 1)
+					if err != nil {
+						t.Fatal(err)
+					}
+					G.Must(G.Sum(y))
+					var m G.VM
+					if machine == "tape" {
+						m = G.NewTapeMachine(g)
+					} else {
+						m = G.NewLispMachine(g, G.ExecuteFwdOnly())
+					}
+					defer m.Close()
+					err = m.RunAll()
+					if err == nil {
+						t.Fatalf("RunAll returned no error; y = %v", y.Value())
+					}
+					if !strings.Contains(err.Error(), c.want) {
+						t.Fatalf("error %q does not contain %q", err, c.want)
+					}
+				})
+			}
+		}
+	}
+}

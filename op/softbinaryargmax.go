@@ -1,0 +1,67 @@
+package op
+
+import (
+	"fmt"
+	"math"
+
+	G "gorgonia.org/gorgonia"
+	"gorgonia.org/tensor"
+)
+
+// SoftBinaryArgmax adds the node y = SBA_k(x; τ) to x's graph: every row of
+// x (a vector of n, or a matrix of rows × n) is projected onto the
+// hypersimplex Δ(n, k_row),
+//
+//	y_row = argmin_{y ∈ [0,1]^n, Σ y = k_row} ‖y − x_row/τ‖²   (Project),
+//
+// a soft, differentiable top-k indicator of the row (the hard one,
+// BinaryArgmax, is the limit τ → 0).
+//
+// k is a scalar node (the same k for every row) or a vector node with one
+// entry per row, of x's dtype (float32 or float64). It is an input of the
+// node, not a constant, so one compiled graph serves batches whose k
+// differs; it is not differentiated. Each k_row must lie in [0, n].
+//
+// Gradients flow to x through both of Gorgonia's machines: Grad and the
+// TapeMachine use a separate backward node computing Jᵀg from y (O(n) per
+// row, no sort); the LispMachine uses the op's DoDiff. Rows are projected
+// in parallel when rows × n is large.
+//
+// Errors: tau not a finite positive number, x not a float vector or matrix,
+// k of another dtype, shape or length here; NaN or ±Inf in x and k outside
+// [0, n] when the graph runs (an error from the machine's RunAll).
+func SoftBinaryArgmax(x, k *G.Node, tau float64) (*G.Node, error) {
+	if x == nil || k == nil {
+		return nil, fmt.Errorf("op: SoftBinaryArgmax: x and k must be non-nil nodes")
+	}
+	if err := checkTemperature(tau); err != nil {
+		return nil, fmt.Errorf("op: SoftBinaryArgmax: %w", err)
+	}
+	dt := x.Dtype()
+	if dt != tensor.Float32 && dt != tensor.Float64 {
+		return nil, fmt.Errorf("op: SoftBinaryArgmax: x has dtype %v, want float32 or float64", dt)
+	}
+	if k.Dtype() != dt {
+		return nil, fmt.Errorf("op: SoftBinaryArgmax: k has dtype %v, want x's dtype %v", k.Dtype(), dt)
+	}
+	rows, _, err := rowsOf(x.Shape())
+	if err != nil {
+		return nil, err
+	}
+	if err := checkKShape(k.Shape(), rows); err != nil {
+		return nil, err
+	}
+	y, err := G.ApplyOp(&sbaOp{tau: tau}, x, k)
+	if err != nil {
+		return nil, fmt.Errorf("op: SoftBinaryArgmax(x %v, k %v): %w", x.Shape(), k.Shape(), err)
+	}
+	return y, nil
+}
+
+// checkTemperature rejects a temperature that is not a finite number > 0.
+func checkTemperature(tau float64) error {
+	if !(tau > 0) || math.IsInf(tau, 1) {
+		return fmt.Errorf("tau = %v, want a finite value > 0", tau)
+	}
+	return nil
+}
