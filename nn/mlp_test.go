@@ -105,11 +105,15 @@ func TestMLPForwardMatchesDirectComputation(t *testing.T) {
 }
 
 func TestInitSeeded(t *testing.T) {
+	cnn, err := nn.NewCNNSized([3]int{1, 8, 8}, 3, 4, 5)
+	if err != nil {
+		t.Fatal(err)
+	}
 	mlp, err := nn.NewMLP(10, []int{6}, 3)
 	if err != nil {
 		t.Fatal(err)
 	}
-	for _, arch := range []nn.Architecture{mlp} {
+	for _, arch := range []nn.Architecture{mlp, cnn} {
 		for _, dt := range dtypes {
 			t.Run(arch.Name()+"/"+dt.String(), func(t *testing.T) {
 				a, _ := arch.Init(dt, 7)
