@@ -5,6 +5,7 @@ import (
 	"math/rand/v2"
 	"sync"
 	"testing"
+	"time"
 
 	"github.com/hypersimplex/hsloss/internal/accel"
 	"github.com/hypersimplex/hsloss/nn"
@@ -53,6 +54,7 @@ func benchmarkTrainStep(b *testing.B, head string, batch int) {
 	if err := s.run(); err != nil {
 		b.Fatal(err)
 	}
+	s.phases = stepPhases{}
 	b.ReportAllocs()
 	b.ResetTimer()
 	for i := 0; i < b.N; i++ {
@@ -61,6 +63,21 @@ func benchmarkTrainStep(b *testing.B, head string, batch int) {
 		}
 	}
 	b.ReportMetric(float64(batch)*float64(b.N)/b.Elapsed().Seconds(), "samples/s")
+	s.phases.report(b)
+}
+
+// stepPhases accumulates the wall time of the parts of a training step.
+type stepPhases struct {
+	let, forwardBackward, optimiser, reset time.Duration
+}
+
+// report adds each phase's mean time per step, in ms, to b's results.
+func (p stepPhases) report(b *testing.B) {
+	perStep := func(d time.Duration) float64 { return d.Seconds() * 1e3 / float64(b.N) }
+	b.ReportMetric(perStep(p.let), "let-ms/op")
+	b.ReportMetric(perStep(p.forwardBackward), "fwdbwd-ms/op")
+	b.ReportMetric(perStep(p.optimiser), "adam-ms/op")
+	b.ReportMetric(perStep(p.reset), "reset-ms/op")
 }
 
 // trainStep is a compiled training graph with its inputs and solver, built
@@ -72,6 +89,7 @@ type trainStep struct {
 	vm         G.VM
 	solver     G.Solver
 	paramGrads []G.ValueGrad
+	phases     stepPhases
 }
 
 func newTrainStep(headName string, batch int) (*trainStep, error) {
@@ -111,21 +129,31 @@ func newTrainStep(headName string, batch int) (*trainStep, error) {
 	return s, nil
 }
 
-// run performs one training step.
+// run performs one training step and adds the time of its phases to
+// s.phases.
 func (s *trainStep) run() error {
+	t0 := time.Now()
 	if err := G.Let(s.x, s.xVal); err != nil {
 		return err
 	}
 	if err := G.Let(s.onehot, s.tVal); err != nil {
 		return err
 	}
+	t1 := time.Now()
 	if err := s.vm.RunAll(); err != nil {
 		return err
 	}
+	t2 := time.Now()
 	if err := s.solver.Step(s.paramGrads); err != nil {
 		return err
 	}
+	t3 := time.Now()
 	s.vm.Reset()
+	t4 := time.Now()
+	s.phases.let += t1.Sub(t0)
+	s.phases.forwardBackward += t2.Sub(t1)
+	s.phases.optimiser += t3.Sub(t2)
+	s.phases.reset += t4.Sub(t3)
 	return nil
 }
 
