@@ -1,10 +1,5 @@
 package op
 
-import (
-	"math"
-	"sort"
-)
-
 // Project sets y = Π_{Δ(n,k)}(x/τ), the Euclidean projection of x/τ onto the
 // hypersimplex Δ(n,k) = {y ∈ [0,1]^n : Σ y_i = k}, n = len(x):
 //
@@ -24,66 +19,70 @@ func Project[T Float](y, x []T, k, tau T) error {
 	if err := checkTau(float64(tau)); err != nil {
 		return err
 	}
-	if err := checkFinite("x", x); err != nil {
-		return err
-	}
 	kk := float64(k)
-	switch {
-	case kk == 0:
-		fill(y, 0)
-		return nil
-	case kk == float64(n):
-		fill(y, 1)
+	if kk == 0 || kk == float64(n) {
+		if err := checkFinite("x", x); err != nil {
+			return err
+		}
+		fill(y, T(kk/float64(max(n, 1))))
 		return nil
 	}
-	// Provisional O(n log n) version: sort z = x/τ and scan the breakpoints.
-	t := float64(tau)
-	z := make([]float64, n)
+	buf := getScratch(n)
+	defer scratchPool.Put(buf)
+	ref, rel, ok := solveProject(*buf, x, kk, float64(tau))
+	if !ok {
+		return checkFinite("x", x)
+	}
+	invTau := 1 / float64(tau)
 	for i, v := range x {
-		z[i] = float64(v) / t
-	}
-	s := append([]float64(nil), z...)
-	sort.Sort(sort.Reverse(sort.Float64Slice(s)))
-	mu := scanBreakpoints(s, kk)
-	for i, v := range z {
-		y[i] = T(math.Min(math.Max(v-mu, 0), 1))
+		a := ((float64(v) - ref) - rel) * invTau
+		y[i] = T(min(max(a, 0), 1))
 	}
 	return nil
 }
 
-// scanBreakpoints returns μ with Σ clip(s_i − μ, 0, 1) = k for s sorted in
-// decreasing order and 0 < k < len(s), scanning the breakpoints s_i (entry
-// into the active set) and s_i − 1 (entry into the upper set) downwards.
-func scanBreakpoints(s []float64, k float64) float64 {
-	n := len(s)
-	var nU, nA int
-	var sumA float64
-	p, q := 0, 0
-	for q < n {
-		t := s[q] - 1
-		if p < n && s[p] > t {
-			t = s[p]
-		}
-		// On (t, previous breakpoint) the sets are fixed: g is linear.
-		if g := float64(nU) + sumA - float64(nA)*t; g >= k {
-			if nA == 0 {
-				return t
+// smallProject is the length up to which Project searches all entries
+// directly instead of starting from pivots estimated on a sample.
+const smallProject = 256
+
+// solveProject returns the root ν = ref + rel of g(ν) = k for x (0 < k < n),
+// using w (len n) as scratch, or ok = false if x holds a NaN or ±Inf.
+func solveProject[T Float](w []float64, x []T, k, tau float64) (ref, rel float64, ok bool) {
+	s := newSearcher(k, tau)
+	n := len(x)
+	if n <= smallProject {
+		for i, v := range x {
+			f := float64(v)
+			if f-f != 0 {
+				return 0, 0, false
 			}
-			return (sumA + float64(nU) - k) / float64(nA)
+			w[i] = f
 		}
-		for p < n && s[p] == t {
-			nA++
-			sumA += s[p]
-			p++
-		}
-		for q < n && s[q]-1 == t {
-			nA--
-			sumA -= s[q]
-			nU++
-			q++
-		}
+		ref, rel = s.solve(w)
+		return ref, rel, true
 	}
-	return s[n-1] - 1
+	// First round: two pivots from a sample bracket the root with high
+	// probability, so one pass over x leaves few uncertain entries.
+	p1, p2 := samplePivots(w, x, k, tau)
+	g1, g2, finite := clipSum2(x, p1, p2, s.invTau)
+	if !finite {
+		return 0, 0, false
+	}
+	switch {
+	case g1 < k:
+		s.hi = p1
+	case g2 > k:
+		s.lo = p2
+	case g1 == k:
+		s.lo, s.hi = p1, p1
+	case g2 == k:
+		s.lo, s.hi = p2, p2
+	default:
+		s.lo, s.hi = p1, p2
+	}
+	m := partition(&s, w, x)
+	ref, rel = s.solve(w[:m])
+	return ref, rel, true
 }
 
 func fill[T Float](y []T, v T) {

@@ -1,36 +1,180 @@
 package op_test
 
 import (
+	"fmt"
 	"math"
+	"math/rand/v2"
 	"testing"
 
 	"github.com/hypersimplex/hsloss/op"
 )
 
-func TestProjectSmall(t *testing.T) {
-	const tol = 1e-12
-	cases := []struct {
-		x    []float64
-		k    float64
-		tau  float64
-		want []float64
-	}{
-		{[]float64{5, 5, 0, 0}, 2, 1, []float64{1, 1, 0, 0}},
-		{[]float64{0.3, 0.1, 0.2}, 1, 1, []float64{0.3 + 0.4/3, 0.1 + 0.4/3, 0.2 + 0.4/3}},
-		{[]float64{3, 1, 2}, 1.5, 1, []float64{1, 0, 0.5}},
-		{[]float64{1, 1, 1}, 2, 1, []float64{2.0 / 3, 2.0 / 3, 2.0 / 3}},
-		{[]float64{2}, 0.25, 1, []float64{0.25}},
-	}
-	for _, c := range cases {
-		y := make([]float64, len(c.x))
-		if err := op.Project(y, c.x, c.k, c.tau); err != nil {
-			t.Fatal(err)
+// Tolerances of the kernel tests.
+const (
+	tol64     = 1e-10 // float64 output vs a float64 reference, per entry
+	tol32     = 2e-5  // float32 output vs the float64 reference
+	feasTol64 = 1e-9  // |Σ y − k| / max(1, k), float64
+	feasTol32 = 1e-5  // the same for float32
+)
+
+// genKind names a family of random inputs.
+type genKind int
+
+const (
+	genNormal genKind = iota // N(0, 1)
+	genWide                  // N(0, 1e3)
+	genTies                  // small integers: many ties
+	genTiny                  // N(0, 1e-6): everything active
+	genHuge                  // ±1e30 and ties at that scale
+	genSorted                // increasing, with a few repeats
+	numGen
+)
+
+func (g genKind) String() string {
+	return [...]string{"normal", "wide", "ties", "tiny", "huge", "sorted"}[g]
+}
+
+// randomInput returns n entries of family g.
+func randomInput(r *rand.Rand, g genKind, n int) []float64 {
+	x := make([]float64, n)
+	for i := range x {
+		switch g {
+		case genNormal:
+			x[i] = r.NormFloat64()
+		case genWide:
+			x[i] = 1e3 * r.NormFloat64()
+		case genTies:
+			x[i] = float64(r.IntN(4))
+		case genTiny:
+			x[i] = 1e-6 * r.NormFloat64()
+		case genHuge:
+			x[i] = 1e30 * float64(r.IntN(5)-2)
+			if r.IntN(3) == 0 {
+				x[i] *= 1 + r.Float64()
+			}
+		case genSorted:
+			x[i] = float64(i/3) * 0.7
 		}
-		for i := range y {
-			if math.Abs(y[i]-c.want[i]) > tol {
-				t.Errorf("Project(%v, k=%v) = %v, want %v", c.x, c.k, y, c.want)
-				break
+	}
+	return x
+}
+
+// randomK returns a k in [0, n]: integer or fractional, including the ends.
+func randomK(r *rand.Rand, n int) float64 {
+	switch r.IntN(6) {
+	case 0:
+		return 0
+	case 1:
+		return float64(n)
+	case 2, 3:
+		return float64(r.IntN(n + 1))
+	default:
+		return r.Float64() * float64(n)
+	}
+}
+
+var taus = []float64{1, 1.5, 0.1, 7}
+
+func TestProjectAgainstBruteForce(t *testing.T) {
+	r := rand.New(rand.NewPCG(1, 2))
+	for n := 1; n <= 7; n++ {
+		for g := range numGen {
+			if g == genHuge {
+				continue // brute force differences at 1e30 lose all precision
+			}
+			for trial := range 30 {
+				x := randomInput(r, g, n)
+				k := randomK(r, n)
+				tau := taus[trial%len(taus)]
+				want := bruteProject(x, k, tau)
+				got := make([]float64, n)
+				if err := op.Project(got, x, k, tau); err != nil {
+					t.Fatalf("n=%d %v: %v", n, g, err)
+				}
+				for i := range got {
+					if math.Abs(got[i]-want[i]) > 1e-8 {
+						t.Fatalf("n=%d %v x=%v k=%v tau=%v: got %v, want %v", n, g, x, k, tau, got, want)
+					}
+				}
 			}
 		}
+	}
+}
+
+// sizes of the comparison with the sort-based reference.
+func oracleSizes() []int {
+	if testing.Short() {
+		return []int{1, 2, 3, 10, 100, 257, 1000, 10000}
+	}
+	return []int{1, 2, 3, 10, 100, 257, 1000, 4097, 100000}
+}
+
+func TestProjectAgainstSort(t *testing.T) {
+	r := rand.New(rand.NewPCG(3, 4))
+	for _, n := range oracleSizes() {
+		for g := range numGen {
+			t.Run(fmt.Sprintf("n=%d/%v", n, g), func(t *testing.T) {
+				trials := max(2, 2000/n)
+				for trial := range trials {
+					x := randomInput(r, g, n)
+					k := randomK(r, n)
+					tau := taus[trial%len(taus)]
+					want := make([]float64, n)
+					sortProject(want, x, k, tau, make([]float64, n), make([]float64, n))
+					got := make([]float64, n)
+					if err := op.Project(got, x, k, tau); err != nil {
+						t.Fatal(err)
+					}
+					checkFeasible(t, got, k, feasTol64)
+					if g == genHuge {
+						continue // the reference itself is not exact at 1e30
+					}
+					scale := 1.0
+					for _, v := range x {
+						scale = max(scale, math.Abs(v)/tau)
+					}
+					for i := range got {
+						if math.Abs(got[i]-want[i]) > tol64*scale {
+							t.Fatalf("k=%v tau=%v entry %d: got %v, want %v", k, tau, i, got[i], want[i])
+						}
+					}
+
+					x32 := make([]float32, n)
+					for i, v := range x {
+						x32[i] = float32(v)
+					}
+					x64 := make([]float64, n)
+					for i, v := range x32 {
+						x64[i] = float64(v)
+					}
+					sortProject(want, x64, k, tau, make([]float64, n), make([]float64, n))
+					got32 := make([]float32, n)
+					if err := op.Project(got32, x32, float32(k), float32(tau)); err != nil {
+						t.Fatal(err)
+					}
+					checkFeasible(t, got32, float32(k), feasTol32)
+					for i := range got32 {
+						if math.Abs(float64(got32[i])-want[i]) > tol32*scale {
+							t.Fatalf("float32 k=%v tau=%v entry %d: got %v, want %v", k, tau, i, got32[i], want[i])
+						}
+					}
+				}
+			})
+		}
+	}
+}
+
+// checkFeasible fails unless 0 ≤ y_i ≤ 1 and |Σ y − k| ≤ tol·max(1, k).
+func checkFeasible[T op.Float](t *testing.T, y []T, k T, tol float64) {
+	t.Helper()
+	var sum float64
+	for i, v := range y {
+		if !(v >= 0 && v <= 1) {
+			t.Fatalf("y[%d] = %v outside [0, 1]", i, v)
+		}
+		sum += float64(v)
+	}
+	if d := math.Abs(sum - float64(k)); d > tol*max(1, float64(k)) {
+		t.Fatalf("Σ y = %v, want k = %v (off by %g)", sum, k, d)
 	}
 }

@@ -1,0 +1,204 @@
+package op
+
+import "math"
+
+// This file holds the breakpoint search behind Project (Kiwiel 2008,
+// "Breakpoint searching algorithms for the continuous quadratic knapsack
+// problem", Math. Program. 112, doi:10.1007/s10107-006-0050-z), written in
+// the units of x so that tiny τ cannot overflow x/τ:
+//
+//	y_i = clip((x_i − ν)/τ, 0, 1),  ν = τμ,
+//	g(ν) = Σ_i clip((x_i − ν)/τ, 0, 1), continuous, non-increasing,
+//
+// with the breakpoints x_i (y_i leaves 0) and x_i − τ (y_i reaches 1). The
+// search keeps an interval [lo, hi] holding the root of g(ν) = k, the counts
+// and sums of the entries whose state is fixed on it (U: y = 1, A: active,
+// L: y = 0) and the "uncertain" entries that still have a breakpoint strictly
+// inside. Each round evaluates g at a pivot, halves the interval there and
+// drops the entries that became certain: O(n) expected with random pivots.
+//
+// Robustness: a point is kept symbolically as s − d·τ (s a float, d ∈ {0,1})
+// and compared with an entry v through v − s, never through the rounded
+// s − τ. For |x| beyond 2^53·τ, where x − τ == x in floating point, ties and
+// near-ties are then still classified exactly. The active sum is kept
+// relative to a reference r taken from the interval when the first active
+// entry appears, so that the final ν and y need no cancellation of large
+// values: Σ y = k holds to rounding at any scale.
+
+// point is the abscissa s − d·τ, d ∈ {0, 1}.
+type point struct{ s, d float64 }
+
+// searcher is the state of one breakpoint search.
+type searcher struct {
+	k, tau, invTau float64
+	lo, hi         point   // the root lies in [lo, hi]
+	nU, nA         int     // entries fixed at 1, and active on all of [lo, hi]
+	sumA           float64 // Σ_{i∈A} (x_i − ref)
+	ref            float64
+	rng            uint64
+}
+
+func newSearcher(k, tau float64) searcher {
+	return searcher{
+		k: k, tau: tau, invTau: 1 / tau,
+		lo:  point{s: math.Inf(-1)},
+		hi:  point{s: math.Inf(1)},
+		rng: 0x9E3779B97F4A7C15,
+	}
+}
+
+// g returns g(p) given the clip sum over the uncertain entries.
+func (s *searcher) g(p point, uncertainSum float64) float64 {
+	g := float64(s.nU) + uncertainSum
+	if s.nA > 0 {
+		g += (s.sumA - float64(s.nA)*((p.s-s.ref)-p.d*s.tau)) * s.invTau
+	}
+	return g
+}
+
+// narrow moves lo or hi to p given g(p).
+func (s *searcher) narrow(p point, gp float64) {
+	switch {
+	case gp > s.k:
+		s.lo = p
+	case gp < s.k:
+		s.hi = p
+	default:
+		s.lo, s.hi = p, p
+	}
+}
+
+// clipSum returns Σ clip((v − p)/τ, 0, 1) over w, with
+// (v − p)/τ = (v − p.s)/τ + p.d.
+func clipSum[T Float](w []T, p point, invTau float64) float64 {
+	var s0, s1 float64
+	i := 0
+	for ; i+1 < len(w); i += 2 {
+		a := (float64(w[i])-p.s)*invTau + p.d
+		b := (float64(w[i+1])-p.s)*invTau + p.d
+		s0 += min(max(a, 0), 1)
+		s1 += min(max(b, 0), 1)
+	}
+	if i < len(w) {
+		a := (float64(w[i])-p.s)*invTau + p.d
+		s0 += min(max(a, 0), 1)
+	}
+	return s0 + s1
+}
+
+// clipSum2 is clipSum at two points in one pass; finite is false if w holds
+// a NaN or ±Inf (f − f is NaN exactly then, and min/max propagate NaN).
+func clipSum2[T Float](w []T, p, q point, invTau float64) (sp, sq float64, finite bool) {
+	for _, v := range w {
+		f := float64(v)
+		nan := f - f
+		a := (f-p.s)*invTau + p.d + nan
+		b := (f-q.s)*invTau + q.d
+		sp += min(max(a, 0), 1)
+		sq += min(max(b, 0), 1)
+	}
+	return sp, sq, sp == sp
+}
+
+// partition copies into dst the entries of w that keep a breakpoint strictly
+// inside (lo, hi), counts those fixed at 1 and accumulates those active on
+// all of [lo, hi]; the rest (fixed at 0) are dropped. dst may be w itself
+// (reinterpreted) when T is float64. It returns the number kept.
+//
+// With dl = v − lo.s and dh = v − hi.s, for the entry's breakpoints
+// b2 = v and b1 = v − τ:
+//
+//	b2 ≤ lo ⇔ dl ≤ −lo.d·τ        (L)
+//	b1 ≥ hi ⇔ dh ≥ (1 − hi.d)·τ   (U)
+//	b1 ≤ lo ⇔ dl ≤ (1 − lo.d)·τ,  b2 ≥ hi ⇔ dh ≥ −hi.d·τ  (both: A)
+func partition[T Float](s *searcher, dst []float64, w []T) int {
+	tL := -s.lo.d * s.tau
+	tLA := (1 - s.lo.d) * s.tau
+	tU := (1 - s.hi.d) * s.tau
+	tHA := -s.hi.d * s.tau
+	ls, hs := s.lo.s, s.hi.s
+	j, nU := 0, 0
+	for _, v := range w {
+		f := float64(v)
+		dl, dh := f-ls, f-hs
+		isL := dl <= tL
+		isU := dh >= tU
+		if !isL && !isU && dl <= tLA && dh >= tHA {
+			if s.nA == 0 {
+				s.ref = hs
+			}
+			s.nA++
+			s.sumA += f - s.ref
+			continue
+		}
+		// Branch-free compaction of the entries still uncertain.
+		dst[j] = f
+		j += b2i(!isL && !isU)
+		nU += b2i(isU)
+	}
+	s.nU += nU
+	return j
+}
+
+func b2i(b bool) int {
+	if b {
+		return 1
+	}
+	return 0
+}
+
+// next returns a uniform pseudo-random index in [0, n) (xorshift64*).
+func (s *searcher) next(n int) int {
+	s.rng ^= s.rng >> 12
+	s.rng ^= s.rng << 25
+	s.rng ^= s.rng >> 27
+	return int(((s.rng * 2685821657736338717) >> 33) % uint64(n))
+}
+
+// inside returns a breakpoint of v strictly inside (lo, hi); v must have one.
+func (s *searcher) inside(v float64) point {
+	// b2 = v is inside iff v − lo.s > −lo.d·τ and v − hi.s < −hi.d·τ.
+	if v-s.lo.s > -s.lo.d*s.tau && v-s.hi.s < -s.hi.d*s.tau {
+		return point{s: v}
+	}
+	return point{s: v, d: 1}
+}
+
+// pivot returns the median (by value) of the inside breakpoints of three
+// random uncertain entries.
+func (s *searcher) pivot(w []float64) point {
+	a := s.inside(w[s.next(len(w))])
+	b := s.inside(w[s.next(len(w))])
+	c := s.inside(w[s.next(len(w))])
+	va, vb, vc := a.s-a.d*s.tau, b.s-b.d*s.tau, c.s-c.d*s.tau
+	if va > vb {
+		a, b, va, vb = b, a, vb, va
+	}
+	if vb > vc {
+		b, vb = c, vc
+		if va > vb {
+			b = a
+		}
+	}
+	return b
+}
+
+// solve runs the search to the end on the uncertain entries w (scratch,
+// reordered) and returns the root as ν = ref + rel.
+func (s *searcher) solve(w []float64) (ref, rel float64) {
+	for len(w) > 0 {
+		p := s.pivot(w)
+		s.narrow(p, s.g(p, clipSum(w, p, s.invTau)))
+		w = w[:partition(s, w, w)]
+	}
+	if s.nA > 0 {
+		return s.ref, (s.sumA - s.tau*(s.k-float64(s.nU))) / float64(s.nA)
+	}
+	// No active entry: g is constant (= k) on [lo, hi]; any point of it
+	// gives the same 0/1 output.
+	p := s.hi
+	if math.IsInf(p.s, 0) {
+		p = s.lo
+	}
+	return p.s, -p.d * s.tau
+}
