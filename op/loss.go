@@ -1,0 +1,185 @@
+package op
+
+import (
+	"fmt"
+
+	G "gorgonia.org/gorgonia"
+	"gorgonia.org/tensor"
+)
+
+// HyperSimplexLoss adds the multiclass HyperSimplex loss of Gomez, Wang and
+// Tang (arXiv 2602.23336) to the graph of logits (n × C, batch-major: one row
+// per sample) and one-hot targets T (n × C, same dtype). Every class column
+// is projected over the batch,
+//
+//	p_c = SBA_{k_c}(X[:,c]; τ) = Π_{Δ(n, k_c)}(X[:,c]/τ),
+//	L   = s · Σ_c ‖p_c − T[:,c]‖²,
+//
+// with k_c from opts.KPolicy (KBatch: column sums of T, computed in the graph
+// for every batch; KPrior: π_c·n; KFraction: f·n) and the scale s from
+// opts.Normalization: ½/n (NormBatchMean, the default), ½ (NormSum) or
+// 1/(n·C) (NormEntryMean, the public reference code's mean over all
+// entries). The gradient is ∇_X L = 2s · Jᵀ(p − T) column by column, so the
+// normalisation scales it by the same factor as the loss.
+//
+// In the graph the logits are transposed to C × n and projected by
+// SoftBinaryArgmax with a k vector of length C. The result is a scalar node
+// of the logits' dtype; both Gorgonia machines differentiate it. Prediction
+// at test time is the ordinary argmax over classes of the logits.
+func HyperSimplexLoss(logits, targets *G.Node, opts LossOptions) (*G.Node, error) {
+	if err := checkLossInputs(logits, targets, 2, "logits", "targets"); err != nil {
+		return nil, fmt.Errorf("op: HyperSimplexLoss: %w", err)
+	}
+	n, classes := logits.Shape()[0], logits.Shape()[1]
+	if err := opts.Validate(classes); err != nil {
+		return nil, err
+	}
+	k, err := lossK(targets, n, classes, opts)
+	if err != nil {
+		return nil, fmt.Errorf("op: HyperSimplexLoss: k: %w", err)
+	}
+	// Classes as rows: C × n, so each class's column is one row to project.
+	xt, err := G.Transpose(logits)
+	if err != nil {
+		return nil, fmt.Errorf("op: HyperSimplexLoss: transposing logits: %w", err)
+	}
+	tt, err := G.Transpose(targets)
+	if err != nil {
+		return nil, fmt.Errorf("op: HyperSimplexLoss: transposing targets: %w", err)
+	}
+	return squaredErrorLoss(xt, tt, k, opts, opts.Normalization.scale(n, classes))
+}
+
+// BinaryHyperSimplexLoss adds the binary HyperSimplex loss to the graph of
+// logits x and 0/1 labels t, vectors of length n (the batch) of one dtype:
+//
+//	p = SBA_k(x; τ),   L = s · ‖p − t‖²,
+//
+// with k = Σ_i t_i (KBatch, computed in the graph), π·n (KPrior, Prior
+// holding the one positive rate π) or f·n (KFraction), and s = ½/n
+// (NormBatchMean, default), ½ (NormSum) or 1/n (NormEntryMean). The gradient
+// is 2s · Jᵀ(p − t), scaled like the loss.
+func BinaryHyperSimplexLoss(logits, labels *G.Node, opts LossOptions) (*G.Node, error) {
+	if err := checkLossInputs(logits, labels, 1, "logits", "labels"); err != nil {
+		return nil, fmt.Errorf("op: BinaryHyperSimplexLoss: %w", err)
+	}
+	n := logits.Shape()[0]
+	if err := opts.Validate(1); err != nil {
+		return nil, err
+	}
+	k, err := lossK(labels, n, 1, opts)
+	if err != nil {
+		return nil, fmt.Errorf("op: BinaryHyperSimplexLoss: k: %w", err)
+	}
+	return squaredErrorLoss(logits, labels, k, opts, opts.Normalization.scale(n, 1))
+}
+
+// squaredErrorLoss adds s · Σ (SBA_k(x; τ) − t)² with x and t of one shape.
+func squaredErrorLoss(x, t, k *G.Node, opts LossOptions, s float64) (*G.Node, error) {
+	p, err := SoftBinaryArgmax(x, k, opts.Tau)
+	if err != nil {
+		return nil, err
+	}
+	d, err := G.Sub(p, t)
+	if err != nil {
+		return nil, fmt.Errorf("op: loss: p − t: %w", err)
+	}
+	sq, err := G.Square(d)
+	if err != nil {
+		return nil, fmt.Errorf("op: loss: (p − t)²: %w", err)
+	}
+	sum, err := G.Sum(sq)
+	if err != nil {
+		return nil, fmt.Errorf("op: loss: Σ (p − t)²: %w", err)
+	}
+	scale, err := scalarConstant(x.Dtype(), s)
+	if err != nil {
+		return nil, err
+	}
+	loss, err := G.Mul(sum, scale)
+	if err != nil {
+		return nil, fmt.Errorf("op: loss: scaling: %w", err)
+	}
+	return loss, nil
+}
+
+// lossK builds the k node for the policy: for classes > 1 a vector of length
+// C (KBatch: column sums of the n × C targets; KPrior: π_c·n; KFraction: f·n
+// as a scalar), for the binary loss a scalar.
+func lossK(targets *G.Node, n, classes int, opts LossOptions) (*G.Node, error) {
+	dt := targets.Dtype()
+	switch opts.KPolicy {
+	case KBatch:
+		if classes == 1 {
+			return G.Sum(targets)
+		}
+		return G.Sum(targets, 0)
+	case KPrior:
+		if classes == 1 {
+			return scalarConstant(dt, opts.Prior[0]*float64(n))
+		}
+		k := make([]float64, classes)
+		for c, p := range opts.Prior {
+			k[c] = p * float64(n)
+		}
+		return vectorConstant(dt, k)
+	case KFraction:
+		return scalarConstant(dt, opts.Fraction*float64(n))
+	}
+	return nil, fmt.Errorf("KPolicy = %v unknown", opts.KPolicy)
+}
+
+// checkLossInputs checks that logits and targets are non-nil float32 or
+// float64 nodes of one dtype and one shape of the given rank.
+func checkLossInputs(logits, targets *G.Node, rank int, lname, tname string) error {
+	if logits == nil || targets == nil {
+		return fmt.Errorf("%s and %s must be non-nil nodes", lname, tname)
+	}
+	want := "a vector (n)"
+	if rank == 2 {
+		want = "a matrix (n × C)"
+	}
+	if logits.Dims() != rank {
+		return fmt.Errorf("%s has shape %v, want %s", lname, logits.Shape(), want)
+	}
+	if !logits.Shape().Eq(targets.Shape()) {
+		return fmt.Errorf("%s has shape %v, want the %s' shape %v", tname, targets.Shape(), lname, logits.Shape())
+	}
+	if logits.Shape().TotalSize() == 0 {
+		return fmt.Errorf("%s has shape %v, want a non-empty batch", lname, logits.Shape())
+	}
+	dt := logits.Dtype()
+	if dt != tensor.Float32 && dt != tensor.Float64 {
+		return fmt.Errorf("%s have dtype %v, want float32 or float64", lname, dt)
+	}
+	if targets.Dtype() != dt {
+		return fmt.Errorf("%s have dtype %v, want the %s' dtype %v", tname, targets.Dtype(), lname, dt)
+	}
+	return nil
+}
+
+// scalarConstant is a constant scalar node of dtype dt.
+func scalarConstant(dt tensor.Dtype, v float64) (*G.Node, error) {
+	switch dt {
+	case tensor.Float32:
+		return G.NewConstant(float32(v)), nil
+	case tensor.Float64:
+		return G.NewConstant(v), nil
+	}
+	return nil, fmt.Errorf("dtype %v, want float32 or float64", dt)
+}
+
+// vectorConstant is a constant vector node of dtype dt.
+func vectorConstant(dt tensor.Dtype, v []float64) (*G.Node, error) {
+	switch dt {
+	case tensor.Float32:
+		v32 := make([]float32, len(v))
+		for i, x := range v {
+			v32[i] = float32(x)
+		}
+		return G.NewConstant(tensor.New(tensor.WithShape(len(v)), tensor.WithBacking(v32))), nil
+	case tensor.Float64:
+		return G.NewConstant(tensor.New(tensor.WithShape(len(v)), tensor.WithBacking(v))), nil
+	}
+	return nil, fmt.Errorf("dtype %v, want float32 or float64", dt)
+}

@@ -1,0 +1,206 @@
+package op_test
+
+import (
+	"fmt"
+	"math/rand/v2"
+	"testing"
+
+	"github.com/hypersimplex/hsloss/op"
+	G "gorgonia.org/gorgonia"
+	"gorgonia.org/tensor"
+)
+
+// hsCase is a multiclass (classes > 1) or binary (classes == 1, vectors)
+// HyperSimplex loss problem with its float64 oracle.
+type hsCase struct {
+	dt         tensor.Dtype
+	n, classes int
+	opts       op.LossOptions
+	x, t       []float64 // n × C row-major (binary: n)
+}
+
+// k is the oracle's k_c per class for the options.
+func (c hsCase) k() []float64 {
+	k := make([]float64, c.classes)
+	for cl := range k {
+		switch c.opts.KPolicy {
+		case op.KBatch:
+			for i := 0; i < c.n; i++ {
+				k[cl] += c.t[i*c.classes+cl]
+			}
+		case op.KPrior:
+			k[cl] = c.opts.Prior[cl] * float64(c.n)
+		case op.KFraction:
+			k[cl] = c.opts.Fraction * float64(c.n)
+		}
+		if c.dt == tensor.Float32 {
+			k[cl] = float64(float32(k[cl]))
+		}
+	}
+	return k
+}
+
+// scale is the documented normalisation constant s in L = s·Σ(p − T)².
+func (c hsCase) scale() float64 {
+	switch c.opts.Normalization {
+	case op.NormSum:
+		return 0.5
+	case op.NormEntryMean:
+		return 1 / float64(c.n*c.classes)
+	}
+	return 0.5 / float64(c.n)
+}
+
+// oracle computes the loss directly with Project on each class column.
+func (c hsCase) oracle(tb testing.TB, x []float64) float64 {
+	k := c.k()
+	col, p := make([]float64, c.n), make([]float64, c.n)
+	sum := 0.0
+	for cl := 0; cl < c.classes; cl++ {
+		for i := range col {
+			col[i] = x[i*c.classes+cl]
+		}
+		if err := op.Project(p, col, k[cl], c.opts.Tau); err != nil {
+			tb.Fatalf("oracle Project class %d: %v", cl, err)
+		}
+		for i := range p {
+			d := p[i] - c.t[i*c.classes+cl]
+			sum += d * d
+		}
+	}
+	return c.scale() * sum
+}
+
+// build adds logits, targets and the loss node to a new graph.
+func (c hsCase) build(tb testing.TB) (*G.ExprGraph, *G.Node, *G.Node) {
+	tb.Helper()
+	g := G.NewGraph()
+	shape := []int{c.n, c.classes}
+	if c.classes == 1 {
+		shape = []int{c.n}
+	}
+	x := namedInput(g, c.dt, "logits", c.x, shape...)
+	t := namedInput(g, c.dt, "targets", c.t, shape...)
+	var loss *G.Node
+	var err error
+	if c.classes == 1 {
+		loss, err = op.BinaryHyperSimplexLoss(x, t, c.opts)
+	} else {
+		loss, err = op.HyperSimplexLoss(x, t, c.opts)
+	}
+	if err != nil {
+		tb.Fatal(err)
+	}
+	if !loss.IsScalar() || loss.Dtype() != c.dt {
+		tb.Fatalf("loss node is %v %v, want a %v scalar", loss.Shape(), loss.Dtype(), c.dt)
+	}
+	return g, x, loss
+}
+
+func newHSCase(dt tensor.Dtype, n, classes int, opts op.LossOptions, seed uint64) hsCase {
+	rng := rand.New(rand.NewPCG(seed, 11))
+	c := hsCase{dt: dt, n: n, classes: classes, opts: opts}
+	c.x = roundToDtype(dt, gaussianFloats(rng, n*classes, 2))
+	c.t = make([]float64, n*classes)
+	for i := 0; i < n; i++ {
+		if classes == 1 {
+			c.t[i] = float64(rng.IntN(2))
+		} else {
+			c.t[i*classes+rng.IntN(classes)] = 1
+		}
+	}
+	return c
+}
+
+func withOpts(p op.KPolicy, m op.Normalization, prior []float64, f float64) op.LossOptions {
+	o := op.DefaultLossOptions()
+	o.KPolicy, o.Normalization, o.Prior, o.Fraction = p, m, prior, f
+	return o
+}
+
+// TestHyperSimplexLossValueAndGradient compares the loss node's value with
+// the direct computation by the kernels, and its gradient (TapeMachine +
+// Grad, and LispMachine) with central differences of that computation, for
+// every k policy and normalisation, both dtypes, multiclass and binary.
+func TestHyperSimplexLossValueAndGradient(t *testing.T) {
+	type variant struct {
+		name    string
+		classes int
+		opts    op.LossOptions
+	}
+	variants := []variant{
+		{"multiclass/batch/batch-mean", 4, withOpts(op.KBatch, op.NormBatchMean, nil, 0)},
+		{"multiclass/batch/sum", 4, withOpts(op.KBatch, op.NormSum, nil, 0)},
+		{"multiclass/prior/entry-mean", 4, withOpts(op.KPrior, op.NormEntryMean, []float64{0.1, 0.2, 0.3, 0.4}, 0)},
+		{"multiclass/fraction/entry-mean", 4, withOpts(op.KFraction, op.NormEntryMean, nil, 0.5)},
+		{"binary/batch/batch-mean", 1, withOpts(op.KBatch, op.NormBatchMean, nil, 0)},
+		{"binary/prior/sum", 1, withOpts(op.KPrior, op.NormSum, []float64{0.3}, 0)},
+		{"binary/fraction/entry-mean", 1, withOpts(op.KFraction, op.NormEntryMean, nil, 0.25)},
+	}
+	const n = 13
+	for _, dt := range floatDtypes {
+		for vi, v := range variants {
+			c := newHSCase(dt, n, v.classes, v.opts, uint64(vi+1))
+			wantLoss := c.oracle(t, c.x)
+			wantGrad := centralDiffGradient(c.x, func(x []float64) float64 { return c.oracle(t, x) })
+			t.Run(fmt.Sprintf("%v/%s/tape", dt, v.name), func(t *testing.T) {
+				g, x, loss := c.build(t)
+				grads, err := G.Grad(loss, x)
+				if err != nil {
+					t.Fatal(err)
+				}
+				m := G.NewTapeMachine(g)
+				defer m.Close()
+				if err := m.RunAll(); err != nil {
+					t.Fatal(err)
+				}
+				assertClose(t, "loss", valueFloat64s(t, loss.Value()), []float64{wantLoss}, lossTolFor(dt))
+				assertClose(t, "gradient", valueFloat64s(t, grads[0].Value()), wantGrad, gradTolFor(dt))
+			})
+			t.Run(fmt.Sprintf("%v/%s/lisp", dt, v.name), func(t *testing.T) {
+				_, x, loss := c.build(t)
+				m := G.NewLispMachine(x.Graph())
+				defer m.Close()
+				if err := m.RunAll(); err != nil {
+					t.Fatal(err)
+				}
+				dx, err := x.Grad()
+				if err != nil {
+					t.Fatal(err)
+				}
+				assertClose(t, "loss", valueFloat64s(t, loss.Value()), []float64{wantLoss}, lossTolFor(dt))
+				assertClose(t, "gradient", valueFloat64s(t, dx), wantGrad, gradTolFor(dt))
+			})
+		}
+	}
+}
+
+// TestHyperSimplexLossKBatchFollowsTheBatch runs one compiled graph on two
+// batches whose class counts differ: KBatch's k is computed in the graph.
+func TestHyperSimplexLossKBatchFollowsTheBatch(t *testing.T) {
+	c := newHSCase(tensor.Float64, 10, 3, op.DefaultLossOptions(), 5)
+	g, x, loss := c.build(t)
+	grads, err := G.Grad(loss, x)
+	if err != nil {
+		t.Fatal(err)
+	}
+	targets := g.ByName("targets")[0]
+	m := G.NewTapeMachine(g)
+	defer m.Close()
+	for run := 0; run < 2; run++ {
+		if run == 1 {
+			c2 := newHSCase(tensor.Float64, 10, 3, op.DefaultLossOptions(), 77)
+			c.t = c2.t
+			if err := G.Let(targets, denseOf(tensor.Float64, c.t, 10, 3)); err != nil {
+				t.Fatal(err)
+			}
+		}
+		if err := m.RunAll(); err != nil {
+			t.Fatal(err)
+		}
+		wantGrad := centralDiffGradient(c.x, func(x []float64) float64 { return c.oracle(t, x) })
+		assertClose(t, fmt.Sprintf("run %d loss", run), valueFloat64s(t, loss.Value()), []float64{c.oracle(t, c.x)}, lossTol64)
+		assertClose(t, fmt.Sprintf("run %d gradient", run), valueFloat64s(t, grads[0].Value()), wantGrad, gradTolGraph64)
+		m.Reset()
+	}
+}
