@@ -64,7 +64,7 @@ func ExampleNewHead() {
 	fmt.Println(err)
 	// Output:
 	// ce loss 0.4100
-	// nn: unknown head "softmax" (valid: ce, hinge, mse)
+	// nn: unknown head "softmax" (valid: ce, hinge, hs, mse)
 }
 
 // The predicted class of each row is its argmax; ties go to the lowest index.

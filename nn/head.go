@@ -5,6 +5,7 @@ import (
 	"sort"
 	"strings"
 
+	"github.com/hypersimplex/hsloss/op"
 	G "gorgonia.org/gorgonia"
 	"gorgonia.org/tensor"
 )
@@ -18,13 +19,16 @@ type Head interface {
 
 // HeadOptions configures the heads that have options.
 type HeadOptions struct {
-	// HingeMargin is Δ > 0 of the hinge head (default 1).
+	// HS configures the "hs" head (τ, k policy, normalisation).
+	HS op.LossOptions
+	// HingeMargin is Δ > 0 of the "hinge" head.
 	HingeMargin float64
 }
 
-// DefaultHeadOptions returns HingeMargin 1.
+// DefaultHeadOptions returns op.DefaultLossOptions() (τ = 1.5, k_c the
+// batch's class counts, batch-mean normalisation) and HingeMargin 1.
 func DefaultHeadOptions() HeadOptions {
-	return HeadOptions{HingeMargin: 1}
+	return HeadOptions{HS: op.DefaultLossOptions(), HingeMargin: 1}
 }
 
 // headBuilders maps each head name to its constructor.
@@ -32,6 +36,7 @@ var headBuilders = map[string]func(HeadOptions) (Head, error){
 	"ce":    func(HeadOptions) (Head, error) { return crossEntropyHead{}, nil },
 	"mse":   func(HeadOptions) (Head, error) { return mseHead{}, nil },
 	"hinge": newHingeHead,
+	"hs":    newHyperSimplexHead,
 }
 
 // HeadNames returns the valid head names, sorted.
