@@ -13,11 +13,13 @@ import (
 //	L = (1/n) Σ_i Σ_{c ≠ y_i} max(0, Δ + X[i,c] − X[i,y_i])
 //
 // Built as ReLU(X − s·1ᵀ + Δ(1 − T)) with s_i = Σ_c T[i,c] X[i,c]: the
-// entry of the true class is exactly 0 and contributes nothing. Gradient
-// (a subgradient at the kinks, where ReLU′(0) = 0): for c ≠ y_i,
-// ∂L/∂X[i,c] = 1[Δ + X[i,c] − X[i,y_i] > 0]/n, and ∂L/∂X[i,y_i] is minus
-// the number of violating classes over n. PyTorch's MultiMarginLoss is
-// this loss divided by C as well.
+// entry of the true class is exactly 0 and contributes nothing (its
+// derivative cancels: X[i,y_i] − s_i does not depend on X). Gradient: for
+// c ≠ y_i, ∂L/∂X[i,c] = 1[Δ + X[i,c] − X[i,y_i] ≥ 0]/n, and ∂L/∂X[i,y_i]
+// is minus the number of such classes over n. At the kink (a class exactly
+// at the margin) Gorgonia's ReLU′(0) = 1 counts the class; PyTorch counts
+// it with 0; both are subgradients. PyTorch's MultiMarginLoss is this loss
+// divided by C as well.
 type hingeHead struct {
 	margin float64
 }

@@ -39,15 +39,17 @@ func headValueGrad(t *testing.T, head nn.Head, dt tensor.Dtype, logits []float64
 	return floats(t, loss.Value())[0], floats(t, grad)
 }
 
-// The tiny batch every head is checked on: 3 samples, 3 classes, including a
-// row with large logits (overflow test for exp) and a tied row.
+// The tiny batch every head is checked on: 4 samples, 3 classes, including a
+// row with large logits (overflow test for exp), a tied row and a hinge kink
+// (for the margin 0.75 of the test).
 var (
 	tinyLogits = []float64{
 		1, 2, 0.5,
 		0.3, -1, 0.3,
 		300, 299.5, -200,
+		1.75, 1, 0, // hinge: Δ + x₁ − x₀ = 0 exactly (the kink)
 	}
-	tinyLabels  = []int{0, 2, 1}
+	tinyLabels  = []int{0, 2, 1, 0}
 	tinyClasses = 3
 )
 
@@ -79,8 +81,9 @@ func ceReference(x []float64, labels []int, classes int) (float64, []float64) {
 	return loss, grad
 }
 
-// hingeReference is the Weston–Watkins hinge loss and its subgradient
-// (0 at the kink), from the definition.
+// hingeReference is the Weston–Watkins hinge loss and its subgradient from
+// the definition, counting a class exactly at the margin as violating
+// (Gorgonia's ReLU′(0) = 1; any value in [0, 1] is a valid subgradient).
 func hingeReference(x []float64, labels []int, classes int, margin float64) (float64, []float64) {
 	n := float64(len(labels))
 	grad := make([]float64, len(x))
@@ -91,7 +94,7 @@ func hingeReference(x []float64, labels []int, classes int, margin float64) (flo
 				continue
 			}
 			v := margin + x[i*classes+c] - x[i*classes+y]
-			if v > 0 {
+			if v >= 0 {
 				loss += v / n
 				grad[i*classes+c] += 1 / n
 				grad[i*classes+y] -= 1 / n
@@ -141,7 +144,7 @@ func TestHeadsValueAndGradient(t *testing.T) {
 				logits := tinyLogits
 				if tc.name == "mse" {
 					// keep squared errors of float32 well-conditioned
-					logits = []float64{1, 2, 0.5, 0.3, -1, 0.3, 3, 2.5, -2}
+					logits = []float64{1, 2, 0.5, 0.3, -1, 0.3, 3, 2.5, -2, 1.75, 1, 0}
 				}
 				wantLoss, wantGrad := tc.ref(logits, tinyLabels, tinyClasses)
 				gotLoss, gotGrad := headValueGrad(t, head, dt, logits, tinyLabels, tinyClasses)
