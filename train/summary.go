@@ -232,7 +232,11 @@ func (s Summary) markdownTable(b *strings.Builder, dataset string) {
 		}
 	}
 
-	fmt.Fprintf(b, "%s: maximum test accuracy over epochs, mean ± sd over %d seeds", dataset, maxN)
+	seeds := "seeds"
+	if maxN == 1 {
+		seeds = "seed"
+	}
+	fmt.Fprintf(b, "%s: maximum test accuracy over epochs, mean ± sd over %d %s", dataset, maxN, seeds)
 	if primary != "" {
 		fmt.Fprintf(b, "; Δ = %s − %s, paired two-sided t-test across seeds", strings.ToUpper(primary), strings.ToUpper(Baseline))
 	}
@@ -303,7 +307,7 @@ func num(v float64, format string) string {
 	case math.IsInf(v, 1):
 		return "+Inf"
 	case math.IsInf(v, -1):
-		return "−Inf"
+		return "-Inf"
 	}
 	return fmt.Sprintf(format, v)
 }

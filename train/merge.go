@@ -1,0 +1,63 @@
+package train
+
+import (
+	"fmt"
+	"os"
+)
+
+// Merge combines the results folders dirs (for example one per shard) into
+// out: runs.csv with every run, config.json with the union of the grids,
+// summary.csv, summary.md and the plots. The folders must hold runs made
+// with the same settings (all but the grid and the shard); a run found in
+// two folders must have the same measurements in both (wall times aside).
+func Merge(out string, dirs []string) (Summary, error) {
+	if len(dirs) == 0 {
+		return Summary{}, fmt.Errorf("train: merge: no folders to merge")
+	}
+	var (
+		cfg  *Config
+		runs []RunResult
+		from = map[string]string{} // run key → folder it came from
+		at   = map[string]int{}    // run key → index in runs
+	)
+	for _, dir := range dirs {
+		f, err := ReadFolder(dir)
+		if err != nil {
+			return Summary{}, err
+		}
+		if f.Config == nil {
+			return Summary{}, fmt.Errorf("train: merge: %s has no %s", dir, ConfigFile)
+		}
+		if cfg == nil {
+			c := *f.Config
+			c.Shard = Shard{Index: 0, Count: 1}
+			cfg = &c
+		} else if diff := cfg.compatible(*f.Config); diff != "" {
+			return Summary{}, fmt.Errorf("train: merge: %s was made with other settings than %s (%s)", dir, dirs[0], diff)
+		} else {
+			c := unionGrid(*cfg, *f.Config)
+			cfg = &c
+		}
+		for _, r := range f.Runs {
+			k := r.Spec.Key()
+			if prev, ok := from[k]; ok {
+				if !sameRun(runs[at[k]], r) {
+					return Summary{}, fmt.Errorf("train: merge: run %s differs between %s and %s", k, prev, dir)
+				}
+				continue
+			}
+			from[k], at[k] = dir, len(runs)
+			runs = append(runs, r)
+		}
+	}
+	if err := os.MkdirAll(out, 0o755); err != nil {
+		return Summary{}, fmt.Errorf("train: merge: %w", err)
+	}
+	if err := writeConfigFile(out, *cfg); err != nil {
+		return Summary{}, err
+	}
+	if err := writeRunsFile(out, runs); err != nil {
+		return Summary{}, err
+	}
+	return writeSummaryFiles(out, runs, cfg.Losses, true)
+}

@@ -1,0 +1,165 @@
+package train
+
+import (
+	"context"
+	"fmt"
+	"os"
+
+	"github.com/hypersimplex/hsloss/datasets"
+)
+
+// EventKind says what an Event reports.
+type EventKind int
+
+const (
+	RunSkipped EventKind = iota // the run is already in runs.csv
+	RunStarted                  // the run starts training
+	EpochDone                   // an epoch of the run finished (Event.Epoch)
+	RunDone                     // the run finished and was written (Event.Result)
+)
+
+// Event reports the progress of a sweep.
+type Event struct {
+	Kind   EventKind
+	Spec   RunSpec
+	Run    int // 1-based position of the run in this shard's list
+	Runs   int // number of runs of this shard
+	Epochs int // epochs per run
+	Epoch  EpochStats
+	Result RunResult
+}
+
+// SweepOptions are the settings of a sweep that do not change its results.
+type SweepOptions struct {
+	// Dir is the results folder; it is created if needed.
+	Dir string
+	// Observe, if not nil, receives progress events.
+	Observe func(Event)
+	// Load returns a dataset by name; nil means datasets.Load with
+	// Config.DataDir.
+	Load func(name string) (*datasets.Dataset, error)
+}
+
+// Sweep trains every run of cfg's grid that belongs to cfg.Shard and is not
+// yet in opts.Dir/runs.csv, then writes the summary and the plots.
+//
+// Every run is paired across losses: the same seed gives the same initial
+// weights and the same batch order, whatever the loss. After each run
+// runs.csv is rewritten atomically with the new run's rows, so an
+// interrupted sweep (cancelled ctx, crash, power loss) loses at most the
+// run in progress; calling Sweep again with the same Config skips the
+// finished runs (failed ones included) and completes the rest. A folder
+// whose config.json differs in anything but the grid and the shard is
+// refused. With several shards, give each its own folder and combine them
+// with Merge.
+//
+// Sweep returns the summary of every run in the folder; when ctx is
+// cancelled it still writes the summary of the finished runs and returns
+// ctx's error.
+func Sweep(ctx context.Context, cfg Config, opts SweepOptions) (Summary, error) {
+	if err := cfg.Validate(); err != nil {
+		return Summary{}, err
+	}
+	if opts.Dir == "" {
+		return Summary{}, fmt.Errorf("train: sweep: no results folder")
+	}
+	if err := os.MkdirAll(opts.Dir, 0o755); err != nil {
+		return Summary{}, fmt.Errorf("train: sweep: %w", err)
+	}
+	folder, err := ReadFolder(opts.Dir)
+	if err != nil {
+		return Summary{}, err
+	}
+	recorded := cfg
+	if folder.Config != nil {
+		if diff := folder.Config.compatible(cfg); diff != "" {
+			return Summary{}, fmt.Errorf("train: sweep: %s holds runs of another configuration (%s); use another folder", opts.Dir, diff)
+		}
+		recorded = unionGrid(*folder.Config, cfg)
+		recorded.Shard = cfg.Shard
+	}
+	if err := writeConfigFile(opts.Dir, recorded); err != nil {
+		return Summary{}, err
+	}
+
+	runs := folder.Runs
+	done := map[string]bool{}
+	for _, r := range runs {
+		done[r.Spec.Key()] = true
+	}
+	todo := cfg.Shard.Select(cfg.Grid())
+	load := opts.Load
+	if load == nil {
+		load = func(name string) (*datasets.Dataset, error) {
+			return datasets.Load(name, datasets.Options{Dir: cfg.DataDir, Context: ctx})
+		}
+	}
+	observe := opts.Observe
+	if observe == nil {
+		observe = func(Event) {}
+	}
+	data := map[string]*datasets.Dataset{}
+	for _, spec := range todo {
+		if done[spec.Key()] || data[spec.Dataset] != nil {
+			continue
+		}
+		d, err := load(spec.Dataset)
+		if err != nil {
+			return Summary{}, fmt.Errorf("train: sweep: %w", err)
+		}
+		if err := checkBatchSizes(cfg, d); err != nil {
+			return Summary{}, err
+		}
+		data[spec.Dataset] = d
+	}
+
+	var runErr error
+	for i, spec := range todo {
+		ev := Event{Spec: spec, Run: i + 1, Runs: len(todo), Epochs: cfg.Epochs}
+		if done[spec.Key()] {
+			ev.Kind = RunSkipped
+			observe(ev)
+			continue
+		}
+		ev.Kind = RunStarted
+		observe(ev)
+		res, err := Train(ctx, cfg, data[spec.Dataset], spec, func(st EpochStats) {
+			e := ev
+			e.Kind, e.Epoch = EpochDone, st
+			observe(e)
+		})
+		if err != nil {
+			runErr = err
+			break
+		}
+		runs = append(runs, res)
+		if err := writeRunsFile(opts.Dir, runs); err != nil {
+			return Summary{}, err
+		}
+		if _, err := writeSummaryFiles(opts.Dir, runs, recorded.Losses, false); err != nil {
+			return Summary{}, err
+		}
+		ev.Kind, ev.Result = RunDone, res
+		observe(ev)
+	}
+	sum, err := writeSummaryFiles(opts.Dir, runs, recorded.Losses, true)
+	if runErr != nil {
+		return sum, runErr
+	}
+	return sum, err
+}
+
+// checkBatchSizes rejects batch sizes larger than the training split: with
+// the last partial batch dropped such a run would never take a step.
+func checkBatchSizes(cfg Config, d *datasets.Dataset) error {
+	n := d.Train.Len()
+	if cfg.TrainSubset > 0 {
+		n = min(n, cfg.TrainSubset)
+	}
+	for _, b := range cfg.BatchSizes {
+		if b > n {
+			return &FieldError{Field: "batch_sizes", Msg: fmt.Sprintf("batch size %d exceeds the %d training samples of %s", b, n, d.Name)}
+		}
+	}
+	return nil
+}

@@ -1,0 +1,202 @@
+package train_test
+
+import (
+	"context"
+	"errors"
+	"os"
+	"path/filepath"
+	"reflect"
+	"strings"
+	"testing"
+
+	"github.com/hypersimplex/hsloss/train"
+)
+
+// readRuns reads dir/runs.csv with the wall times zeroed.
+func readRuns(t *testing.T, dir string) []train.RunResult {
+	t.Helper()
+	f, err := train.ReadFolder(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i := range f.Runs {
+		for j := range f.Runs[i].Epochs {
+			f.Runs[i].Epochs[j].Seconds = 0
+		}
+	}
+	return f.Runs
+}
+
+func TestSweepWritesEveryFile(t *testing.T) {
+	dir := t.TempDir()
+	cfg := tinyConfig()
+	var events []train.EventKind
+	sum, err := train.Sweep(context.Background(), cfg, train.SweepOptions{Dir: dir, Load: loadBlobs,
+		Observe: func(e train.Event) { events = append(events, e.Kind) }})
+	if err != nil {
+		t.Fatal(err)
+	}
+	runs := readRuns(t, dir)
+	if len(runs) != len(cfg.Grid()) {
+		t.Errorf("runs.csv holds %d runs, want %d", len(runs), len(cfg.Grid()))
+	}
+	if len(sum.Rows) != len(cfg.BatchSizes) {
+		t.Errorf("summary has %d rows, want one per batch size", len(sum.Rows))
+	}
+	wantEvents := len(cfg.Grid()) * (2 + cfg.Epochs)
+	if len(events) != wantEvents {
+		t.Errorf("%d events, want %d", len(events), wantEvents)
+	}
+	for _, name := range []string{train.RunsFile, train.SummaryCSVFile, train.SummaryMDFile, train.ConfigFile,
+		"max_acc_vs_batch_synthetic.png", "test_acc_vs_epoch_synthetic_b32.png", "test_acc_vs_epoch_synthetic_b128.png"} {
+		if fi, err := os.Stat(filepath.Join(dir, name)); err != nil || fi.Size() == 0 {
+			t.Errorf("%s: %v", name, err)
+		}
+	}
+	// Rerunning skips everything.
+	events = nil
+	if _, err := train.Sweep(context.Background(), cfg, train.SweepOptions{Dir: dir, Load: loadBlobs,
+		Observe: func(e train.Event) { events = append(events, e.Kind) }}); err != nil {
+		t.Fatal(err)
+	}
+	for _, e := range events {
+		if e != train.RunSkipped {
+			t.Fatalf("rerun of a complete sweep trained again: events %v", events)
+		}
+	}
+}
+
+func TestResumedSweepEqualsUninterrupted(t *testing.T) {
+	cfg := tinyConfig()
+	full := t.TempDir()
+	if _, err := train.Sweep(context.Background(), cfg, train.SweepOptions{Dir: full, Load: loadBlobs}); err != nil {
+		t.Fatal(err)
+	}
+	resumed := t.TempDir()
+	ctx, cancel := context.WithCancel(context.Background())
+	finished := 0
+	_, err := train.Sweep(ctx, cfg, train.SweepOptions{Dir: resumed, Load: loadBlobs, Observe: func(e train.Event) {
+		if e.Kind == train.RunDone {
+			finished++
+		}
+		// Interrupt in the middle of the fourth run.
+		if e.Kind == train.EpochDone && finished == 3 && e.Epoch.Epoch == 2 {
+			cancel()
+		}
+	}})
+	if !errors.Is(err, context.Canceled) {
+		t.Fatalf("interrupted sweep returned %v, want context.Canceled", err)
+	}
+	if got := readRuns(t, resumed); len(got) != 3 {
+		t.Fatalf("interrupted sweep kept %d runs, want the 3 finished ones", len(got))
+	}
+	trained := 0
+	if _, err := train.Sweep(context.Background(), cfg, train.SweepOptions{Dir: resumed, Load: loadBlobs, Observe: func(e train.Event) {
+		if e.Kind == train.RunStarted {
+			trained++
+		}
+	}}); err != nil {
+		t.Fatal(err)
+	}
+	if want := len(cfg.Grid()) - 3; trained != want {
+		t.Errorf("resumed sweep trained %d runs, want %d", trained, want)
+	}
+	if a, b := readRuns(t, full), readRuns(t, resumed); !reflect.DeepEqual(a, b) {
+		t.Errorf("resumed sweep differs from the uninterrupted one:\n%+v\n%+v", b, a)
+	}
+	a, _ := os.ReadFile(filepath.Join(full, train.SummaryMDFile))
+	b, _ := os.ReadFile(filepath.Join(resumed, train.SummaryMDFile))
+	if string(a) != string(b) {
+		t.Errorf("summary.md differs:\n%s\nvs\n%s", b, a)
+	}
+}
+
+func TestShardsMergeIntoTheFullSweep(t *testing.T) {
+	cfg := tinyConfig()
+	full := t.TempDir()
+	if _, err := train.Sweep(context.Background(), cfg, train.SweepOptions{Dir: full, Load: loadBlobs}); err != nil {
+		t.Fatal(err)
+	}
+	const n = 3
+	var dirs []string
+	for i := 0; i < n; i++ {
+		c := cfg
+		c.Shard = train.Shard{Index: i, Count: n}
+		dir := t.TempDir()
+		if _, err := train.Sweep(context.Background(), c, train.SweepOptions{Dir: dir, Load: loadBlobs}); err != nil {
+			t.Fatal(err)
+		}
+		dirs = append(dirs, dir)
+	}
+	merged := filepath.Join(t.TempDir(), "merged")
+	if _, err := train.Merge(merged, append(dirs, dirs[0])); err != nil { // a folder twice is harmless
+		t.Fatal(err)
+	}
+	if a, b := readRuns(t, full), readRuns(t, merged); !reflect.DeepEqual(a, b) {
+		t.Errorf("merged shards differ from the full sweep:\n%+v\n%+v", b, a)
+	}
+	a, _ := os.ReadFile(filepath.Join(full, train.SummaryMDFile))
+	b, _ := os.ReadFile(filepath.Join(merged, train.SummaryMDFile))
+	if string(a) != string(b) {
+		t.Errorf("summary.md differs:\n%s\nvs\n%s", b, a)
+	}
+	f, err := train.ReadFolder(merged)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if f.Config.Shard != (train.Shard{Index: 0, Count: 1}) || !reflect.DeepEqual(f.Config.Grid(), cfg.Grid()) {
+		t.Errorf("merged config %+v, want the full grid and no shard", f.Config)
+	}
+
+	// Folders made with other settings do not merge.
+	other := cfg
+	other.Epochs = 2
+	otherDir := t.TempDir()
+	if _, err := train.Sweep(context.Background(), other, train.SweepOptions{Dir: otherDir, Load: loadBlobs}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := train.Merge(t.TempDir(), []string{dirs[0], otherDir}); err == nil || !strings.Contains(err.Error(), "epochs 3 vs 2") {
+		t.Errorf("merging different settings: err = %v, want it to name epochs 3 vs 2", err)
+	}
+	// Nor does resuming into a folder made with other settings.
+	if _, err := train.Sweep(context.Background(), other, train.SweepOptions{Dir: full, Load: loadBlobs}); err == nil || !strings.Contains(err.Error(), "another configuration") {
+		t.Errorf("resuming with other settings: err = %v, want a refusal", err)
+	}
+}
+
+func TestDivergingRunIsRecordedAsFailure(t *testing.T) {
+	cfg := tinyConfig()
+	cfg.Losses = []string{"ce"}
+	cfg.BatchSizes = []int{32}
+	cfg.Seeds = 1
+	cfg.LR = 1e30 // Adam moves every weight by about lr: logits overflow
+	dir := t.TempDir()
+	sum, err := train.Sweep(context.Background(), cfg, train.SweepOptions{Dir: dir, Load: loadBlobs})
+	if err != nil {
+		t.Fatal(err)
+	}
+	runs := readRuns(t, dir)
+	if len(runs) != 1 || !runs[0].Failed() {
+		t.Fatalf("runs %+v, want one failed run", runs)
+	}
+	if !strings.Contains(runs[0].Failure, "NaN") && !strings.Contains(runs[0].Failure, "Inf") {
+		t.Errorf("failure %q does not say NaN or Inf", runs[0].Failure)
+	}
+	if len(sum.Failures) != 1 || sum.Rows[0].Losses[0].N != 0 {
+		t.Errorf("summary %+v, want the failure listed and no statistics", sum)
+	}
+	md, _ := os.ReadFile(filepath.Join(dir, train.SummaryMDFile))
+	if !strings.Contains(string(md), "Failed runs") {
+		t.Errorf("summary.md does not list the failure:\n%s", md)
+	}
+}
+
+func TestSweepRejectsOversizedBatch(t *testing.T) {
+	cfg := tinyConfig()
+	cfg.BatchSizes = []int{32, 1024}
+	_, err := train.Sweep(context.Background(), cfg, train.SweepOptions{Dir: t.TempDir(), Load: loadBlobs})
+	var fe *train.FieldError
+	if !errors.As(err, &fe) || fe.Field != "batch_sizes" || !strings.Contains(err.Error(), "batch size 1024 exceeds the 512 training samples") {
+		t.Errorf("err = %v, want a batch_sizes FieldError", err)
+	}
+}

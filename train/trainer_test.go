@@ -1,0 +1,74 @@
+package train_test
+
+import (
+	"context"
+	"reflect"
+	"testing"
+
+	"github.com/hypersimplex/hsloss/train"
+)
+
+// aboveChance is the test accuracy every head must reach on the blobs
+// (chance is 0.25 with four classes).
+const aboveChance = 0.8
+
+func TestEveryHeadLearnsSeparableData(t *testing.T) {
+	data := blobs(4, 8, 512, 250, 7)
+	for _, loss := range train.KnownLosses {
+		t.Run(loss, func(t *testing.T) {
+			cfg := tinyConfig()
+			cfg.Epochs = 5
+			spec := train.RunSpec{Dataset: "synthetic", Loss: loss, Batch: 32, Seed: 1}
+			res, err := train.Train(context.Background(), cfg, data, spec, nil)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if res.Failed() {
+				t.Fatalf("run failed: %s", res.Failure)
+			}
+			if len(res.Epochs) != cfg.Epochs {
+				t.Fatalf("%d epochs recorded, want %d", len(res.Epochs), cfg.Epochs)
+			}
+			if acc, ep := res.Best(); acc < aboveChance {
+				t.Errorf("max test accuracy %.3f (epoch %d), want ≥ %.2f; epochs %+v", acc, ep, aboveChance, res.Epochs)
+			}
+			last := res.Epochs[len(res.Epochs)-1]
+			if last.TrainAcc < aboveChance || last.TrainLoss >= res.Epochs[0].TrainLoss {
+				t.Errorf("last epoch %+v: want training accuracy ≥ %.2f and a loss below the first epoch's %v", last, aboveChance, res.Epochs[0].TrainLoss)
+			}
+		})
+	}
+}
+
+func TestSameSeedSameResult(t *testing.T) {
+	data := blobs(4, 8, 512, 250, 7)
+	cfg := tinyConfig()
+	for _, dtype := range train.KnownDtypes {
+		t.Run(dtype, func(t *testing.T) {
+			cfg.Dtype = dtype
+			spec := train.RunSpec{Dataset: "synthetic", Loss: "ce", Batch: 64, Seed: 3}
+			var got []train.RunResult
+			for i := 0; i < 2; i++ {
+				r, err := train.Train(context.Background(), cfg, data, spec, nil)
+				if err != nil {
+					t.Fatal(err)
+				}
+				for j := range r.Epochs {
+					r.Epochs[j].Seconds = 0
+				}
+				got = append(got, r)
+			}
+			if !reflect.DeepEqual(got[0], got[1]) {
+				t.Errorf("same seed, different results:\n%+v\n%+v", got[0], got[1])
+			}
+			spec.Seed = 4
+			other, err := train.Train(context.Background(), cfg, data, spec, nil)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if other.Epochs[0].TrainLoss == got[0].Epochs[0].TrainLoss {
+				t.Errorf("seeds 3 and 4 give the same first-epoch loss %v", other.Epochs[0].TrainLoss)
+			}
+		})
+	}
+}
