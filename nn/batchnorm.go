@@ -126,7 +126,10 @@ type batchNormOp struct {
 	dims     int // of x: 2 or 4
 }
 
-var _ G.SDOp = (*batchNormOp)(nil)
+var (
+	_ G.SDOp = (*batchNormOp)(nil)
+	_ G.ADOp = (*batchNormOp)(nil)
+)
 
 func (op *batchNormOp) Arity() int { return 3 }
 
@@ -246,6 +249,36 @@ func (op *batchNormOp) SymDiff(inputs G.Nodes, output, grad *G.Node) (G.Nodes, e
 		out[wrt] = d
 	}
 	return out, nil
+}
+
+// DoDiff (LispMachine) adds the gradients of x, γ and β into their
+// gradient tensors in place (never replacing or aliasing them).
+func (op *batchNormOp) DoDiff(ctx G.ExecutionContext, inputs G.Nodes, output *G.Node) error {
+	if len(inputs) != 3 {
+		return fmt.Errorf("nn: batchnorm DoDiff: %d inputs, want 3", len(inputs))
+	}
+	g, err := output.Grad()
+	if err != nil {
+		return fmt.Errorf("nn: batchnorm DoDiff: gradient of the output: %w", err)
+	}
+	for wrt, in := range inputs {
+		d, err := (&batchNormDiffOp{fwd: op, wrt: wrt}).Do(inputs[0].Value(), inputs[1].Value(), g)
+		if err != nil {
+			return err
+		}
+		ig, err := in.Grad()
+		if err != nil {
+			return fmt.Errorf("nn: batchnorm DoDiff: gradient of input %d: %w", wrt, err)
+		}
+		acc, ok := ig.(tensor.Tensor)
+		if !ok {
+			return fmt.Errorf("nn: batchnorm DoDiff: gradient of input %d is a %T, want a tensor", wrt, ig)
+		}
+		if _, err := tensor.Add(acc, d, tensor.UseUnsafe()); err != nil {
+			return fmt.Errorf("nn: batchnorm DoDiff: accumulating the gradient of input %d: %w", wrt, err)
+		}
+	}
+	return nil
 }
 
 // batchNormDiffOp computes one of the gradients of batchNormOp (wrt 0: x,

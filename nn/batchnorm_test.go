@@ -283,3 +283,48 @@ func TestBatchNormErrors(t *testing.T) {
 		})
 	}
 }
+
+// TestBatchNormLispMachine checks that the LispMachine (which differentiates
+// with DoDiff) gives the TapeMachine's gradients, in both modes.
+func TestBatchNormLispMachine(t *testing.T) {
+	shape := tensor.Shape{3, 2, 2, 2}
+	gamma, beta := randomValues(2, 5), randomValues(2, 6)
+	x := randomValues(shape.TotalSize(), 4)
+	for _, training := range []bool{true, false} {
+		stats, _ := nn.NewBatchNormStats(2, 0.1, 1e-5)
+		tape := newBNGraph(t, tensor.Float64, shape, gamma, beta, stats, training, 3)
+		tape.run(t, x)
+
+		g := G.NewGraph()
+		xn := G.NewTensor(g, tensor.Float64, 4, G.WithShape(shape...), G.WithName("x"), G.WithValue(newDense(tensor.Float64, shape, x)))
+		gn := G.NewVector(g, tensor.Float64, G.WithShape(2), G.WithName("gamma"), G.WithValue(newDense(tensor.Float64, tensor.Shape{2}, gamma)))
+		bn := G.NewVector(g, tensor.Float64, G.WithShape(2), G.WithName("beta"), G.WithValue(newDense(tensor.Float64, tensor.Shape{2}, beta)))
+		r := G.NewTensor(g, tensor.Float64, 4, G.WithShape(shape...), G.WithName("r"), G.WithValue(newDense(tensor.Float64, shape, randomValues(shape.TotalSize(), 3))))
+		y, err := nn.BatchNorm(xn, gn, bn, stats, training)
+		if err != nil {
+			t.Fatal(err)
+		}
+		G.Must(G.Sum(G.Must(G.HadamardProd(y, r))))
+		m := G.NewLispMachine(g)
+		if err := m.RunAll(); err != nil {
+			t.Fatal(err)
+		}
+		m.Close()
+		for _, pair := range [][2]*G.Node{{tape.x, xn}, {tape.gamma, gn}, {tape.beta, bn}} {
+			want, err := pair[0].Grad()
+			if err != nil {
+				t.Fatal(err)
+			}
+			got, err := pair[1].Grad()
+			if err != nil {
+				t.Fatal(err)
+			}
+			w, gt := floats(t, want), floats(t, got)
+			for i := range w {
+				if !closeTo(gt[i], w[i], tolF64) {
+					t.Errorf("training=%v: lisp d/d%s[%d] = %v, tape %v", training, pair[1].Name(), i, gt[i], w[i])
+				}
+			}
+		}
+	}
+}
