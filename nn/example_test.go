@@ -82,3 +82,76 @@ func ExamplePredict() {
 	fmt.Println(pred)
 	// Output: [1 0 2]
 }
+
+// Two graphs bound to the same parameters share their storage: a change made
+// through one is seen by the other (this is how an evaluation graph sees
+// the weights the training graph's solver updates).
+func ExampleBind() {
+	arch, _ := nn.NewMLP(2, nil, 2)
+	params, _ := arch.Init(tensor.Float64, 1)
+	train, eval := G.NewGraph(), G.NewGraph()
+	trainNodes := nn.Bind(train, params)
+	evalNodes := nn.Bind(eval, params)
+	trainNodes[1].Value().Data().([]float64)[0] = 0.5 // fc0.b[0]
+	fmt.Println(evalNodes[1].Name(), evalNodes[1].Value().Data())
+	// Output: fc0.b [0.5 0]
+}
+
+// The paper's CNN for Fashion-MNIST: its parameters and the logits' shape.
+func ExampleNewCNN() {
+	arch, err := nn.NewCNN([3]int{1, 28, 28}, 10)
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	params, _ := arch.Init(tensor.Float32, 1)
+	for _, p := range params {
+		if p.Name == "conv0.W" || p.Name == "fc0.W" || p.Name == "fc1.W" {
+			fmt.Println(p.Name, p.Value.Shape())
+		}
+	}
+	g := G.NewGraph()
+	x := G.NewMatrix(g, tensor.Float32, G.WithShape(32, 28*28), G.WithName("x"))
+	logits, _ := arch.Forward(x, nn.Bind(g, params), true)
+	fmt.Println(arch.Name(), len(params), "params, logits", logits.Shape())
+	// Output:
+	// conv0.W (64, 1, 3, 3)
+	// fc0.W (3136, 512)
+	// fc1.W (512, 10)
+	// cnn-1x28x28-64c-512-10 16 params, logits (32, 10)
+}
+
+// Batch norm in training mode normalises with the batch's statistics and
+// accumulates running ones; a separate evaluation graph (here with batch
+// size 1) normalises with the running statistics.
+func ExampleBatchNorm() {
+	stats, _ := nn.NewBatchNormStats(1, 0.5, 1e-5)
+	vec := func(v ...float64) *tensor.Dense { return tensor.New(tensor.WithShape(len(v)), tensor.WithBacking(v)) }
+	run := func(x *tensor.Dense, training bool) G.Value {
+		g := G.NewGraph()
+		xn := G.NewMatrix(g, tensor.Float64, G.WithShape(x.Shape()...), G.WithName("x"), G.WithValue(x))
+		gamma := G.NewVector(g, tensor.Float64, G.WithShape(1), G.WithName("gamma"), G.WithValue(vec(1)))
+		beta := G.NewVector(g, tensor.Float64, G.WithShape(1), G.WithName("beta"), G.WithValue(vec(0)))
+		y, _ := nn.BatchNorm(xn, gamma, beta, stats, training)
+		vm := G.NewTapeMachine(g)
+		defer vm.Close()
+		_ = vm.RunAll()
+		return y.Value()
+	}
+	batch := tensor.New(tensor.WithShape(4, 1), tensor.WithBacking([]float64{2, 4, 6, 8}))
+	fmt.Printf("training: %.3f\n", run(batch, true).Data())
+	mean, variance := stats.Snapshot()
+	fmt.Printf("running mean %.3f, variance %.4f\n", mean, variance)
+	one := tensor.New(tensor.WithShape(1, 1), tensor.WithBacking([]float64{5}))
+	fmt.Printf("evaluation: %.4f\n", run(one, false).Data()) // (5 − 2.5)/√3.8333
+	// Output:
+	// training: [-1.342 -0.447 0.447 1.342]
+	// running mean [2.500], variance [3.8333]
+	// evaluation: [1.2769]
+}
+
+// The valid head names, for flag help and error messages.
+func ExampleHeadNames() {
+	fmt.Println(nn.HeadNames())
+	// Output: [ce hinge hs mse]
+}
