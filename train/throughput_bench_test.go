@@ -30,22 +30,26 @@ var benchHidden = []int{512, 512}
 var printBLAS sync.Once
 
 // BenchmarkTrainStep times one training step of the MLP on a fixed random
-// batch — Let the inputs, forward, backward, Adam, Reset — for each head and
-// batch size, and reports samples/s (batch / step time). It is the Go side
-// of `make bench-peer`; `make bench-train` runs it for both BLAS builds.
+// batch — Let the inputs, forward, backward, Adam, Reset — for each
+// optimiser (gorgonia's AdamSolver, accel's fused Adam), head and batch
+// size, and reports samples/s (batch / step time) and the time of each
+// phase. It is the Go side of `make bench-peer`; `make bench-train` runs it
+// for both BLAS builds.
 func BenchmarkTrainStep(b *testing.B) {
 	printBLAS.Do(func() { fmt.Printf("blas: %s\n", accel.Setup()) })
-	for _, head := range []string{"ce", "hs"} {
-		for _, batch := range []int{128, 1024, 8192} {
-			b.Run(fmt.Sprintf("head=%s/batch=%d", head, batch), func(b *testing.B) {
-				benchmarkTrainStep(b, head, batch)
-			})
+	for _, solver := range []string{"gorgonia", "accel"} {
+		for _, head := range []string{"ce", "hs"} {
+			for _, batch := range []int{128, 1024, 8192} {
+				b.Run(fmt.Sprintf("solver=%s/head=%s/batch=%d", solver, head, batch), func(b *testing.B) {
+					benchmarkTrainStep(b, solver, head, batch)
+				})
+			}
 		}
 	}
 }
 
-func benchmarkTrainStep(b *testing.B, head string, batch int) {
-	s, err := newTrainStep(head, batch)
+func benchmarkTrainStep(b *testing.B, solver, head string, batch int) {
+	s, err := newTrainStep(solver, head, batch)
 	if err != nil {
 		b.Fatal(err)
 	}
@@ -92,7 +96,7 @@ type trainStep struct {
 	phases     stepPhases
 }
 
-func newTrainStep(headName string, batch int) (*trainStep, error) {
+func newTrainStep(solver, headName string, batch int) (*trainStep, error) {
 	arch, err := nn.NewMLP(benchFeatures, benchHidden, benchClasses)
 	if err != nil {
 		return nil, err
@@ -123,10 +127,25 @@ func newTrainStep(headName string, batch int) (*trainStep, error) {
 		return nil, fmt.Errorf("grad: %w", err)
 	}
 	s.vm = G.NewTapeMachine(g, G.BindDualValues(params...))
-	s.solver = G.NewAdamSolver(G.WithLearnRate(benchLR))
+	if s.solver, err = newSolver(solver); err != nil {
+		return nil, err
+	}
 	s.paramGrads = G.NodesToValueGrads(params)
 	s.xVal, s.tVal = randomBatch(batch)
 	return s, nil
+}
+
+// newSolver returns Adam with the learning rate benchLR and the default
+// β₁ = 0.9, β₂ = 0.999, ε = 1e-8: gorgonia's AdamSolver ("gorgonia") or
+// accel's fused one ("accel").
+func newSolver(name string) (G.Solver, error) {
+	switch name {
+	case "gorgonia":
+		return G.NewAdamSolver(G.WithLearnRate(benchLR), G.WithBeta1(0.9), G.WithBeta2(0.999), G.WithEps(1e-8)), nil
+	case "accel":
+		return accel.NewAdam(benchLR, 0.9, 0.999, 1e-8)
+	}
+	return nil, fmt.Errorf("unknown solver %q", name)
 }
 
 // run performs one training step and adds the time of its phases to
