@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io/fs"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -80,8 +81,8 @@ func runGo(ctx context.Context, goCmd string, args ...string) ([]byte, error) {
 	cmd.Stderr = &stderr
 	out, err := cmd.Output()
 	if err != nil {
-		if errors.Is(err, exec.ErrNotFound) {
-			return out, fmt.Errorf("the go command %q was not found on PATH: install Go (https://go.dev/dl) or set Options.GoCommand: %w", goCmd, err)
+		if errors.Is(err, exec.ErrNotFound) || errors.Is(err, fs.ErrNotExist) {
+			return out, fmt.Errorf("the go command %q was not found: install Go (https://go.dev/dl) or set Options.GoCommand: %w", goCmd, err)
 		}
 		return out, fmt.Errorf("%s %s: %w: %s", goCmd, strings.Join(args, " "), err, bytes.TrimSpace(stderr.Bytes()))
 	}
