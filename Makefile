@@ -20,3 +20,25 @@ vet: ## go vet
 
 fmt-check: ## fail if gofmt would change a file
 	@out=$$(gofmt -l $$(git ls-files '*.go')); if [ -n "$$out" ]; then echo "gofmt would change:"; echo "$$out"; exit 1; fi
+
+# ---- training throughput and the PyTorch peer (docs/performance.md) ----
+# BLAS_TAG is "openblas" when the OpenBLAS shared library is installed
+# (scripts/setup-debian.sh), so benchmarks use the fast BLAS path.
+BLAS_TAG  := $(shell ldconfig -p 2>/dev/null | grep -q libopenblas && echo openblas)
+BLAS_TAGS := $(if $(BLAS_TAG),-tags $(BLAS_TAG))
+PEER_PYTHON ?= /usr/bin/python3
+PEER_COUNT  ?= 3
+TRAIN_BENCH ?= ^BenchmarkTrainStep$$
+
+.PHONY: bench-train bench-peer
+bench-train: SHELL := /bin/bash
+bench-train: .SHELLFLAGS := -o pipefail -c
+
+bench-train: ## training-step samples/s (MLP 784-512-512-10, CE/HS), pure Go and OpenBLAS; benchstat file in results/
+	@mkdir -p results
+	$(GO) test -run '^$$' -bench '$(TRAIN_BENCH)' -benchtime $(BENCHTIME) -count $(BENCHCOUNT) ./train/ | tee results/bench-train.txt
+	$(if $(BLAS_TAG),$(GO) test $(BLAS_TAGS) -run '^$$' -bench '$(TRAIN_BENCH)' -benchtime $(BENCHTIME) -count $(BENCHCOUNT) ./train/ | tee -a results/bench-train.txt)
+	@if command -v python3 >/dev/null; then python3 scripts/bench_training.py summary results/bench-train.txt; fi
+
+bench-peer: ## Go trainer vs PyTorch (python3-torch), samples/s and ratios from one interleaved run
+	$(PEER_PYTHON) scripts/bench_training.py peer --go '$(GO)' --tags '$(BLAS_TAG)' --count $(PEER_COUNT)

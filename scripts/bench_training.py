@@ -1,0 +1,189 @@
+#!/usr/bin/env python3
+"""Training throughput tables: Go vs PyTorch, pure Go vs OpenBLAS.
+
+  bench_training.py peer [--tags openblas] [--count 3] ...
+      Runs BenchmarkTrainStep (train/throughput_bench_test.go) and the
+      PyTorch peer (scripts/peer_bench.py, Debian's python3-torch) side by
+      side, batch size by batch size, and prints samples/s of both, the
+      Go/PyTorch ratio and the HS/CE step-time ratio of each. With --count N
+      every (batch size) pair is measured N times, interleaved, and the table
+      gives medians of the per-repeat values and ratios, so that each ratio
+      compares measurements taken seconds apart.
+
+  bench_training.py summary FILE...
+      Summarises BenchmarkTrainStep output (benchstat format, the
+      "blas: ..." configuration lines of both builds): median samples/s per
+      BLAS, solver, head and batch size, the OpenBLAS/pure-Go speed-up and
+      the HS/CE step-time ratio.
+
+Used by `make bench-peer` and `make bench-train`. Standard library only.
+"""
+
+import argparse
+import os
+import re
+import statistics
+import subprocess
+import sys
+import tempfile
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+GO_LINE = re.compile(
+    r"^BenchmarkTrainStep/solver=(?P<solver>\w+)/head=(?P<head>\w+)/batch=(?P<batch>\d+)(-\d+)?\s.*?"
+    r"(?P<rate>[\d.]+) samples/s")
+PEER_LINE = re.compile(r"^peer head=(?P<head>\w+) batch=(?P<batch>\d+) samples/s=(?P<rate>[\d.]+)")
+BLAS_LINE = re.compile(r"^blas: (?P<blas>.+)$")
+
+
+def parse_go(text, blas="?"):
+    """Yields (blas, solver, head, batch, samples/s) from go test -bench output."""
+    for line in text.splitlines():
+        m = BLAS_LINE.match(line)
+        if m:
+            blas = m.group("blas").strip()
+            continue
+        m = GO_LINE.match(line)
+        if m:
+            yield blas, m.group("solver"), m.group("head"), int(m.group("batch")), float(m.group("rate"))
+
+
+def parse_peer(text):
+    """Yields (head, batch, samples/s) from peer_bench.py output."""
+    for line in text.splitlines():
+        m = PEER_LINE.match(line)
+        if m:
+            yield m.group("head"), int(m.group("batch")), float(m.group("rate"))
+
+
+def run(cmd, **kw):
+    """Runs cmd, echoes its output, returns it; exits on failure."""
+    p = subprocess.run(cmd, cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, **kw)
+    sys.stdout.write(p.stdout)
+    sys.stdout.flush()
+    if p.returncode != 0:
+        sys.exit("bench_training.py: %s failed with exit status %d" % (" ".join(cmd), p.returncode))
+    return p.stdout
+
+
+def median(xs):
+    return statistics.median(xs) if xs else float("nan")
+
+
+def fmt_rate(x):
+    return "—" if x != x else "{:,.0f}".format(x)
+
+
+def fmt_ratio(x):
+    return "—" if x != x else "%.2f" % x
+
+
+def peer(a):
+    heads = ["ce", "hs"]
+    with tempfile.TemporaryDirectory() as tmp:
+        binary = os.path.join(tmp, "train.test")
+        build = [a.go, "test", "-c", "-o", binary]
+        if a.tags:
+            build += ["-tags", a.tags]
+        run(build + ["./train/"])
+        go_rates, peer_rates = {}, {}  # (head, batch) -> [samples/s per repeat]
+        blas = "?"
+        for rep in range(a.count):
+            for batch in a.batches:
+                pattern = "^BenchmarkTrainStep$/^solver=%s$/^head=(ce|hs)$/^batch=%d$" % (a.solver, batch)
+                out = run([binary, "-test.run", "^$", "-test.bench", pattern,
+                           "-test.benchtime", "%gs" % a.seconds], env=dict(os.environ))
+                for blas, _, head, b, rate in parse_go(out, blas):
+                    go_rates.setdefault((head, b), []).append(rate)
+                out = run([a.python, os.path.join("scripts", "peer_bench.py"), "--batches", str(batch),
+                           "--heads", ",".join(heads), "--seconds", "%g" % a.seconds,
+                           "--threads", str(a.threads), "--repeats", "1"])
+                for head, b, rate in parse_peer(out):
+                    peer_rates.setdefault((head, b), []).append(rate)
+    print()
+    print("Go (%s, solver %s) vs PyTorch (%d threads), MLP 784-512-512-10 float32, "
+          "medians of %d interleaved repeats" % (blas, a.solver, a.threads, a.count))
+    print()
+    print("| batch | Go CE samples/s | PyTorch CE samples/s | Go/PyTorch CE | Go HS samples/s | "
+          "PyTorch HS samples/s | Go/PyTorch HS | Go HS/CE step | PyTorch HS/CE step |")
+    print("|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
+    for batch in a.batches:
+        g = {h: go_rates.get((h, batch), []) for h in heads}
+        p = {h: peer_rates.get((h, batch), []) for h in heads}
+        vs = {h: median([x / y for x, y in zip(g[h], p[h])]) for h in heads}
+        go_hs_ce = median([c / h for c, h in zip(g["ce"], g["hs"])])
+        peer_hs_ce = median([c / h for c, h in zip(p["ce"], p["hs"])])
+        print("| %d | %s | %s | %s | %s | %s | %s | %s | %s |" % (
+            batch, fmt_rate(median(g["ce"])), fmt_rate(median(p["ce"])), fmt_ratio(vs["ce"]),
+            fmt_rate(median(g["hs"])), fmt_rate(median(p["hs"])), fmt_ratio(vs["hs"]),
+            fmt_ratio(go_hs_ce), fmt_ratio(peer_hs_ce)))
+    return 0
+
+
+def summary(a):
+    rates = {}  # (blas, solver, head, batch) -> [samples/s]
+    for name in a.files:
+        with open(name) as f:
+            for blas, solver, head, batch, rate in parse_go(f.read()):
+                rates.setdefault((blas, solver, head, batch), []).append(rate)
+    if not rates:
+        sys.exit("bench_training.py: no BenchmarkTrainStep results in %s" % ", ".join(a.files))
+    blases = sorted({k[0] for k in rates}, key=lambda b: (b != "gonum (pure Go)", b))
+    solvers = sorted({k[1] for k in rates})
+    batches = sorted({k[3] for k in rates})
+    m = {k: median(v) for k, v in rates.items()}
+    nan = float("nan")
+    for solver in solvers:
+        print()
+        print("Training step samples/s (median), MLP 784-512-512-10 float32, solver %s" % solver)
+        print()
+        cols = ["batch"]
+        for blas in blases:
+            cols += ["%s CE" % blas, "%s HS" % blas, "%s HS/CE step" % blas]
+        if len(blases) == 2:
+            cols += ["%s / %s (CE)" % (blases[1], blases[0])]
+        print("| " + " | ".join(cols) + " |")
+        print("|" + "---:|" * len(cols))
+        for batch in batches:
+            row = [str(batch)]
+            for blas in blases:
+                ce = m.get((blas, solver, "ce", batch), nan)
+                hs = m.get((blas, solver, "hs", batch), nan)
+                row += [fmt_rate(ce), fmt_rate(hs), fmt_ratio(ce / hs)]
+            if len(blases) == 2:
+                row.append(fmt_ratio(m.get((blases[1], solver, "ce", batch), nan) /
+                                     m.get((blases[0], solver, "ce", batch), nan)))
+            print("| " + " | ".join(row) + " |")
+    return 0
+
+
+def main(argv):
+    p = argparse.ArgumentParser(description=__doc__.split("\n\n")[0],
+                                formatter_class=argparse.RawDescriptionHelpFormatter, epilog=__doc__)
+    sub = p.add_subparsers(dest="cmd", required=True)
+    pp = sub.add_parser("peer", help="Go vs PyTorch, interleaved")
+    pp.add_argument("--go", default="go", help="go command (default %(default)s)")
+    pp.add_argument("--tags", default="", help="go build tags, e.g. openblas (default none)")
+    pp.add_argument("--solver", default="accel", choices=["accel", "gorgonia"],
+                    help="Go optimiser (default %(default)s)")
+    pp.add_argument("--python", default="/usr/bin/python3",
+                    help="python with torch, Debian's python3-torch (default %(default)s)")
+    pp.add_argument("--batches", default="128,1024,8192", help="batch sizes (default %(default)s)")
+    pp.add_argument("--count", type=int, default=3, help="interleaved repeats (default %(default)s)")
+    pp.add_argument("--seconds", type=float, default=2, help="seconds per measurement (default %(default)s)")
+    pp.add_argument("--threads", type=int, default=2, help="PyTorch threads (default %(default)s)")
+    ps = sub.add_parser("summary", help="summarise BenchmarkTrainStep output")
+    ps.add_argument("files", nargs="+")
+    a = p.parse_args(argv)
+    if a.cmd == "summary":
+        return summary(a)
+    try:
+        a.batches = [int(b) for b in a.batches.split(",")]
+    except ValueError:
+        p.error("--batches %r: want comma-separated integers" % a.batches)
+    if a.count < 1 or a.seconds <= 0 or a.threads < 1:
+        p.error("--count and --threads must be >= 1, --seconds > 0")
+    return peer(a)
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))
