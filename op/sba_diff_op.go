@@ -66,15 +66,15 @@ func (op *sbaDiffOp) Do(inputs ...G.Value) (G.Value, error) {
 	}
 	switch y.Dtype() {
 	case tensor.Float32:
-		return doVJPRows[float32](op.tau, y, g)
+		return doVJPRows[float32](op.tau, y, g, parallelMinElems)
 	case tensor.Float64:
-		return doVJPRows[float64](op.tau, y, g)
+		return doVJPRows[float64](op.tau, y, g, parallelMinElems)
 	}
 	return nil, fmt.Errorf("op: %v: dtype %v, want float32 or float64", op, y.Dtype())
 }
 
-// doVJPRows is Do for one dtype.
-func doVJPRows[T float32 | float64](tau float64, yt, gt tensor.Tensor) (G.Value, error) {
+// doVJPRows is Do for one dtype, rows in parallel when rows × n ≥ minElems.
+func doVJPRows[T float32 | float64](tau float64, yt, gt tensor.Tensor, minElems int) (G.Value, error) {
 	rows, n, err := rowsOf(yt.Shape())
 	if err != nil {
 		return nil, err
@@ -90,7 +90,7 @@ func doVJPRows[T float32 | float64](tau float64, yt, gt tensor.Tensor) (G.Value,
 	dxt := tensor.New(tensor.Of(yt.Dtype()), tensor.WithShape(yt.Shape().Clone()...))
 	dx := dxt.Data().([]T)
 	t := T(tau)
-	err = forEachRowBlock(rows, n, parallelMinElems, func(lo, hi int) error {
+	err = forEachRowBlock(rows, n, minElems, func(lo, hi int) error {
 		for r := lo; r < hi; r++ {
 			if err := ProjectVJP(dx[r*n:(r+1)*n], y[r*n:(r+1)*n], g[r*n:(r+1)*n], t); err != nil {
 				return rowError("SoftBinaryArgmax gradient", rows, r, err)

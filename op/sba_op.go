@@ -80,16 +80,16 @@ func (op *sbaOp) Do(inputs ...G.Value) (G.Value, error) {
 	}
 	switch x.Dtype() {
 	case tensor.Float32:
-		return doProjectRows[float32](op.tau, x, inputs[1])
+		return doProjectRows[float32](op.tau, x, inputs[1], parallelMinElems)
 	case tensor.Float64:
-		return doProjectRows[float64](op.tau, x, inputs[1])
+		return doProjectRows[float64](op.tau, x, inputs[1], parallelMinElems)
 	}
 	return nil, fmt.Errorf("op: %v: x has dtype %v, want float32 or float64", op, x.Dtype())
 }
 
 // doProjectRows is Do for one dtype: y[r] = Project(x[r]; k_r, τ) for every
-// row r, rows in parallel when the matrix is large enough.
-func doProjectRows[T float32 | float64](tau float64, xt tensor.Tensor, kv G.Value) (G.Value, error) {
+// row r, rows in parallel when rows × n ≥ minElems.
+func doProjectRows[T float32 | float64](tau float64, xt tensor.Tensor, kv G.Value, minElems int) (G.Value, error) {
 	rows, n, err := rowsOf(xt.Shape())
 	if err != nil {
 		return nil, err
@@ -105,7 +105,7 @@ func doProjectRows[T float32 | float64](tau float64, xt tensor.Tensor, kv G.Valu
 	yt := tensor.New(tensor.Of(xt.Dtype()), tensor.WithShape(xt.Shape().Clone()...))
 	y := yt.Data().([]T)
 	t := T(tau)
-	err = forEachRowBlock(rows, n, parallelMinElems, func(lo, hi int) error {
+	err = forEachRowBlock(rows, n, minElems, func(lo, hi int) error {
 		for r := lo; r < hi; r++ {
 			if err := Project(y[r*n:(r+1)*n], x[r*n:(r+1)*n], k.at(r), t); err != nil {
 				return rowError("SoftBinaryArgmax", rows, r, err)
