@@ -61,28 +61,7 @@ func solveProject[T Float](w []float64, x []T, k, tau float64) (ref, rel float64
 		ref, rel = s.solve(w)
 		return ref, rel, true
 	}
-	// First round: two pivots from a sample bracket the root with high
-	// probability, so one pass over x leaves few uncertain entries.
-	p1, p2 := samplePivots(w, x, k, tau)
-	g1, g2, finite := clipSum2(x, p1, p2, s.invTau)
-	if !finite {
-		return 0, 0, false
-	}
-	switch {
-	case g1 < k:
-		s.hi = p1
-	case g2 > k:
-		s.lo = p2
-	case g1 == k:
-		s.lo, s.hi = p1, p1
-	case g2 == k:
-		s.lo, s.hi = p2, p2
-	default:
-		s.lo, s.hi = p1, p2
-	}
-	m := partition(&s, w, x)
-	ref, rel = s.solve(w[:m])
-	return ref, rel, true
+	return bracketSearch(&s, w, x)
 }
 
 func fill[T Float](y []T, v T) {

@@ -117,26 +117,33 @@ func partition[T Float](s *searcher, dst []float64, w []T) int {
 	tU := (1 - s.hi.d) * s.tau
 	tHA := -s.hi.d * s.tau
 	ls, hs := s.lo.s, s.hi.s
-	j, nU := 0, 0
+	if s.nA == 0 {
+		// The first active entries fix the reference of sumA; A needs a
+		// finite hi, and an infinite one admits no active entry.
+		s.ref = 0
+		if !math.IsInf(hs, 0) {
+			s.ref = hs
+		}
+	}
+	ref := s.ref
+	j, nU, nA := 0, 0, 0
+	var sumA float64
 	for _, v := range w {
+		// Branch-free: the classes of random data are unpredictable.
 		f := float64(v)
 		dl, dh := f-ls, f-hs
-		isL := dl <= tL
-		isU := dh >= tU
-		if !isL && !isU && dl <= tLA && dh >= tHA {
-			if s.nA == 0 {
-				s.ref = hs
-			}
-			s.nA++
-			s.sumA += f - s.ref
-			continue
-		}
-		// Branch-free compaction of the entries still uncertain.
+		l := b2i(dl <= tL)
+		u := b2i(dh >= tU)
+		a := b2i(dl <= tLA) & b2i(dh >= tHA) & (1 - l) & (1 - u)
 		dst[j] = f
-		j += b2i(!isL && !isU)
-		nU += b2i(isU)
+		j += 1 - l - u - a
+		nU += u
+		nA += a
+		sumA += math.Float64frombits(math.Float64bits(f-ref) & -uint64(a))
 	}
 	s.nU += nU
+	s.nA += nA
+	s.sumA += sumA
 	return j
 }
 

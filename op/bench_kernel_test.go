@@ -1,0 +1,119 @@
+package op_test
+
+import (
+	"fmt"
+	"math/rand/v2"
+	"testing"
+
+	"github.com/hypersimplex/hsloss/op"
+)
+
+// benchShapes are the (rows, n) sizes of the operator benchmarks: a 10-row
+// matrix at several n and one row of 10⁶ (rows processed one after another).
+var benchShapes = []struct{ rows, n int }{
+	{10, 128}, {10, 1024}, {10, 8192}, {10, 65536}, {1, 1000000},
+}
+
+// benchData holds float32 inputs for one shape: logits x, an incoming
+// gradient g and output buffers.
+type benchData struct {
+	rows, n   int
+	x, g, y   []float32
+	dx        []float32
+	k, tau    float32
+	z, sorted []float64
+}
+
+func newBenchData(rows, n int) *benchData {
+	r := rand.New(rand.NewPCG(7, uint64(n)))
+	d := &benchData{rows: rows, n: n, k: float32(n / 2), tau: 1.5,
+		x: make([]float32, rows*n), g: make([]float32, rows*n),
+		y: make([]float32, rows*n), dx: make([]float32, rows*n),
+		z: make([]float64, n), sorted: make([]float64, n)}
+	for i := range d.x {
+		d.x[i] = float32(r.NormFloat64())
+		d.g[i] = float32(r.NormFloat64())
+	}
+	return d
+}
+
+// runBench runs body(d) b.N times for every shape, reporting bytes as the
+// float32 elements read by the forward pass.
+func runBench(b *testing.B, body func(b *testing.B, d *benchData)) {
+	for _, s := range benchShapes {
+		b.Run(fmt.Sprintf("%dx%d", s.rows, s.n), func(b *testing.B) {
+			d := newBenchData(s.rows, s.n)
+			b.SetBytes(int64(4 * s.rows * s.n))
+			b.ReportAllocs()
+			b.ResetTimer()
+			for range b.N {
+				body(b, d)
+			}
+		})
+	}
+}
+
+func (d *benchData) row(v []float32, r int) []float32 { return v[r*d.n : (r+1)*d.n] }
+
+func (d *benchData) forward(b *testing.B) {
+	for r := range d.rows {
+		if err := op.Project(d.row(d.y, r), d.row(d.x, r), d.k, d.tau); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+func (d *benchData) backward(b *testing.B) {
+	for r := range d.rows {
+		if err := op.ProjectVJP(d.row(d.dx, r), d.row(d.y, r), d.row(d.g, r), d.tau); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+func BenchmarkProject(b *testing.B) {
+	runBench(b, func(b *testing.B, d *benchData) { d.forward(b) })
+}
+
+func BenchmarkProjectVJP(b *testing.B) {
+	runBench(b, func(b *testing.B, d *benchData) {
+		if b.N > 0 && d.y[0] == 0 && d.y[1] == 0 {
+			d.forward(b) // a realistic y, once
+		}
+		d.backward(b)
+	})
+}
+
+func BenchmarkProjectForwardBackward(b *testing.B) {
+	runBench(b, func(b *testing.B, d *benchData) {
+		d.forward(b)
+		d.backward(b)
+	})
+}
+
+// BenchmarkProjectSortOracle is the O(n log n) sort-based reference.
+func BenchmarkProjectSortOracle(b *testing.B) {
+	runBench(b, func(b *testing.B, d *benchData) {
+		for r := range d.rows {
+			sortProject(d.row(d.y, r), d.row(d.x, r), d.k, d.tau, d.z, d.sorted)
+		}
+	})
+}
+
+var sinkSum float64
+
+// BenchmarkStreamingBaseline is the physical floor the kernels are measured
+// against: a copy plus a float64 sum over the same element count.
+func BenchmarkStreamingBaseline(b *testing.B) {
+	runBench(b, func(b *testing.B, d *benchData) {
+		var s float64
+		for r := range d.rows {
+			y, x := d.row(d.y, r), d.row(d.x, r)
+			copy(y, x)
+			for _, v := range x {
+				s += float64(v)
+			}
+		}
+		sinkSum += s
+	})
+}
