@@ -1,14 +1,17 @@
 package train_test
 
 import (
+	"context"
 	"fmt"
 	"math/rand/v2"
 	"sync"
 	"testing"
 	"time"
 
+	"github.com/hypersimplex/hsloss/datasets"
 	"github.com/hypersimplex/hsloss/internal/accel"
 	"github.com/hypersimplex/hsloss/nn"
+	"github.com/hypersimplex/hsloss/train"
 	G "gorgonia.org/gorgonia"
 	"gorgonia.org/tensor"
 )
@@ -92,6 +95,7 @@ type trainStep struct {
 	xVal, tVal tensor.Tensor
 	vm         G.VM
 	solver     G.Solver
+	params     []nn.Param
 	paramGrads []G.ValueGrad
 	phases     stepPhases
 }
@@ -114,6 +118,7 @@ func newTrainStep(solver, headName string, batch int) (*trainStep, error) {
 	s := &trainStep{
 		x:      G.NewMatrix(g, tensor.Float32, G.WithShape(batch, benchFeatures), G.WithName("x")),
 		onehot: G.NewMatrix(g, tensor.Float32, G.WithShape(batch, benchClasses), G.WithName("onehot")),
+		params: ps,
 	}
 	logits, err := arch.Forward(s.x, params, true)
 	if err != nil {
@@ -192,4 +197,174 @@ func randomBatch(batch int) (x, onehot tensor.Tensor) {
 	}
 	return tensor.New(tensor.WithShape(batch, benchFeatures), tensor.WithBacking(xs)),
 		tensor.New(tensor.WithShape(batch, benchClasses), tensor.WithBacking(ts))
+}
+
+// BenchmarkEpochSplit trains one epoch of the MLP 784-512-512-10 on MNIST
+// (60,000 training samples, last partial batch dropped) and evaluates it
+// like the trainer (10,000 test samples and a 2,000-sample training subset,
+// in batches of 1,000 rows), timing each part of the epoch:
+//
+//	batch-s  shuffling and copying each batch into the graph's inputs
+//	fwdbwd-s Let + forward + backward
+//	adam-s   the optimiser step
+//	eval-s   test and training-sample accuracy
+//
+// It then runs train.Train for one epoch with the same settings and
+// reports that epoch's wall time (trainer-s, gorgonia's AdamSolver, as the
+// trainer uses), to show that the parts add up to the trainer's epoch.
+// One iteration is one epoch: run it with -benchtime 1x. It needs MNIST
+// (data/mnist or the GoMNIST module in the module cache) and skips without.
+func BenchmarkEpochSplit(b *testing.B) {
+	printBLAS.Do(func() { fmt.Printf("blas: %s\n", accel.Setup()) })
+	ds, err := datasets.Load("mnist", datasets.Options{Dir: "../data"})
+	if err != nil {
+		b.Skipf("MNIST not available: %v", err)
+	}
+	for _, solver := range []string{"gorgonia", "accel"} {
+		for _, head := range []string{"ce", "hs"} {
+			for _, batch := range []int{128, 1024, 8192} {
+				b.Run(fmt.Sprintf("solver=%s/head=%s/batch=%d", solver, head, batch), func(b *testing.B) {
+					benchmarkEpochSplit(b, ds, solver, head, batch)
+				})
+			}
+		}
+	}
+}
+
+// Evaluation settings of the trainer's default configuration.
+const (
+	benchEvalBatch   = 1000
+	benchTrainSample = 2000
+)
+
+func benchmarkEpochSplit(b *testing.B, ds *datasets.Dataset, solver, head string, batch int) {
+	s, err := newTrainStep(solver, head, batch)
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer s.close()
+	ev, err := newEvaluation(s.params, benchEvalBatch)
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer ev.vm.Close()
+	batches, err := datasets.NewBatcher(ds.Train, batch, benchSeed, true)
+	if err != nil {
+		b.Fatal(err)
+	}
+	sample := datasets.Split{X: ds.Train.X[:benchTrainSample*benchFeatures], Y: ds.Train.Y[:benchTrainSample]}
+	xDst := s.xVal.Data().([]float32)
+	tDst := s.tVal.Data().([]float32)
+	labels := make([]int, batch)
+	var batchTime, evalTime time.Duration
+	s.phases = stepPhases{}
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		batches.Epoch()
+		for {
+			tb := time.Now()
+			n, ok := batches.Next(xDst, labels)
+			if !ok {
+				break
+			}
+			clear(tDst)
+			for r, y := range labels[:n] {
+				tDst[r*benchClasses+y] = 1
+			}
+			batchTime += time.Since(tb)
+			if err := s.run(); err != nil {
+				b.Fatal(err)
+			}
+		}
+		if err := batches.Err(); err != nil {
+			b.Fatal(err)
+		}
+		te := time.Now()
+		for _, split := range []datasets.Split{ds.Test, sample} {
+			if _, err := ev.accuracy(split); err != nil {
+				b.Fatal(err)
+			}
+		}
+		evalTime += time.Since(te)
+	}
+	b.StopTimer()
+	perEpoch := func(d time.Duration) float64 { return d.Seconds() / float64(b.N) }
+	b.ReportMetric(perEpoch(batchTime), "batch-s")
+	b.ReportMetric(perEpoch(s.phases.let+s.phases.forwardBackward+s.phases.reset), "fwdbwd-s")
+	b.ReportMetric(perEpoch(s.phases.optimiser), "adam-s")
+	b.ReportMetric(perEpoch(evalTime), "eval-s")
+	if solver == "gorgonia" {
+		b.ReportMetric(trainerEpochSeconds(b, ds, head, batch), "trainer-s")
+	}
+}
+
+// trainerEpochSeconds runs train.Train for one epoch with the settings of
+// the split and returns the epoch's wall time (training and evaluation).
+func trainerEpochSeconds(b *testing.B, ds *datasets.Dataset, head string, batch int) float64 {
+	cfg := train.DefaultConfig()
+	cfg.Datasets, cfg.Losses, cfg.BatchSizes, cfg.Seeds = []string{"mnist"}, []string{head}, []int{batch}, 1
+	cfg.TrainSubset, cfg.TestSubset, cfg.TrainSample = 0, 0, benchTrainSample
+	cfg.Hidden, cfg.Epochs, cfg.LR, cfg.EvalBatch = benchHidden, 1, benchLR, benchEvalBatch
+	res, err := train.Train(context.Background(), cfg, ds, train.RunSpec{Dataset: "mnist", Loss: head, Batch: batch, Seed: benchSeed}, nil)
+	if err != nil {
+		b.Fatal(err)
+	}
+	if res.Failed() || len(res.Epochs) != 1 {
+		b.Fatalf("train.Train: %d epochs, failure %q", len(res.Epochs), res.Failure)
+	}
+	return res.Epochs[0].Seconds
+}
+
+// evaluation is an evaluation graph of the MLP for a fixed number of rows,
+// bound to the training parameters, as the trainer builds one.
+type evaluation struct {
+	x      *G.Node
+	xVal   *tensor.Dense
+	logits *G.Node
+	vm     G.VM
+	pred   []int
+}
+
+func newEvaluation(params []nn.Param, rows int) (*evaluation, error) {
+	arch, err := nn.NewMLP(benchFeatures, benchHidden, benchClasses)
+	if err != nil {
+		return nil, err
+	}
+	g := G.NewGraph()
+	e := &evaluation{
+		x:    G.NewMatrix(g, tensor.Float32, G.WithShape(rows, benchFeatures), G.WithName("x")),
+		xVal: tensor.New(tensor.WithShape(rows, benchFeatures), tensor.Of(tensor.Float32)),
+		pred: make([]int, rows),
+	}
+	if e.logits, err = arch.Forward(e.x, nn.Bind(g, params), false); err != nil {
+		return nil, err
+	}
+	e.vm = G.NewTapeMachine(g)
+	return e, nil
+}
+
+// accuracy evaluates the full batches of s (the split sizes used here are
+// multiples of the evaluation batch).
+func (e *evaluation) accuracy(s datasets.Split) (float64, error) {
+	rows := len(e.pred)
+	correct := 0
+	for off := 0; off+rows <= s.Len(); off += rows {
+		copy(e.xVal.Float32s(), s.X[off*benchFeatures:(off+rows)*benchFeatures])
+		if err := G.Let(e.x, e.xVal); err != nil {
+			return 0, err
+		}
+		if err := e.vm.RunAll(); err != nil {
+			return 0, err
+		}
+		if err := nn.Predict(e.pred, e.logits.Value().(tensor.Tensor)); err != nil {
+			return 0, err
+		}
+		e.vm.Reset()
+		for i, p := range e.pred {
+			if p == s.Y[off+i] {
+				correct++
+			}
+		}
+	}
+	return float64(correct) / float64(s.Len()), nil
 }
