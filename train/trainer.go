@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/hypersimplex/hsloss/datasets"
+	"github.com/hypersimplex/hsloss/internal/accel"
 	"github.com/hypersimplex/hsloss/nn"
 	G "gorgonia.org/gorgonia"
 	"gorgonia.org/tensor"
@@ -20,9 +21,10 @@ import (
 // its input tensors are allocated once and refilled in place. Every epoch
 // reshuffles the training split with a generator seeded from spec.Seed and
 // drops the last partial batch, so every step sees exactly spec.Batch
-// samples. Adam (cfg.LR, cfg.Beta1, cfg.Beta2, cfg.Epsilon) steps on the
-// gradient of the head's loss, which is already a mean over the batch (the
-// solver's own batch scaling stays 1). The parameters are initialised from
+// samples. Adam (cfg.LR, cfg.Beta1, cfg.Beta2, cfg.Epsilon; the fused,
+// allocation-free accel.Adam, equal to gorgonia's AdamSolver up to rounding)
+// steps on the gradient of the head's loss, which is already a mean over
+// the batch, so no batch scaling is applied. The parameters are initialised from
 // spec.Seed, so runs with the same seed start from the same weights and see
 // the same batches whatever their loss.
 //
@@ -77,12 +79,15 @@ type run struct {
 	features int
 	train    *trainGraph
 	solver   G.Solver
-	batches  *datasets.Batcher
-	labels   []int     // labels of the current batch
-	xBatch   []float32 // features of the current batch (float64 graphs only)
-	test     datasets.Split
-	sample   datasets.Split // fixed training sample for the training accuracy
-	eval     *evaluator
+	// valueGrads are the training graph's parameter nodes as the solver
+	// takes them, built once.
+	valueGrads []G.ValueGrad
+	batches    *datasets.Batcher
+	labels     []int     // labels of the current batch
+	xBatch     []float32 // features of the current batch (float64 graphs only)
+	test       datasets.Split
+	sample     datasets.Split // fixed training sample for the training accuracy
+	eval       *evaluator
 }
 
 func newRun(cfg Config, data *datasets.Dataset, spec RunSpec) (*run, error) {
@@ -129,7 +134,10 @@ func newRun(cfg Config, data *datasets.Dataset, spec RunSpec) (*run, error) {
 	if r.batches, err = datasets.NewBatcher(trainSplit, spec.Batch, spec.Seed, true); err != nil {
 		return nil, err
 	}
-	r.solver = G.NewAdamSolver(G.WithLearnRate(cfg.LR), G.WithBeta1(cfg.Beta1), G.WithBeta2(cfg.Beta2), G.WithEps(cfg.Epsilon))
+	if r.solver, err = accel.NewAdam(cfg.LR, cfg.Beta1, cfg.Beta2, cfg.Epsilon); err != nil {
+		return nil, err
+	}
+	r.valueGrads = G.NodesToValueGrads(r.train.params)
 	return r, nil
 }
 
@@ -165,7 +173,7 @@ func (r *run) trainEpoch(ctx context.Context) (float64, error) {
 		if math.IsNaN(loss) || math.IsInf(loss, 0) {
 			return 0, fmt.Errorf("training loss is %v at step %d of the epoch", loss, steps+1)
 		}
-		if err := r.solver.Step(G.NodesToValueGrads(r.train.params)); err != nil {
+		if err := r.solver.Step(r.valueGrads); err != nil {
 			return 0, fmt.Errorf("step %d: Adam: %w", steps+1, err)
 		}
 		r.train.vm.Reset()

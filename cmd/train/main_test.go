@@ -1,0 +1,154 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"flag"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/hypersimplex/hsloss/internal/accel"
+)
+
+var update = flag.Bool("update", false, "rewrite the golden files in testdata")
+
+// golden compares got with testdata/name, or rewrites it with -update.
+func golden(t *testing.T, name, got string) {
+	t.Helper()
+	path := filepath.Join("testdata", name)
+	if *update {
+		if err := os.WriteFile(path, []byte(got), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		return
+	}
+	want, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatalf("%v (run go test -update to create it)", err)
+	}
+	if got != string(want) {
+		t.Errorf("output differs from %s (go test -update rewrites it):\ngot:\n%s\nwant:\n%s", path, got, want)
+	}
+}
+
+func TestFlagErrors(t *testing.T) {
+	tests := []struct {
+		name string
+		args []string
+	}{
+		{"batch_zero", []string{"-batch", "0"}},
+		{"batch_not_int", []string{"-batch", "128,x"}},
+		{"batch_twice", []string{"-batch", "128,128"}},
+		{"loss_unknown", []string{"-loss", "ce,zero-one"}},
+		{"dataset_unknown", []string{"-dataset", "imagenet"}},
+		{"epochs_not_int", []string{"-epochs", "many"}},
+		{"epochs_zero", []string{"-epochs", "0"}},
+		{"seeds_zero", []string{"-seeds", "0"}},
+		{"lr_negative", []string{"-lr", "-1"}},
+		{"tau_zero", []string{"-tau", "0"}},
+		{"k_unknown", []string{"-k", "median"}},
+		{"fraction_big", []string{"-k", "fraction", "-fraction", "2"}},
+		{"shard_out_of_range", []string{"-shard", "4/4"}},
+		{"shard_malformed", []string{"-shard", "1of4"}},
+		{"dtype_unknown", []string{"-dtype", "float16"}},
+		{"undefined_flag", []string{"-batchsize", "128"}},
+		{"argument", []string{"extra"}},
+		{"merge_no_out", []string{"merge", "a"}},
+		{"merge_no_folders", []string{"merge", "-out", "x"}},
+	}
+	var all strings.Builder
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			var stdout, stderr bytes.Buffer
+			err := run(context.Background(), &stdout, &stderr, tc.args)
+			if err == nil {
+				t.Fatalf("run(%q) succeeded, want an error", tc.args)
+			}
+			if stdout.Len() > 0 || stderr.Len() > 0 {
+				t.Errorf("run(%q) printed %q / %q before failing", tc.args, stdout.String(), stderr.String())
+			}
+			all.WriteString(strings.Join(tc.args, " ") + "\n\t" + err.Error() + "\n")
+		})
+	}
+	golden(t, "flag_errors.golden", all.String())
+}
+
+func TestHelpListsEveryFlag(t *testing.T) {
+	var stdout, stderr bytes.Buffer
+	if err := run(context.Background(), &stdout, &stderr, []string{"-h"}); err != nil {
+		t.Fatal(err)
+	}
+	for _, name := range flagOf {
+		if !strings.Contains(stdout.String(), "  -"+name+" ") {
+			t.Errorf("-h does not document -%s", name)
+		}
+	}
+	golden(t, "help.golden", stdout.String())
+}
+
+// tinyArgs is a synthetic sweep that runs in about a second.
+func tinyArgs(out string) []string {
+	return []string{"-dataset", "synthetic", "-loss", "ce,hs,mse", "-batch", "50,250", "-seeds", "2", "-epochs", "2",
+		"-hidden", "16", "-lr", "1e-2", "-train-sample", "500", "-quiet", "-out", out}
+}
+
+func TestTinyRunSummary(t *testing.T) {
+	if name := accel.Name(); name != "gonum (pure Go)" {
+		// The golden accuracies are those of the default build; another
+		// BLAS rounds differently.
+		t.Skipf("golden summary is for the pure-Go BLAS, this build uses %s", name)
+	}
+	out := t.TempDir()
+	var stdout, stderr bytes.Buffer
+	if err := run(context.Background(), &stdout, &stderr, tinyArgs(out)); err != nil {
+		t.Fatalf("%v\n%s", err, stderr.String())
+	}
+	golden(t, "tiny_summary.golden", stdout.String())
+	for _, want := range []string{"BLAS: ", "sweep: 12 runs", "run 12/12 synthetic mse batch 250 seed 2: max test accuracy"} {
+		if !strings.Contains(stderr.String(), want) {
+			t.Errorf("stderr lacks %q:\n%s", want, stderr.String())
+		}
+	}
+	md, err := os.ReadFile(filepath.Join(out, "summary.md"))
+	if err != nil || string(md) != stdout.String() {
+		t.Errorf("summary.md (%v) differs from the printed summary", err)
+	}
+
+	// Rerunning resumes: nothing left to train, same summary.
+	stdout.Reset()
+	stderr.Reset()
+	if err := run(context.Background(), &stdout, &stderr, tinyArgs(out)); err != nil {
+		t.Fatal(err)
+	}
+	if strings.Contains(stderr.String(), "max test accuracy") || strings.Count(stderr.String(), "already in runs.csv") != 12 {
+		t.Errorf("rerun trained again:\n%s", stderr.String())
+	}
+	golden(t, "tiny_summary.golden", stdout.String())
+
+	// Two shards merged give the same summary.
+	var dirs []string
+	for _, s := range []string{"0/2", "1/2"} {
+		dir := filepath.Join(t.TempDir(), "shard")
+		if err := run(context.Background(), &stdout, &stderr, append(tinyArgs(dir), "-shard", s)); err != nil {
+			t.Fatal(err)
+		}
+		dirs = append(dirs, dir)
+	}
+	stdout.Reset()
+	if err := run(context.Background(), &stdout, &stderr, append([]string{"merge", "-out", filepath.Join(t.TempDir(), "m")}, dirs...)); err != nil {
+		t.Fatal(err)
+	}
+	golden(t, "tiny_summary.golden", stdout.String())
+}
+
+func TestInterruptedRunSaysHowToResume(t *testing.T) {
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	var stdout, stderr bytes.Buffer
+	err := run(ctx, &stdout, &stderr, tinyArgs(t.TempDir()))
+	if err == nil || !strings.Contains(err.Error(), "rerun the same command to resume") {
+		t.Errorf("err = %v, want the resume hint", err)
+	}
+}
