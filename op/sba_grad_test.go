@@ -216,3 +216,13 @@ func TestLispMachineAccumulatesGradient(t *testing.T) {
 		})
 	}
 }
+
+// TestKIsNotDifferentiated checks that Grad refuses k: the op declares no
+// derivative with respect to it (DiffWRT), rather than a silent zero.
+func TestKIsNotDifferentiated(t *testing.T) {
+	c := newSqLossCase(tensor.Float64, 2, 5, false, true, 4)
+	_, _, k, loss := c.build(t)
+	if grads, err := G.Grad(loss, k); err == nil {
+		t.Fatalf("Grad(loss, k) = %v, want an error (k is not differentiable)", grads)
+	}
+}
