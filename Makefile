@@ -45,3 +45,18 @@ bench-peer: ## Go trainer vs PyTorch (python3-torch), samples/s and ratios from 
 
 data: ## put MNIST and Fashion-MNIST into data/ (idempotent; DATA_FLAGS=-download on a connected machine), check CIFAR-10, report counts and load times
 	$(GO) run ./cmd/data -dir data $(DATA_FLAGS)
+
+# ---- the study (cmd/train; README "Running the study") ----
+# Both targets resume: rerunning one skips the runs already in its runs.csv.
+# Extra cmd/train flags go in EXPERIMENT_FLAGS / REPRODUCE_FLAGS (e.g. -quiet).
+EXPERIMENT_FLAGS ?=
+REPRODUCE_FLAGS  ?=
+
+experiment: ## compact study: MNIST, MLP 784-256-10, CE vs HS, batch 128/1024/8192, 3 seeds, 5 epochs (< 15 min on 2 cores) into results/experiment
+	$(GO) run $(BLAS_TAGS) ./cmd/train -dataset mnist -train-subset 0 -model mlp -hidden 256 \
+		-loss ce,hs -batch 128,1024,8192 -seeds 3 -epochs 5 -lr 1e-3 -out results/experiment $(EXPERIMENT_FLAGS)
+
+reproduce: ## the paper's grid scaled down: Fashion-MNIST, MLP 784-256-10, ce/hs/hinge/mse, batch 128…8192, 5 seeds, 15 epochs (a few hours) into results/reproduce
+	$(GO) run $(BLAS_TAGS) ./cmd/train -dataset fashion-mnist -data data -train-subset 0 -model mlp -hidden 256 \
+		-loss ce,hs,hinge,mse -batch 128,256,512,1024,2048,4096,8192 -seeds 5 -epochs 15 -lr 1e-3 \
+		-out results/reproduce $(REPRODUCE_FLAGS)
