@@ -3,9 +3,11 @@ package train_test
 import (
 	"context"
 	"fmt"
+	"io"
 	"log"
 	"os"
 	"path/filepath"
+	"strings"
 
 	"github.com/hypersimplex/hsloss/train"
 )
@@ -127,4 +129,49 @@ func ExampleTrain() {
 	fmt.Println("epochs:", len(res.Epochs), "failed:", res.Failed(), "max test accuracy above 0.8:", acc > 0.8)
 	// Output:
 	// epochs: 4 failed: false max test accuracy above 0.8: true
+}
+
+func ExampleWriteRuns() {
+	runs := []train.RunResult{{
+		Spec:   train.RunSpec{Dataset: "mnist", Loss: "hs", Batch: 1024, Seed: 1},
+		Epochs: []train.EpochStats{{Epoch: 1, TrainLoss: 0.25, TrainAcc: 0.9, TestAcc: 0.91, Seconds: 2}},
+	}, {
+		Spec:        train.RunSpec{Dataset: "mnist", Loss: "ce", Batch: 1024, Seed: 1},
+		Failure:     "training loss is NaN at step 3 of the epoch",
+		FailedEpoch: 1,
+	}}
+	var buf strings.Builder
+	if err := train.WriteRuns(&buf, runs); err != nil {
+		log.Fatal(err)
+	}
+	fmt.Print(buf.String())
+	back, err := train.ReadRuns(strings.NewReader(buf.String()))
+	if err != nil {
+		log.Fatal(err)
+	}
+	fmt.Println(len(back), "runs read back; the second failed:", back[1].Failed())
+	// Output:
+	// dataset,loss,batch,seed,epoch,train_loss,train_acc,test_acc,seconds,status,error
+	// mnist,hs,1024,1,1,0.25,0.9,0.91,2,ok,
+	// mnist,ce,1024,1,1,,,,,failed,training loss is NaN at step 3 of the epoch
+	// 2 runs read back; the second failed: true
+}
+
+func ExampleWriteFileAtomic() {
+	dir, err := os.MkdirTemp("", "atomic")
+	if err != nil {
+		log.Fatal(err)
+	}
+	defer os.RemoveAll(dir)
+	path := filepath.Join(dir, "note.txt")
+	err = train.WriteFileAtomic(path, func(w io.Writer) error {
+		_, err := io.WriteString(w, "complete or absent\n")
+		return err
+	})
+	if err != nil {
+		log.Fatal(err)
+	}
+	b, _ := os.ReadFile(path)
+	fmt.Print(string(b))
+	// Output: complete or absent
 }

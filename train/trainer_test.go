@@ -72,3 +72,26 @@ func TestSameSeedSameResult(t *testing.T) {
 		})
 	}
 }
+
+// Runs with the same seed start from the same weights whatever the loss:
+// with a learning rate so small that no weight changes in float32, every
+// loss gives the test accuracy of the shared initial model.
+func TestSameSeedSameInitialisationForEveryLoss(t *testing.T) {
+	data := blobs(4, 8, 512, 250, 7)
+	cfg := tinyConfig()
+	cfg.Epochs = 1
+	cfg.LR = 1e-30
+	var accs []float64
+	for _, loss := range train.KnownLosses {
+		r, err := train.Train(context.Background(), cfg, data, train.RunSpec{Dataset: "synthetic", Loss: loss, Batch: 64, Seed: 5}, nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		accs = append(accs, r.Epochs[0].TestAcc)
+	}
+	for i, a := range accs {
+		if a != accs[0] {
+			t.Errorf("loss %s starts at test accuracy %v, loss %s at %v", train.KnownLosses[i], a, train.KnownLosses[0], accs[0])
+		}
+	}
+}
