@@ -50,5 +50,8 @@
 // stratified one: per class 1,000 test and 6,000 training images chosen by
 // StratifiedSplit with seed FashionMNISTSplitSeed — the class counts of the
 // official split (60,000/10,000), but not the same images, so accuracies
-// are comparable to the paper's only statistically.
+// are comparable to the paper's only statistically. The package holds 54
+// exact duplicate images (53 within a class, 1 across two classes; 69,946
+// distinct); they are kept, as in the official files, which have
+// duplicates too.
 package datasets

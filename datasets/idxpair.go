@@ -136,13 +136,25 @@ func readIDXSplit(dir, imagesStem, labelsStem string, classes int, sums sumsFunc
 // readIDXDataset reads the four IDX files of dir into a rawData with
 // single-channel images of equal size in both splits.
 func readIDXDataset(name, dir string, classes int, sums sumsFunc) (*rawData, error) {
+	// The test split is read concurrently with the (six times larger)
+	// training split; gzip decoding dominates the load time.
+	var (
+		test    rawSplit
+		hw2     [2]int
+		testErr error
+		done    = make(chan struct{})
+	)
+	go func() {
+		defer close(done)
+		test, hw2, testErr = readIDXSplit(dir, testImagesStem, testLabelsStem, classes, sums)
+	}()
 	train, hw, err := readIDXSplit(dir, trainImagesStem, trainLabelsStem, classes, sums)
+	<-done
 	if err != nil {
 		return nil, err
 	}
-	test, hw2, err := readIDXSplit(dir, testImagesStem, testLabelsStem, classes, sums)
-	if err != nil {
-		return nil, err
+	if testErr != nil {
+		return nil, testErr
 	}
 	if hw != hw2 {
 		p, _ := findIDX(dir, testImagesStem)

@@ -36,7 +36,7 @@ func folderSums(dir string, table map[string][]Checksum) (sumsFunc, string, erro
 		return nil, "", err
 	}
 	if m != nil {
-		return m.checksums, m.Source, nil
+		return m.checksums, dir + " (" + m.Source + ")", nil
 	}
 	return canonicalSums(table), dir, nil
 }

@@ -89,9 +89,14 @@ func (r *rawData) normalize(n Normalization) *Dataset {
 		}
 		return Split{X: x, Y: s.y}
 	}
+	var test Split
+	done := make(chan struct{})
+	go func() { defer close(done); test = conv(r.test) }()
+	train := conv(r.train)
+	<-done
 	d := &Dataset{
 		Name: r.name, Classes: r.classes, Features: features, Shape: r.shape,
-		Train: conv(r.train), Test: conv(r.test),
+		Train: train, Test: test,
 		Source: r.source, Normalization: n,
 	}
 	if n == NormStandardize {
