@@ -9,7 +9,7 @@ import (
 	"gorgonia.org/tensor"
 )
 
-// CNN is the convolutional network of the paper (Section 5):
+// CNN is the convolutional network of the paper's experiments:
 //
 //	4 × [3×3 conv (64 channels, padding 1, stride 1), batch norm, ReLU],
 //	2×2 max pooling (stride 2) after the 2nd and the 4th block,
@@ -121,7 +121,8 @@ func (c *CNN) Init(dt tensor.Dtype, seed int64) ([]Param, error) {
 // set whose nodes (or Params' tensors, via Bind) are params, one per block,
 // creating fresh ones (mean 0, variance 1) on first use. Every graph bound
 // to the same []Param shares them: training graphs update them, evaluation
-// graphs read them.
+// graphs read them. The CNN keeps the statistics of every parameter set it
+// has seen (4 × 2 × channels float64s each) for its own lifetime.
 func (c *CNN) RunningStats(params G.Nodes) ([]*BatchNormStats, error) {
 	want := c.shapes()
 	if len(params) != len(want) {
@@ -135,7 +136,7 @@ func (c *CNN) RunningStats(params G.Nodes) ([]*BatchNormStats, error) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	if s, ok := c.stats[key]; ok {
-		return s.perBN[:], nil
+		return append([]*BatchNormStats(nil), s.perBN[:]...), nil
 	}
 	s := &cnnStats{gamma: gamma.(tensor.Tensor)}
 	for b := range s.perBN {
@@ -144,7 +145,7 @@ func (c *CNN) RunningStats(params G.Nodes) ([]*BatchNormStats, error) {
 		}
 	}
 	c.stats[key] = s
-	return s.perBN[:], nil
+	return append([]*BatchNormStats(nil), s.perBN[:]...), nil
 }
 
 // storageKey returns the address of a bound dense tensor's storage, which

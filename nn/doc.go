@@ -21,12 +21,20 @@
 //     set, not per graph: every graph bound to the same []Param updates
 //     (training) or reads (evaluation) the same running mean and variance.
 //     See BatchNorm in batchnorm.go.
-//   - A Head turns logits and one-hot targets into a scalar loss node:
-//     "ce" softmax cross-entropy, "hs" the HyperSimplex loss of package op,
-//     "hinge" the Weston–Watkins multiclass hinge, "mse" squared error of
-//     the logits against the one-hot targets (the paper's ablation without
-//     projection). Prediction is the argmax of the logits for every head
-//     (Predict).
 //
-// Graphs are meant to be run with Gorgonia's TapeMachine.
+// A Head turns logits X and one-hot targets T (n × C) into a scalar loss
+// node. The heads and their normalisations (n the batch size, y_i the label
+// of row i):
+//
+//	ce     −(1/n) Σ_i log softmax(X[i,:])_{y_i}               batch mean
+//	hs     s·Σ_c ‖Π_{Δ(n,k_c)}(X[:,c]/τ) − T[:,c]‖²          s = ½/n by default
+//	       (op.HyperSimplexLoss; τ, k policy and s from HeadOptions.HS)
+//	hinge  (1/n) Σ_i Σ_{c≠y_i} max(0, Δ + X[i,c] − X[i,y_i])   batch mean (Weston–Watkins)
+//	mse    (1/(n·C)) Σ_{i,c} (X[i,c] − T[i,c])²               entry mean, no projection
+//
+// Prediction is the argmax of the logits for every head (Predict).
+//
+// Graphs are meant to be run with Gorgonia's TapeMachine (BatchNorm and the
+// hs head also differentiate under the LispMachine, but Gorgonia's
+// LogSoftMax, used by ce, does not reliably).
 package nn
