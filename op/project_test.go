@@ -178,3 +178,153 @@ func checkFeasible[T op.Float](t *testing.T, y []T, k T, tol float64) {
 		t.Fatalf("Σ y = %v, want k = %v (off by %g)", sum, k, d)
 	}
 }
+
+// project is op.Project into a new slice, failing the test on error.
+func project(t *testing.T, x []float64, k, tau float64) []float64 {
+	t.Helper()
+	y := make([]float64, len(x))
+	if err := op.Project(y, x, k, tau); err != nil {
+		t.Fatal(err)
+	}
+	return y
+}
+
+func TestProjectProperties(t *testing.T) {
+	const tol = 1e-9
+	r := rand.New(rand.NewPCG(21, 22))
+	for _, n := range []int{1, 2, 7, 100, 300, 3000} {
+		for g := range numGen {
+			if g == genHuge {
+				continue // shifts and differences are meaningless at 1e30
+			}
+			t.Run(fmt.Sprintf("n=%d/%v", n, g), func(t *testing.T) {
+				for trial := range 10 {
+					x := randomInput(r, g, n)
+					k := randomK(r, n)
+					tau := taus[trial%len(taus)]
+					x0 := append([]float64(nil), x...)
+					y := project(t, x, k, tau)
+					for i := range x {
+						if x[i] != x0[i] {
+							t.Fatalf("x[%d] changed from %v to %v", i, x0[i], x[i])
+						}
+					}
+					checkFeasible(t, y, k, feasTol64)
+					scale := 1.0
+					for _, v := range x {
+						scale = max(scale, math.Abs(v)/tau)
+					}
+
+					// Order preservation; equal inputs give equal outputs.
+					for i := range x {
+						j := r.IntN(n)
+						if x[i] > x[j] && y[i] < y[j] || x[i] == x[j] && y[i] != y[j] {
+							t.Fatalf("x[%d] = %v, x[%d] = %v but y = %v, %v", i, x[i], j, x[j], y[i], y[j])
+						}
+					}
+
+					// Shift invariance.
+					c := 10 * r.NormFloat64()
+					xs := make([]float64, n)
+					for i := range x {
+						xs[i] = x[i] + c
+					}
+					ys := project(t, xs, k, tau)
+					for i := range y {
+						if math.Abs(ys[i]-y[i]) > tol*(scale+math.Abs(c)/tau) {
+							t.Fatalf("shift by %v: y[%d] = %v, want %v", c, i, ys[i], y[i])
+						}
+					}
+
+					// (1/τ)-Lipschitz.
+					xp := make([]float64, n)
+					var dxn, dyn float64
+					for i := range x {
+						xp[i] = x[i] + 0.3*r.NormFloat64()
+						dxn += (xp[i] - x[i]) * (xp[i] - x[i])
+					}
+					yp := project(t, xp, k, tau)
+					for i := range y {
+						dyn += (yp[i] - y[i]) * (yp[i] - y[i])
+					}
+					if math.Sqrt(dyn) > math.Sqrt(dxn)/tau*(1+tol)+tol*scale {
+						t.Fatalf("‖Δy‖ = %v > ‖Δx‖/τ = %v", math.Sqrt(dyn), math.Sqrt(dxn)/tau)
+					}
+
+					// Idempotence: y ∈ Δ(n,k) projects onto itself at τ = 1.
+					yy := project(t, y, k, 1)
+					for i := range y {
+						if math.Abs(yy[i]-y[i]) > tol {
+							t.Fatalf("Project(y)[%d] = %v, want %v", i, yy[i], y[i])
+						}
+					}
+
+					// y may alias x.
+					alias := append([]float64(nil), x...)
+					if err := op.Project(alias, alias, k, tau); err != nil {
+						t.Fatal(err)
+					}
+					for i := range y {
+						if alias[i] != y[i] {
+							t.Fatalf("aliased y[%d] = %v, want %v", i, alias[i], y[i])
+						}
+					}
+				}
+			})
+		}
+	}
+}
+
+// TestProjectEdgeCases covers the ends of the k range, n = 1, ties and
+// inputs whose scale defeats a naive x/τ or x/τ − 1.
+func TestProjectEdgeCases(t *testing.T) {
+	const tol = 1e-12
+	huge := 1e30
+	cases := []struct {
+		name   string
+		x      []float64
+		k, tau float64
+		want   []float64
+	}{
+		{"k=0", []float64{3, -1, 2}, 0, 1, []float64{0, 0, 0}},
+		{"k=n", []float64{3, -1, 2}, 3, 1, []float64{1, 1, 1}},
+		{"n=1", []float64{-7}, 0.25, 1, []float64{0.25}},
+		{"gap: exactly top-k", []float64{5, 5, 0, 0}, 2, 1, []float64{1, 1, 0, 0}},
+		{"all tied", []float64{2, 2, 2, 2}, 1, 1, []float64{0.25, 0.25, 0.25, 0.25}},
+		{"fractional k", []float64{3, 1, 2}, 1.5, 1, []float64{1, 0, 0.5}},
+		{"all active", []float64{0.3, 0.1, 0.2}, 1, 1, []float64{0.3 + 0.4/3, 0.1 + 0.4/3, 0.2 + 0.4/3}},
+		{"huge, fractional k", []float64{huge, huge, -huge}, 1.5, 1, []float64{0.75, 0.75, 0}},
+		{"huge, near tie", []float64{huge, math.Nextafter(huge, 0), -huge}, 1.5, 1, []float64{1, 0.5, 0}},
+		{"huge, tiny tau", []float64{huge, 0, -huge}, 1.5, 1e-300, []float64{1, 0.5, 0}},
+		{"huge spread", []float64{1e300, -1e300, 1, 0.5}, 2, 1, []float64{1, 0, 0.75, 0.25}},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			y := project(t, c.x, c.k, c.tau)
+			for i := range y {
+				if math.Abs(y[i]-c.want[i]) > tol {
+					t.Fatalf("got %v, want %v", y, c.want)
+				}
+			}
+		})
+	}
+}
+
+// TestProjectHugeFloat32 checks feasibility at |x| = 1e30 in float32 (τ ≥ 1),
+// on the direct path (n ≤ 256) and the sampled one.
+func TestProjectHugeFloat32(t *testing.T) {
+	r := rand.New(rand.NewPCG(23, 24))
+	for _, n := range []int{3, 100, 5000} {
+		x := make([]float32, n)
+		for i := range x {
+			x[i] = float32(1e30 * float64(r.IntN(3)-1))
+		}
+		for _, k := range []float32{1, 1.5, float32(n) / 3} {
+			y := make([]float32, n)
+			if err := op.Project(y, x, k, 1); err != nil {
+				t.Fatal(err)
+			}
+			checkFeasible(t, y, k, feasTol32)
+		}
+	}
+}
