@@ -22,10 +22,11 @@ import (
 // entries). The gradient is ∇_X L = 2s · Jᵀ(p − T) column by column, so the
 // normalisation scales it by the same factor as the loss.
 //
-// In the graph the logits are transposed to C × n and projected by
-// SoftBinaryArgmax with a k vector of length C. The result is a scalar node
-// of the logits' dtype; both Gorgonia machines differentiate it. Prediction
-// at test time is the ordinary argmax over classes of the logits.
+// In the graph the columns of the logits are projected in place by the
+// SoftBinaryArgmax op in its column layout (no transposed copies in the
+// graph) with a k vector of length C. The result is a scalar node of the
+// logits' dtype; both Gorgonia machines differentiate it. Prediction at
+// test time is the ordinary argmax over classes of the logits.
 func HyperSimplexLoss(logits, targets *G.Node, opts LossOptions) (*G.Node, error) {
 	if err := checkLossInputs(logits, targets, 2, "logits", "targets"); err != nil {
 		return nil, fmt.Errorf("op: HyperSimplexLoss: %w", err)
@@ -38,16 +39,7 @@ func HyperSimplexLoss(logits, targets *G.Node, opts LossOptions) (*G.Node, error
 	if err != nil {
 		return nil, fmt.Errorf("op: HyperSimplexLoss: k: %w", err)
 	}
-	// Classes as rows: C × n, so each class's column is one row to project.
-	xt, err := G.Transpose(logits)
-	if err != nil {
-		return nil, fmt.Errorf("op: HyperSimplexLoss: transposing logits: %w", err)
-	}
-	tt, err := G.Transpose(targets)
-	if err != nil {
-		return nil, fmt.Errorf("op: HyperSimplexLoss: transposing targets: %w", err)
-	}
-	return squaredErrorLoss(xt, tt, k, opts, opts.Normalization.scale(n, classes))
+	return squaredErrorLoss(logits, targets, k, true, opts, opts.Normalization.scale(n, classes))
 }
 
 // BinaryHyperSimplexLoss adds the binary HyperSimplex loss to the graph of
@@ -71,12 +63,13 @@ func BinaryHyperSimplexLoss(logits, labels *G.Node, opts LossOptions) (*G.Node, 
 	if err != nil {
 		return nil, fmt.Errorf("op: BinaryHyperSimplexLoss: k: %w", err)
 	}
-	return squaredErrorLoss(logits, labels, k, opts, opts.Normalization.scale(n, 1))
+	return squaredErrorLoss(logits, labels, k, false, opts, opts.Normalization.scale(n, 1))
 }
 
-// squaredErrorLoss adds s · Σ (SBA_k(x; τ) − t)² with x and t of one shape.
-func squaredErrorLoss(x, t, k *G.Node, opts LossOptions, s float64) (*G.Node, error) {
-	p, err := SoftBinaryArgmax(x, k, opts.Tau)
+// squaredErrorLoss adds s · Σ (SBA_k(x; τ) − t)² with x and t of one shape,
+// projecting the rows of x, or its columns if columns is set.
+func squaredErrorLoss(x, t, k *G.Node, columns bool, opts LossOptions, s float64) (*G.Node, error) {
+	p, err := applySBA(x, k, opts.Tau, columns)
 	if err != nil {
 		return nil, err
 	}

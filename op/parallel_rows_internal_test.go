@@ -11,7 +11,7 @@ import (
 )
 
 // BenchmarkRowsParallel measures where splitting rows across goroutines
-// pays: the op's forward (doProjectRows) + backward (doVJPRows) on a float32
+// pays: the op's forward (doProject) + backward (doVJP) on a float32
 // 10 × n matrix, k = n/2, τ = 1.5, with rows always on one goroutine
 // ("serial") or always split ("parallel"). parallelMinElems is set near the
 // smallest rows × n where "parallel" wins.
@@ -35,11 +35,11 @@ func BenchmarkRowsParallel(b *testing.B) {
 			b.Run(fmt.Sprintf("10x%d/%s", n, mode.name), func(b *testing.B) {
 				b.ReportAllocs()
 				for i := 0; i < b.N; i++ {
-					y, err := doProjectRows[float32](1.5, x, k, mode.minElems)
+					y, err := doProject[float32](&sbaOp{tau: 1.5}, x, k, mode.minElems)
 					if err != nil {
 						b.Fatal(err)
 					}
-					if _, err := doVJPRows[float32](1.5, y.(tensor.Tensor), g, mode.minElems); err != nil {
+					if _, err := doVJP[float32](&sbaDiffOp{tau: 1.5}, y.(tensor.Tensor), g, mode.minElems); err != nil {
 						b.Fatal(err)
 					}
 				}

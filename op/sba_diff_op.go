@@ -14,11 +14,13 @@ import (
 //
 //	dx = Jᵀg,   (Jᵀg)_i = (g_i − mean_{j∈A} g_j) / τ  for i ∈ A,  0 otherwise,
 //
-// with A = {i : 0 < y_i < 1} the active set of the row (ProjectVJP). It needs
-// neither x nor k, costs O(rows × n) and allocates only dx. τ is part of the
-// hash, as in the forward op.
+// with A = {i : 0 < y_i < 1} the active set of the row (ProjectVJP), or of
+// the column with columns set. It needs neither x nor k, costs O(rows × n)
+// and allocates only dx (the column layout borrows pooled scratch). τ and
+// the layout are part of the hash, as in the forward op.
 type sbaDiffOp struct {
-	tau float64
+	tau     float64
+	columns bool
 }
 
 var _ G.Op = (*sbaDiffOp)(nil)
@@ -42,7 +44,7 @@ func (op *sbaDiffOp) InferShape(inputs ...G.DimSizer) (tensor.Shape, error) {
 	if !ok1 || !ok2 {
 		return nil, fmt.Errorf("op: %v: cannot infer shapes from %T and %T", op, inputs[0], inputs[1])
 	}
-	if _, _, err := rowsOf(ys); err != nil {
+	if _, _, err := linesOf(ys, op.columns); err != nil {
 		return nil, err
 	}
 	if !ys.Eq(gs) {
@@ -51,7 +53,7 @@ func (op *sbaDiffOp) InferShape(inputs ...G.DimSizer) (tensor.Shape, error) {
 	return ys.Clone(), nil
 }
 
-// Do computes dx = Jᵀg row by row, rows in parallel when large enough.
+// Do computes dx = Jᵀg line by line, in parallel when large enough.
 func (op *sbaDiffOp) Do(inputs ...G.Value) (G.Value, error) {
 	if len(inputs) != 2 {
 		return nil, fmt.Errorf("op: %v: got %d inputs, want 2 (y, g)", op, len(inputs))
@@ -66,16 +68,18 @@ func (op *sbaDiffOp) Do(inputs ...G.Value) (G.Value, error) {
 	}
 	switch y.Dtype() {
 	case tensor.Float32:
-		return doVJPRows[float32](op.tau, y, g, parallelMinElems)
+		return doVJP[float32](op, y, g, parallelMinElems)
 	case tensor.Float64:
-		return doVJPRows[float64](op.tau, y, g, parallelMinElems)
+		return doVJP[float64](op, y, g, parallelMinElems)
 	}
 	return nil, fmt.Errorf("op: %v: dtype %v, want float32 or float64", op, y.Dtype())
 }
 
-// doVJPRows is Do for one dtype, rows in parallel when rows × n ≥ minElems.
-func doVJPRows[T float32 | float64](tau float64, yt, gt tensor.Tensor, minElems int) (G.Value, error) {
-	rows, n, err := rowsOf(yt.Shape())
+// doVJP is Do for one dtype, lines in parallel when the matrix has at least
+// minElems entries. Columns are handled as the rows of pooled transposed
+// copies of y and g; the product overwrites g's copy and is transposed into dx.
+func doVJP[T float32 | float64](op *sbaDiffOp, yt, gt tensor.Tensor, minElems int) (G.Value, error) {
+	lines, n, err := linesOf(yt.Shape(), op.columns)
 	if err != nil {
 		return nil, err
 	}
@@ -89,17 +93,29 @@ func doVJPRows[T float32 | float64](tau float64, yt, gt tensor.Tensor, minElems 
 	}
 	dxt := tensor.New(tensor.Of(yt.Dtype()), tensor.WithShape(yt.Shape().Clone()...))
 	dx := dxt.Data().([]T)
-	t := T(tau)
-	err = forEachRowBlock(rows, n, minElems, func(lo, hi int) error {
-		for r := lo; r < hi; r++ {
-			if err := ProjectVJP(dx[r*n:(r+1)*n], y[r*n:(r+1)*n], g[r*n:(r+1)*n], t); err != nil {
-				return rowError("SoftBinaryArgmax gradient", rows, r, err)
+	out := dx
+	if op.columns {
+		ybuf, gbuf := borrowScratch[T](len(y)), borrowScratch[T](len(g))
+		defer returnScratch(ybuf)
+		defer returnScratch(gbuf)
+		transposeInto(*ybuf, y, n, lines)
+		transposeInto(*gbuf, g, n, lines)
+		y, g, out = *ybuf, *gbuf, *gbuf
+	}
+	t := T(op.tau)
+	err = forEachRowBlock(lines, n, minElems, func(lo, hi int) error {
+		for l := lo; l < hi; l++ {
+			if err := ProjectVJP(out[l*n:(l+1)*n], y[l*n:(l+1)*n], g[l*n:(l+1)*n], t); err != nil {
+				return lineError("SoftBinaryArgmax gradient", lines, l, op.columns, err)
 			}
 		}
 		return nil
 	})
 	if err != nil {
 		return nil, err
+	}
+	if op.columns {
+		transposeInto(dx, out, lines, n)
 	}
 	return dxt, nil
 }
@@ -113,11 +129,18 @@ func (op *sbaDiffOp) CallsExtern() bool { return false }
 // OverwritesInput is -1: no input is overwritten.
 func (op *sbaDiffOp) OverwritesInput() int { return -1 }
 
-// WriteHash writes the op's name and τ.
-func (op *sbaDiffOp) WriteHash(h hash.Hash) { fmt.Fprintf(h, "SoftBinaryArgmaxVJP{tau=%v}", op.tau) }
+// WriteHash writes the op's name, τ and layout.
+func (op *sbaDiffOp) WriteHash(h hash.Hash) {
+	fmt.Fprintf(h, "SoftBinaryArgmaxVJP{tau=%v,columns=%v}", op.tau, op.columns)
+}
 
 // Hashcode is the FNV-1a hash of WriteHash.
 func (op *sbaDiffOp) Hashcode() uint32 { return hashOf(op) }
 
-// String names the op and τ.
-func (op *sbaDiffOp) String() string { return fmt.Sprintf("SoftBinaryArgmaxVJP{τ=%v}", op.tau) }
+// String names the op, τ and the column layout if set.
+func (op *sbaDiffOp) String() string {
+	if op.columns {
+		return fmt.Sprintf("SoftBinaryArgmaxColumnsVJP{τ=%v}", op.tau)
+	}
+	return fmt.Sprintf("SoftBinaryArgmaxVJP{τ=%v}", op.tau)
+}

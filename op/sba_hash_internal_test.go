@@ -37,6 +37,10 @@ func TestOpsHashTau(t *testing.T) {
 	if (&sbaOp{tau: 1}).Hashcode() == (&sbaDiffOp{tau: 1}).Hashcode() {
 		t.Error("the forward op and the diff op with τ = 1 have the same Hashcode")
 	}
+	if (&sbaOp{tau: 1}).Hashcode() == (&sbaOp{tau: 1, columns: true}).Hashcode() ||
+		(&sbaDiffOp{tau: 1}).Hashcode() == (&sbaDiffOp{tau: 1, columns: true}).Hashcode() {
+		t.Error("the row and column layouts have the same Hashcode")
+	}
 }
 
 // TestForEachRowBlock checks that every row is visited exactly once, in

@@ -17,11 +17,16 @@ import (
 // so one compiled graph serves batches whose k differs; it is not
 // differentiated. τ is a parameter of the op and part of its hash.
 //
+// With columns set, x must be a matrix (n × C) and its columns are
+// projected instead (k scalar or one per column): the HyperSimplex loss's
+// class columns of batch-major logits, without transposes in the graph.
+//
 // The backward pass is the separate op sbaDiffOp (symbolic, for Grad and
 // the TapeMachine) or DoDiff (the LispMachine); both compute Jᵀg from the
 // output y alone, without x or k.
 type sbaOp struct {
-	tau float64
+	tau     float64
+	columns bool // project the columns of a matrix instead of its rows
 }
 
 var (
@@ -52,7 +57,7 @@ func (op *sbaOp) InferShape(inputs ...G.DimSizer) (tensor.Shape, error) {
 	if !ok {
 		return nil, fmt.Errorf("op: %v: cannot infer the shape of x from %T", op, inputs[0])
 	}
-	rows, _, err := rowsOf(xs)
+	lines, _, err := linesOf(xs, op.columns)
 	if err != nil {
 		return nil, err
 	}
@@ -61,15 +66,16 @@ func (op *sbaOp) InferShape(inputs ...G.DimSizer) (tensor.Shape, error) {
 		// A DimSizer that is not a shape (Gorgonia's SizeOf) is a scalar.
 		ks = tensor.ScalarShape()
 	}
-	if err := checkKShape(ks, rows); err != nil {
+	if err := checkKShape(ks, lines, op.columns); err != nil {
 		return nil, err
 	}
 	return xs.Clone(), nil
 }
 
-// Do projects the rows of x. It allocates the output and nothing else; the
-// kernels validate the values (NaN or ±Inf in x, k outside [0, n]) and the
-// first failing row's error is returned.
+// Do projects the rows (columns) of x. It allocates the output and nothing
+// else (the column layout borrows a pooled scratch matrix); the kernels
+// validate the values (NaN or ±Inf in x, k outside [0, n]) and the first
+// failing row's error is returned.
 func (op *sbaOp) Do(inputs ...G.Value) (G.Value, error) {
 	if len(inputs) != 2 {
 		return nil, fmt.Errorf("op: %v: got %d inputs, want 2 (x, k)", op, len(inputs))
@@ -80,17 +86,19 @@ func (op *sbaOp) Do(inputs ...G.Value) (G.Value, error) {
 	}
 	switch x.Dtype() {
 	case tensor.Float32:
-		return doProjectRows[float32](op.tau, x, inputs[1], parallelMinElems)
+		return doProject[float32](op, x, inputs[1], parallelMinElems)
 	case tensor.Float64:
-		return doProjectRows[float64](op.tau, x, inputs[1], parallelMinElems)
+		return doProject[float64](op, x, inputs[1], parallelMinElems)
 	}
 	return nil, fmt.Errorf("op: %v: x has dtype %v, want float32 or float64", op, x.Dtype())
 }
 
-// doProjectRows is Do for one dtype: y[r] = Project(x[r]; k_r, τ) for every
-// row r, rows in parallel when rows × n ≥ minElems.
-func doProjectRows[T float32 | float64](tau float64, xt tensor.Tensor, kv G.Value, minElems int) (G.Value, error) {
-	rows, n, err := rowsOf(xt.Shape())
+// doProject is Do for one dtype: y_l = Project(x_l; k_l, τ) for every line
+// l (row, or column with op.columns), lines in parallel when the matrix has
+// at least minElems entries. Columns are projected as the rows of a pooled
+// transposed copy, projected in place and transposed into y.
+func doProject[T float32 | float64](op *sbaOp, xt tensor.Tensor, kv G.Value, minElems int) (G.Value, error) {
+	lines, n, err := linesOf(xt.Shape(), op.columns)
 	if err != nil {
 		return nil, err
 	}
@@ -98,23 +106,33 @@ func doProjectRows[T float32 | float64](tau float64, xt tensor.Tensor, kv G.Valu
 	if err != nil {
 		return nil, err
 	}
-	k, err := kOf[T](kv, rows)
+	k, err := kOf[T](kv, lines, op.columns)
 	if err != nil {
 		return nil, err
 	}
 	yt := tensor.New(tensor.Of(xt.Dtype()), tensor.WithShape(xt.Shape().Clone()...))
 	y := yt.Data().([]T)
-	t := T(tau)
-	err = forEachRowBlock(rows, n, minElems, func(lo, hi int) error {
-		for r := lo; r < hi; r++ {
-			if err := Project(y[r*n:(r+1)*n], x[r*n:(r+1)*n], k.at(r), t); err != nil {
-				return rowError("SoftBinaryArgmax", rows, r, err)
+	src, dst := x, y
+	if op.columns {
+		buf := borrowScratch[T](len(x))
+		defer returnScratch(buf)
+		transposeInto(*buf, x, n, lines)
+		src, dst = *buf, *buf
+	}
+	t := T(op.tau)
+	err = forEachRowBlock(lines, n, minElems, func(lo, hi int) error {
+		for l := lo; l < hi; l++ {
+			if err := Project(dst[l*n:(l+1)*n], src[l*n:(l+1)*n], k.at(l), t); err != nil {
+				return lineError("SoftBinaryArgmax", lines, l, op.columns, err)
 			}
 		}
 		return nil
 	})
 	if err != nil {
 		return nil, err
+	}
+	if op.columns {
+		transposeInto(y, dst, lines, n)
 	}
 	return yt, nil
 }
@@ -128,15 +146,22 @@ func (op *sbaOp) CallsExtern() bool { return false }
 // OverwritesInput is -1: no input is overwritten.
 func (op *sbaOp) OverwritesInput() int { return -1 }
 
-// WriteHash writes the op's name and τ, so ops with different τ are never
-// merged into one node.
-func (op *sbaOp) WriteHash(h hash.Hash) { fmt.Fprintf(h, "SoftBinaryArgmax{tau=%v}", op.tau) }
+// WriteHash writes the op's name, τ and layout, so ops with different τ
+// are never merged into one node.
+func (op *sbaOp) WriteHash(h hash.Hash) {
+	fmt.Fprintf(h, "SoftBinaryArgmax{tau=%v,columns=%v}", op.tau, op.columns)
+}
 
 // Hashcode is the FNV-1a hash of WriteHash.
 func (op *sbaOp) Hashcode() uint32 { return hashOf(op) }
 
-// String names the op and τ.
-func (op *sbaOp) String() string { return fmt.Sprintf("SoftBinaryArgmax{τ=%v}", op.tau) }
+// String names the op, τ and the column layout if set.
+func (op *sbaOp) String() string {
+	if op.columns {
+		return fmt.Sprintf("SoftBinaryArgmaxColumns{τ=%v}", op.tau)
+	}
+	return fmt.Sprintf("SoftBinaryArgmax{τ=%v}", op.tau)
+}
 
 // DiffWRT says that the output is differentiated with respect to x only.
 func (op *sbaOp) DiffWRT(inputs int) []bool {
@@ -152,7 +177,7 @@ func (op *sbaOp) SymDiff(inputs G.Nodes, output, grad *G.Node) (G.Nodes, error) 
 	if len(inputs) != 2 {
 		return nil, fmt.Errorf("op: %v: SymDiff got %d inputs, want 2 (x, k)", op, len(inputs))
 	}
-	dx, err := G.ApplyOp(&sbaDiffOp{tau: op.tau}, output, grad)
+	dx, err := G.ApplyOp(op.diffOp(), output, grad)
 	if err != nil {
 		return nil, err
 	}
@@ -173,7 +198,7 @@ func (op *sbaOp) DoDiff(ctx G.ExecutionContext, inputs G.Nodes, output *G.Node) 
 	if err != nil {
 		return fmt.Errorf("op: %v: gradient of x: %w", op, err)
 	}
-	dx, err := (&sbaDiffOp{tau: op.tau}).Do(output.Value(), g)
+	dx, err := op.diffOp().Do(output.Value(), g)
 	if err != nil {
 		return err
 	}
@@ -187,26 +212,43 @@ func (op *sbaOp) DoDiff(ctx G.ExecutionContext, inputs G.Nodes, output *G.Node) 
 	return nil
 }
 
-// rowsOf reads a vector (one row of n) or a matrix (rows × n) shape.
-func rowsOf(s tensor.Shape) (rows, n int, err error) {
-	switch s.Dims() {
-	case 1:
+// diffOp is the backward op matching op.
+func (op *sbaOp) diffOp() *sbaDiffOp { return &sbaDiffOp{tau: op.tau, columns: op.columns} }
+
+// linesOf reads the number of lines projected and their length n from a
+// shape: the rows of a vector (one row) or a matrix (rows × n), or with
+// columns the columns of a matrix (n × C gives C lines of n).
+func linesOf(s tensor.Shape, columns bool) (lines, n int, err error) {
+	switch {
+	case columns && s.Dims() == 2:
+		return s[1], s[0], nil
+	case columns:
+		return 0, 0, fmt.Errorf("op: SoftBinaryArgmax: x has shape %v, want a matrix (n × C) whose columns are projected", s)
+	case s.Dims() == 1:
 		return 1, s[0], nil
-	case 2:
+	case s.Dims() == 2:
 		return s[0], s[1], nil
 	}
 	return 0, 0, fmt.Errorf("op: SoftBinaryArgmax: x has shape %v, want a vector or a matrix (rows × n)", s)
 }
 
-// checkKShape accepts a scalar k or a vector with one entry per row.
-func checkKShape(s tensor.Shape, rows int) error {
+// checkKShape accepts a scalar k or a vector with one entry per line.
+func checkKShape(s tensor.Shape, lines int, columns bool) error {
 	switch {
 	case s.IsScalar():
 		return nil
-	case s.Dims() == 1 && s[0] == rows:
+	case s.Dims() == 1 && s[0] == lines:
 		return nil
 	}
-	return fmt.Errorf("op: SoftBinaryArgmax: k has shape %v, want a scalar or a vector of %d entries (one per row of x)", s, rows)
+	return fmt.Errorf("op: SoftBinaryArgmax: k has shape %v, want a scalar or a vector of %d entries (one per %s of x)", s, lines, lineName(columns))
+}
+
+// lineName is "row", or "column" in the column layout.
+func lineName(columns bool) string {
+	if columns {
+		return "column"
+	}
+	return "row"
 }
 
 // kArg is k as read from its value: one scalar, or one entry per row.
@@ -223,10 +265,10 @@ func (k kArg[T]) at(row int) T {
 }
 
 // kOf reads k (a Gorgonia scalar, or a scalar or vector tensor) for a
-// matrix of the given number of rows, checking its dtype and length.
-func kOf[T float32 | float64](v G.Value, rows int) (kArg[T], error) {
+// matrix of the given number of lines, checking its dtype and length.
+func kOf[T float32 | float64](v G.Value, lines int, columns bool) (kArg[T], error) {
 	if t, ok := v.(tensor.Tensor); ok && !t.Shape().IsScalar() {
-		if err := checkKShape(t.Shape(), rows); err != nil {
+		if err := checkKShape(t.Shape(), lines, columns); err != nil {
 			return kArg[T]{}, err
 		}
 		d, err := tensorData[T](t, "k")
@@ -260,12 +302,12 @@ func tensorData[T float32 | float64](t tensor.Tensor, name string) ([]T, error) 
 	return data[:size], nil
 }
 
-// rowError names the failing row of a matrix input (not of a vector).
-func rowError(what string, rows, row int, err error) error {
-	if rows == 1 {
+// lineError names the failing row (column) of a matrix input.
+func lineError(what string, lines, line int, columns bool, err error) error {
+	if lines == 1 && !columns {
 		return fmt.Errorf("op: %s: %w", what, err)
 	}
-	return fmt.Errorf("op: %s: row %d of %d: %w", what, row, rows, err)
+	return fmt.Errorf("op: %s: %s %d of %d: %w", what, lineName(columns), line, lines, err)
 }
 
 // hashOf is the FNV-1a hash of what op.WriteHash writes.

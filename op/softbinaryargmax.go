@@ -31,6 +31,12 @@ import (
 // k of another dtype, shape or length here; NaN or ±Inf in x and k outside
 // [0, n] when the graph runs (an error from the machine's RunAll).
 func SoftBinaryArgmax(x, k *G.Node, tau float64) (*G.Node, error) {
+	return applySBA(x, k, tau, false)
+}
+
+// applySBA checks the arguments and adds the op projecting the rows of x,
+// or with columns the columns of the matrix x (one k per column).
+func applySBA(x, k *G.Node, tau float64, columns bool) (*G.Node, error) {
 	if x == nil || k == nil {
 		return nil, fmt.Errorf("op: SoftBinaryArgmax: x and k must be non-nil nodes")
 	}
@@ -44,14 +50,14 @@ func SoftBinaryArgmax(x, k *G.Node, tau float64) (*G.Node, error) {
 	if k.Dtype() != dt {
 		return nil, fmt.Errorf("op: SoftBinaryArgmax: k has dtype %v, want x's dtype %v", k.Dtype(), dt)
 	}
-	rows, _, err := rowsOf(x.Shape())
+	lines, _, err := linesOf(x.Shape(), columns)
 	if err != nil {
 		return nil, err
 	}
-	if err := checkKShape(k.Shape(), rows); err != nil {
+	if err := checkKShape(k.Shape(), lines, columns); err != nil {
 		return nil, err
 	}
-	y, err := G.ApplyOp(&sbaOp{tau: tau}, x, k)
+	y, err := G.ApplyOp(&sbaOp{tau: tau, columns: columns}, x, k)
 	if err != nil {
 		return nil, fmt.Errorf("op: SoftBinaryArgmax(x %v, k %v): %w", x.Shape(), k.Shape(), err)
 	}
