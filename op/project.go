@@ -7,7 +7,8 @@ package op
 //
 // k may be fractional. y may alias x; otherwise x is left unchanged.
 // It returns an error, leaving y unchanged, if len(y) != len(x), k is NaN or
-// outside [0, n], τ is not finite and positive, or x holds a NaN or ±Inf.
+// outside [0, n], τ is not a finite positive normal number, or x holds a NaN
+// or ±Inf.
 func Project[T Float](y, x []T, k, tau T) error {
 	if err := checkLen("y", len(y), "x", len(x)); err != nil {
 		return err

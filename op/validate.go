@@ -24,10 +24,17 @@ func checkK(k float64, n int) error {
 	return nil
 }
 
-// checkTau reports an error unless τ is finite and positive.
+// minTau is the smallest τ the kernels accept: the smallest normal float64,
+// so that 1/τ is finite. (Every positive float32 is above it.)
+const minTau = 0x1p-1022
+
+// checkTau reports an error unless τ is finite and positive (at least minTau).
 func checkTau(tau float64) error {
 	if math.IsNaN(tau) || math.IsInf(tau, 0) || tau <= 0 {
 		return fmt.Errorf("op: tau = %v must be finite and > 0", tau)
+	}
+	if tau < minTau {
+		return fmt.Errorf("op: tau = %v is below the smallest normal float64 %v", tau, minTau)
 	}
 	return nil
 }

@@ -13,7 +13,7 @@ import "fmt"
 // product. O(n), no allocation; dx may alias g.
 //
 // It returns an error, leaving dx unchanged, if the lengths differ, τ is not
-// finite and positive, y holds a value outside [0, 1] (or NaN), or g holds a
+// a finite positive normal number, y holds a value outside [0, 1] (or NaN), or g holds a
 // NaN or ±Inf.
 func ProjectVJP[T Float](dx, y, g []T, tau T) error {
 	if err := checkLen("dx", len(dx), "y", len(y)); err != nil {

@@ -1,0 +1,59 @@
+package op_test
+
+import (
+	"fmt"
+
+	"github.com/hypersimplex/hsloss/op"
+)
+
+// Project the logits of a batch of four onto Δ(4, 2): "two of these four are
+// positive", softly.
+func ExampleProject() {
+	x := []float64{2.0, 1.0, 0.5, -1.0}
+	y := make([]float64, len(x))
+	if err := op.Project(y, x, 2, 1.5); err != nil {
+		fmt.Println(err)
+		return
+	}
+	fmt.Printf("y = %.4f, sum = %.4f\n", y, y[0]+y[1]+y[2]+y[3])
+	// Output:
+	// y = [1.0000 0.6667 0.3333 0.0000], sum = 2.0000
+}
+
+// The backward pass: the gradient of a loss with respect to y, pulled back to
+// the logits. Only the active (strictly fractional) entries get a gradient,
+// centred so that it sums to zero.
+func ExampleProjectVJP() {
+	x := []float64{2.0, 1.0, 0.5, -1.0}
+	y := make([]float64, len(x))
+	if err := op.Project(y, x, 2, 1.5); err != nil {
+		fmt.Println(err)
+		return
+	}
+	g := []float64{1, 2, 3, 4} // ∂L/∂y
+	dx := make([]float64, len(x))
+	if err := op.ProjectVJP(dx, y, g, 1.5); err != nil {
+		fmt.Println(err)
+		return
+	}
+	fmt.Printf("dx = %.4f\n", dx)
+	// Output:
+	// dx = [0.0000 -0.3333 0.3333 0.0000]
+}
+
+// The hard top-k indicator; ties at the k-th place go to the lowest index.
+func ExampleBinaryArgmax() {
+	x := []float32{0.1, 0.9, 0.4, 0.9, 0.2}
+	y := make([]float32, len(x))
+	if err := op.BinaryArgmax(y, x, 2); err != nil {
+		fmt.Println(err)
+		return
+	}
+	fmt.Println(y)
+	if err := op.BinaryArgmax(y, x, 9); err != nil {
+		fmt.Println(err)
+	}
+	// Output:
+	// [0 1 0 1 0]
+	// op: k = 9 outside [0, 5]
+}
