@@ -209,9 +209,9 @@ func randomBatch(batch int) (x, onehot tensor.Tensor) {
 //	adam-s   the optimiser step
 //	eval-s   test and training-sample accuracy
 //
-// It then runs train.Train for one epoch with the same settings and
-// reports that epoch's wall time (trainer-s, gorgonia's AdamSolver, as the
-// trainer uses), to show that the parts add up to the trainer's epoch.
+// For the accel solver (the trainer's) it then runs train.Train for one
+// epoch with the same settings and reports that epoch's wall time
+// (trainer-s), to show that the parts add up to the trainer's epoch.
 // One iteration is one epoch: run it with -benchtime 1x. It needs MNIST
 // (data/mnist or the GoMNIST module in the module cache) and skips without.
 func BenchmarkEpochSplit(b *testing.B) {
@@ -293,7 +293,7 @@ func benchmarkEpochSplit(b *testing.B, ds *datasets.Dataset, solver, head string
 	b.ReportMetric(perEpoch(s.phases.let+s.phases.forwardBackward+s.phases.reset), "fwdbwd-s")
 	b.ReportMetric(perEpoch(s.phases.optimiser), "adam-s")
 	b.ReportMetric(perEpoch(evalTime), "eval-s")
-	if solver == "gorgonia" {
+	if solver == "accel" {
 		b.ReportMetric(trainerEpochSeconds(b, ds, head, batch), "trainer-s")
 	}
 }
