@@ -1,7 +1,6 @@
 package datasets
 
 import (
-	"bufio"
 	"errors"
 	"fmt"
 	"io"
@@ -30,27 +29,25 @@ var cifarTrainBatches = []string{"data_batch_1.bin", "data_batch_2.bin", "data_b
 // ErrTruncated when the input ends inside a record or is empty, and with
 // ErrLabelRange for a label byte above 9.
 func ReadCIFAR10(r io.Reader) (pix []byte, labels []int, err error) {
-	br := bufio.NewReaderSize(r, 1<<16)
-	var rec [cifarRecord]byte
-	for {
-		n, err := io.ReadFull(br, rec[:])
-		if err == io.EOF {
-			break
-		}
-		if errors.Is(err, io.ErrUnexpectedEOF) {
-			return nil, nil, errf(ErrTruncated, "record %d has %d of %d bytes", len(labels), n, cifarRecord)
-		}
-		if err != nil {
-			return nil, nil, err
-		}
-		if rec[0] >= cifarClasses {
-			return nil, nil, errf(ErrLabelRange, "label %d of record %d outside [0, %d)", rec[0], len(labels), cifarClasses)
-		}
-		labels = append(labels, int(rec[0]))
-		pix = append(pix, rec[1:]...)
+	b, err := io.ReadAll(r)
+	if err != nil {
+		return nil, nil, err
 	}
-	if len(labels) == 0 {
+	if len(b) == 0 {
 		return nil, nil, errf(ErrTruncated, "no records")
+	}
+	n := len(b) / cifarRecord
+	if rest := len(b) % cifarRecord; rest != 0 {
+		return nil, nil, errf(ErrTruncated, "record %d has %d of %d bytes", n, rest, cifarRecord)
+	}
+	pix, labels = make([]byte, n*cifarPixels), make([]int, n)
+	for i := range n {
+		rec := b[i*cifarRecord : (i+1)*cifarRecord]
+		if rec[0] >= cifarClasses {
+			return nil, nil, errf(ErrLabelRange, "label %d of record %d outside [0, %d)", rec[0], i, cifarClasses)
+		}
+		labels[i] = int(rec[0])
+		copy(pix[i*cifarPixels:], rec[1:])
 	}
 	return pix, labels, nil
 }
