@@ -177,3 +177,47 @@ func TestSoftBinaryArgmaxTauInHash(t *testing.T) {
 	}
 	assertClose(t, "gradient", valueFloat64s(t, grads[0].Value()), want, gradTolGraph64)
 }
+
+// TestSoftBinaryArgmaxViews feeds views of a larger matrix through Let: a
+// block of rows (contiguous, read in place) and a block of columns (strided,
+// copied first); the output must equal Project on the viewed values.
+func TestSoftBinaryArgmaxViews(t *testing.T) {
+	rng := rand.New(rand.NewPCG(8, 8))
+	big := gaussianFloats(rng, 6*8, 1)
+	cases := []struct {
+		name       string
+		rows, cols []int // half-open ranges of the view
+	}{
+		{"rows 2:5", []int{2, 5}, []int{0, 8}},
+		{"columns 1:5", []int{0, 6}, []int{1, 5}},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			r, n := c.rows[1]-c.rows[0], c.cols[1]-c.cols[0]
+			view, err := denseOf(tensor.Float64, big, 6, 8).Slice(G.S(c.rows[0], c.rows[1]), G.S(c.cols[0], c.cols[1]))
+			if err != nil {
+				t.Fatal(err)
+			}
+			want := make([]float64, 0, r*n)
+			for i := c.rows[0]; i < c.rows[1]; i++ {
+				want = append(want, big[i*8+c.cols[0]:i*8+c.cols[1]]...)
+			}
+			want = projectRowsOracle(t, want, r, n, []float64{1.5}, 1)
+			g := G.NewGraph()
+			x := G.NewMatrix(g, tensor.Float64, G.WithShape(r, n), G.WithName("x"))
+			y, err := op.SoftBinaryArgmax(x, namedInput(g, tensor.Float64, "k", []float64{1.5}), 1)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if err := G.Let(x, view); err != nil {
+				t.Fatal(err)
+			}
+			m := G.NewTapeMachine(g)
+			defer m.Close()
+			if err := m.RunAll(); err != nil {
+				t.Fatal(err)
+			}
+			assertClose(t, "y", valueFloat64s(t, y.Value()), want, lossTol64)
+		})
+	}
+}
