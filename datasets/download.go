@@ -88,7 +88,7 @@ func Download(ctx context.Context, name, dataDir string, opts DownloadOptions) (
 		if err := verifyAny(b, want); err != nil {
 			return nil, fileErr(url, err)
 		}
-		if strings.HasPrefix(stem, "train-labels") || strings.HasPrefix(stem, "t10k-labels") {
+		if stem == trainLabelsStem || stem == testLabelsStem {
 			m, err := ReadIDX(bytes.NewReader(b))
 			if err != nil {
 				return nil, fileErr(url, err)
