@@ -75,3 +75,27 @@ func ExampleBinaryHyperSimplexLoss() {
 	// loss = 0.0893
 	// grad = [0.0000 0.0185 0.0852 0.0000 -0.0630 -0.0407]
 }
+
+// The defaults, and the reference code's setting (k_c = n/2 for every class,
+// the loss averaged over all n·C entries) checked before building a graph.
+func ExampleDefaultLossOptions() {
+	opts := op.DefaultLossOptions()
+	fmt.Printf("τ = %v, k policy %v, normalisation %v\n", opts.Tau, opts.KPolicy, opts.Normalization)
+
+	reference := op.DefaultLossOptions()
+	reference.KPolicy, reference.Fraction = op.KFraction, 0.5
+	reference.Normalization = op.NormEntryMean
+	fmt.Println(reference.Validate(10))
+	// Output:
+	// τ = 1.5, k policy batch, normalisation batch-mean
+	// <nil>
+}
+
+// Invalid options are reported with the field and its value.
+func ExampleLossOptions_Validate() {
+	opts := op.DefaultLossOptions()
+	opts.KPolicy, opts.Prior = op.KPrior, []float64{0.5, 0.3, 0.1}
+	fmt.Println(opts.Validate(3))
+	// Output:
+	// op: LossOptions.Prior sums to 0.9, want 1 (within 1e-06)
+}
