@@ -37,7 +37,7 @@ func Project[T Float](y, x []T, k, tau T) error {
 	invTau := 1 / float64(tau)
 	for i, v := range x {
 		a := ((float64(v) - ref) - rel) * invTau
-		y[i] = T(min(max(a, 0), 1))
+		y[i] = T(clip01(a))
 	}
 	return nil
 }

@@ -43,17 +43,18 @@ func bracketSearch[T Float](s *searcher, w []float64, x []T) (ref, rel float64, 
 		return 0, 0, false
 	}
 	// g(p) = nU + Σ_A (x − p)/τ + Σ_W clip((x − p)/τ, 0, 1).
-	g2 := float64(nU) + sumA*s.invTau + clipSum(w[:m], p2, s.invTau)
-	g1 := float64(nU) + (sumA+float64(nA)*(p2.s-p1.s))*s.invTau + clipSum(w[:m], p1, s.invTau)
+	c1, c2, _ := clipSum2(w[:m], p1, p2, s.invTau)
+	g1 := float64(nU) + (sumA+float64(nA)*(p2.s-p1.s))*s.invTau + c1
+	g2 := float64(nU) + sumA*s.invTau + c2
 	if g1 < s.k || g2 > s.k {
 		return generalSearch(s, w, x, p1, p2)
 	}
-	s.lo, s.hi = p1, p2
+	s.lo, s.hi, s.gLo, s.gHi = p1, p2, g1, g2
 	s.nU, s.nA, s.sumA, s.ref = nU, nA, sumA, p2.s
 	if g1 == s.k {
-		s.hi = p1
+		s.hi, s.gHi = p1, g1
 	} else if g2 == s.k {
-		s.lo = p2
+		s.lo, s.gLo = p2, g2
 	}
 	m = partition(s, w, w[:m]) // a no-op unless lo or hi moved
 	ref, rel = s.solve(w[:m])
@@ -69,16 +70,13 @@ func generalSearch[T Float](s *searcher, w []float64, x []T, p1, p2 point) (ref,
 		return 0, 0, false
 	}
 	switch {
-	case g1 < s.k:
-		s.hi = p1
-	case g2 > s.k:
-		s.lo = p2
-	case g1 == s.k:
-		s.lo, s.hi = p1, p1
-	case g2 == s.k:
-		s.lo, s.hi = p2, p2
+	case g1 <= s.k:
+		s.narrow(p1, g1)
+	case g2 >= s.k:
+		s.narrow(p2, g2)
 	default:
-		s.lo, s.hi = p1, p2
+		s.narrow(p1, g1)
+		s.narrow(p2, g2)
 	}
 	m := partition(s, w, x)
 	ref, rel = s.solve(w[:m])

@@ -32,6 +32,7 @@ type point struct{ s, d float64 }
 type searcher struct {
 	k, tau, invTau float64
 	lo, hi         point   // the root lies in [lo, hi]
+	gLo, gHi       float64 // g(lo), g(hi)
 	nU, nA         int     // entries fixed at 1, and active on all of [lo, hi]
 	sumA           float64 // Σ_{i∈A} (x_i − ref)
 	ref            float64
@@ -43,6 +44,7 @@ func newSearcher(k, tau float64) searcher {
 		k: k, tau: tau, invTau: 1 / tau,
 		lo:  point{s: math.Inf(-1)},
 		hi:  point{s: math.Inf(1)},
+		gLo: math.Inf(1),
 		rng: 0x9E3779B97F4A7C15,
 	}
 }
@@ -60,44 +62,76 @@ func (s *searcher) g(p point, uncertainSum float64) float64 {
 func (s *searcher) narrow(p point, gp float64) {
 	switch {
 	case gp > s.k:
-		s.lo = p
+		s.lo, s.gLo = p, gp
 	case gp < s.k:
-		s.hi = p
+		s.hi, s.gHi = p, gp
 	default:
-		s.lo, s.hi = p, p
+		s.lo, s.hi, s.gLo, s.gHi = p, p, gp, gp
 	}
 }
 
+// strictlyInside reports whether p lies strictly inside (lo, hi), compared
+// symbolically as in partition.
+func (s *searcher) strictlyInside(p point) bool {
+	return (p.s-s.lo.s) > (p.d-s.lo.d)*s.tau && (p.s-s.hi.s) < (p.d-s.hi.d)*s.tau
+}
+
+// interpolationPair returns two points around the root of the straight line
+// through (lo, g(lo)) and (hi, g(hi)), 2·spread·(hi − lo) apart. When many
+// breakpoints lie in (lo, hi), g is close to that line, and the pair
+// brackets the root with few breakpoints between them. ok is false if the
+// interval is unbounded or too narrow to hold the pair.
+func (s *searcher) interpolationPair(spread float64) (p1, p2 point, ok bool) {
+	lo, hi := s.lo.s-s.lo.d*s.tau, s.hi.s-s.hi.d*s.tau
+	if math.IsInf(lo, 0) || math.IsInf(hi, 0) || !(s.gLo > s.gHi) {
+		return p1, p2, false
+	}
+	t := (s.gLo - s.k) / (s.gLo - s.gHi)
+	p1 = point{s: lo + (hi-lo)*max(t-spread, 0)}
+	p2 = point{s: lo + (hi-lo)*min(t+spread, 1)}
+	return p1, p2, p1.s < p2.s && s.strictlyInside(p1) && s.strictlyInside(p2)
+}
+
 // clipSum returns Σ clip((v − p)/τ, 0, 1) over w, with
-// (v − p)/τ = (v − p.s)/τ + p.d.
+// (v − p)/τ = (v − p.s)/τ + p.d. The entries must be finite.
 func clipSum[T Float](w []T, p point, invTau float64) float64 {
 	var s0, s1 float64
 	i := 0
 	for ; i+1 < len(w); i += 2 {
-		a := (float64(w[i])-p.s)*invTau + p.d
-		b := (float64(w[i+1])-p.s)*invTau + p.d
-		s0 += min(max(a, 0), 1)
-		s1 += min(max(b, 0), 1)
+		s0 += clip01((float64(w[i])-p.s)*invTau + p.d)
+		s1 += clip01((float64(w[i+1])-p.s)*invTau + p.d)
 	}
 	if i < len(w) {
-		a := (float64(w[i])-p.s)*invTau + p.d
-		s0 += min(max(a, 0), 1)
+		s0 += clip01((float64(w[i])-p.s)*invTau + p.d)
 	}
 	return s0 + s1
 }
 
 // clipSum2 is clipSum at two points in one pass; finite is false if w holds
-// a NaN or ±Inf (f − f is NaN exactly then, and min/max propagate NaN).
+// a NaN or ±Inf (f − f is NaN exactly then).
 func clipSum2[T Float](w []T, p, q point, invTau float64) (sp, sq float64, finite bool) {
+	var nan float64
 	for _, v := range w {
 		f := float64(v)
-		nan := f - f
-		a := (f-p.s)*invTau + p.d + nan
-		b := (f-q.s)*invTau + q.d
-		sp += min(max(a, 0), 1)
-		sq += min(max(b, 0), 1)
+		nan += f - f
+		sp += clip01((f-p.s)*invTau + p.d)
+		sq += clip01((f-q.s)*invTau + q.d)
 	}
-	return sp, sq, sp == sp
+	return sp, sq, nan == 0
+}
+
+// clip01 returns min(max(a, 0), 1) for a not NaN, branch-free on the bits:
+// the sign mask clears negatives (and −0), and non-negative floats order as
+// their bit patterns. It is several times cheaper than the builtins, which
+// must also handle NaN and signed zeros.
+func clip01(a float64) float64 {
+	const one = 0x3FF0000000000000 // math.Float64bits(1)
+	b := math.Float64bits(a)
+	b &^= uint64(int64(b) >> 63)
+	if b > one {
+		b = one
+	}
+	return math.Float64frombits(b)
 }
 
 // partition copies into dst the entries of w that keep a breakpoint strictly
@@ -192,11 +226,37 @@ func (s *searcher) pivot(w []float64) point {
 
 // solve runs the search to the end on the uncertain entries w (scratch,
 // reordered) and returns the root as ν = ref + rel.
+//
+// While they pay (the uncertain set shrinks at least 4× per round), rounds
+// evaluate g at an interpolated pair of points; otherwise at the median of
+// three random breakpoints, which keeps the expected cost O(len(w)).
 func (s *searcher) solve(w []float64) (ref, rel float64) {
+	interpolate := true
 	for len(w) > 0 {
-		p := s.pivot(w)
-		s.narrow(p, s.g(p, clipSum(w, p, s.invTau)))
+		m := len(w)
+		p1, p2, ok := point{}, point{}, false
+		if interpolate && m >= 64 {
+			p1, p2, ok = s.interpolationPair(3 / math.Sqrt(float64(m)))
+		}
+		if ok {
+			c1, c2, _ := clipSum2(w, p1, p2, s.invTau)
+			g1, g2 := s.g(p1, c1), s.g(p2, c2)
+			// Narrow with the pair, keeping [lo, hi] nested.
+			switch {
+			case g1 <= s.k:
+				s.narrow(p1, g1)
+			case g2 >= s.k:
+				s.narrow(p2, g2)
+			default:
+				s.narrow(p1, g1)
+				s.narrow(p2, g2)
+			}
+		} else {
+			p := s.pivot(w)
+			s.narrow(p, s.g(p, clipSum(w, p, s.invTau)))
+		}
 		w = w[:partition(s, w, w)]
+		interpolate = interpolate && ok && 4*len(w) <= m
 	}
 	if s.nA > 0 {
 		return s.ref, (s.sumA - s.tau*(s.k-float64(s.nU))) / float64(s.nA)

@@ -1,6 +1,9 @@
 package op
 
-import "fmt"
+import (
+	"fmt"
+	"math"
+)
 
 // ProjectVJP sets dx = Jᵀg, the vector–Jacobian product of x ↦ Project(x; k, τ)
 // at the point whose projection is y:
@@ -13,8 +16,8 @@ import "fmt"
 // product. O(n), no allocation; dx may alias g.
 //
 // It returns an error, leaving dx unchanged, if the lengths differ, τ is not
-// a finite positive normal number, y holds a value outside [0, 1] (or NaN), or g holds a
-// NaN or ±Inf.
+// a finite positive normal number, y holds a value outside [0, 1] (or NaN),
+// or g holds a NaN or ±Inf.
 func ProjectVJP[T Float](dx, y, g []T, tau T) error {
 	if err := checkLen("dx", len(dx), "y", len(y)); err != nil {
 		return err
@@ -25,8 +28,9 @@ func ProjectVJP[T Float](dx, y, g []T, tau T) error {
 	if err := checkTau(float64(tau)); err != nil {
 		return err
 	}
+	// Branch-free over the active set, whose membership is unpredictable.
 	var sum float64
-	var nA int
+	nA := 0
 	for i, v := range y {
 		if !(v >= 0 && v <= 1) {
 			return fmt.Errorf("op: y[%d] = %v outside [0, 1]", i, float64(v))
@@ -35,10 +39,9 @@ func ProjectVJP[T Float](dx, y, g []T, tau T) error {
 		if gi-gi != 0 {
 			return nonFinite("g", i, gi)
 		}
-		if v > 0 && v < 1 {
-			sum += gi
-			nA++
-		}
+		a := b2i(v > 0) & b2i(v < 1)
+		nA += a
+		sum += math.Float64frombits(math.Float64bits(gi) & -uint64(a))
 	}
 	mean := 0.0
 	if nA > 0 {
@@ -46,11 +49,9 @@ func ProjectVJP[T Float](dx, y, g []T, tau T) error {
 	}
 	inv := 1 / float64(tau)
 	for i, v := range y {
-		if v > 0 && v < 1 {
-			dx[i] = T((float64(g[i]) - mean) * inv)
-		} else {
-			dx[i] = 0
-		}
+		a := b2i(v > 0) & b2i(v < 1)
+		d := (float64(g[i]) - mean) * inv
+		dx[i] = T(math.Float64frombits(math.Float64bits(d) & -uint64(a)))
 	}
 	return nil
 }
