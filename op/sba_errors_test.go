@@ -86,12 +86,12 @@ func TestSoftBinaryArgmaxRunErrors(t *testing.T) {
 		k    []float64 // per row
 		want string    // in the error
 	}{
-		{"NaN in x", []float64{0, 1, 2, 3, nan, 5}, []float64{1, 1}, "row 1 of 2"},
-		{"+Inf in x", []float64{inf, 1, 2, 3, 4, 5}, []float64{1, 1}, "row 0 of 2"},
-		{"-Inf in x", []float64{0, 1, 2, 3, 4, -inf}, []float64{1, 1}, "row 1 of 2"},
-		{"k above n", []float64{0, 1, 2, 3, 4, 5}, []float64{1, 3.5}, "row 1 of 2"},
-		{"k negative", []float64{0, 1, 2, 3, 4, 5}, []float64{-1, 1}, "row 0 of 2"},
-		{"k NaN", []float64{0, 1, 2, 3, 4, 5}, []float64{1, nan}, "row 1 of 2"},
+		{"NaN in x", []float64{0, 1, 2, 3, nan, 5}, []float64{1, 1}, "row 1 of 2: x[1] = NaN"},
+		{"+Inf in x", []float64{inf, 1, 2, 3, 4, 5}, []float64{1, 1}, "row 0 of 2: x[0] = +Inf"},
+		{"-Inf in x", []float64{0, 1, 2, 3, 4, -inf}, []float64{1, 1}, "row 1 of 2: x[2] = -Inf"},
+		{"k above n", []float64{0, 1, 2, 3, 4, 5}, []float64{1, 3.5}, "row 1 of 2: k = 3.5 outside [0, 3]"},
+		{"k negative", []float64{0, 1, 2, 3, 4, 5}, []float64{-1, 1}, "row 0 of 2: k = -1 outside [0, 3]"},
+		{"k NaN", []float64{0, 1, 2, 3, 4, 5}, []float64{1, nan}, "row 1 of 2: k = NaN"},
 	}
 	for _, dt := range floatDtypes {
 		for _, c := range cases {

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"hash"
 	"hash/fnv"
+	"strings"
 
 	"github.com/chewxy/hm"
 	G "gorgonia.org/gorgonia"
@@ -302,13 +303,28 @@ func tensorData[T float32 | float64](t tensor.Tensor, name string) ([]T, error) 
 	return data[:size], nil
 }
 
-// lineError names the failing row (column) of a matrix input.
+// lineError names the failing row (column) of a matrix input in front of
+// a kernel's error, e.g. "op: SoftBinaryArgmax: row 1 of 2: x[3] = NaN is
+// not finite".
 func lineError(what string, lines, line int, columns bool, err error) error {
-	if lines == 1 && !columns {
-		return fmt.Errorf("op: %s: %w", what, err)
+	prefix := "op: " + what + ": "
+	if lines > 1 || columns {
+		prefix += fmt.Sprintf("%s %d of %d: ", lineName(columns), line, lines)
 	}
-	return fmt.Errorf("op: %s: %s %d of %d: %w", what, lineName(columns), line, lines, err)
+	return &prefixedError{prefix: prefix, err: err}
 }
+
+// prefixedError is err with a prefix replacing its own "op: ".
+type prefixedError struct {
+	prefix string
+	err    error
+}
+
+func (e *prefixedError) Error() string {
+	return e.prefix + strings.TrimPrefix(e.err.Error(), "op: ")
+}
+
+func (e *prefixedError) Unwrap() error { return e.err }
 
 // hashOf is the FNV-1a hash of what op.WriteHash writes.
 func hashOf(op G.Op) uint32 {
