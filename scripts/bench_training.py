@@ -33,6 +33,7 @@ GO_LINE = re.compile(
     r"(?P<rate>[\d.]+) samples/s")
 PEER_LINE = re.compile(r"^peer head=(?P<head>\w+) batch=(?P<batch>\d+) samples/s=(?P<rate>[\d.]+)")
 BLAS_LINE = re.compile(r"^blas: (?P<blas>.+)$")
+DETAILS_LINE = re.compile(r"^blas-details: (?P<details>.+)$")
 
 
 def parse_go(text, blas="?"):
@@ -94,6 +95,7 @@ def peer(a):
                            "-test.benchtime", "%gs" % a.seconds], env=dict(os.environ))
                 for blas, _, head, b, rate in parse_go(out, blas):
                     go_rates.setdefault((head, b), []).append(rate)
+                details = [m.group("details") for m in map(DETAILS_LINE.match, out.splitlines()) if m] or [blas]
                 out = run([a.python, os.path.join("scripts", "peer_bench.py"), "--batches", str(batch),
                            "--heads", ",".join(heads), "--seconds", "%g" % a.seconds,
                            "--threads", str(a.threads), "--repeats", "1"])
@@ -102,6 +104,7 @@ def peer(a):
     print()
     print("Go (%s, solver %s) vs PyTorch (%d threads), MLP 784-512-512-10 float32, "
           "medians of %d interleaved repeats" % (blas, a.solver, a.threads, a.count))
+    print("Go BLAS: %s" % details[0])
     print()
     print("| batch | Go CE samples/s | PyTorch CE samples/s | Go/PyTorch CE | Go HS samples/s | "
           "PyTorch HS samples/s | Go/PyTorch HS | Go HS/CE step | PyTorch HS/CE step |")

@@ -27,10 +27,15 @@ const (
 
 var benchHidden = []int{512, 512}
 
-// printBLAS writes the BLAS in use as a benchstat configuration line
-// ("blas: OpenBLAS (cgo)") before the first result, so that results of the
-// pure-Go and the OpenBLAS builds can be told apart and compared.
+// printBLAS writes the BLAS in use as benchstat configuration lines
+// ("blas: OpenBLAS (cgo)", "blas-details: ...") before the first result, so
+// that results of the pure-Go and the OpenBLAS builds, or of two OpenBLAS
+// kernel choices, can be told apart and compared.
 var printBLAS sync.Once
+
+func printBLASConfig() {
+	fmt.Printf("blas: %s\nblas-details: %s\n", accel.Setup(), accel.Details())
+}
 
 // BenchmarkTrainStep times one training step of the MLP on a fixed random
 // batch — Let the inputs, forward, backward, Adam, Reset — for each
@@ -39,7 +44,7 @@ var printBLAS sync.Once
 // phase. It is the Go side of `make bench-peer`; `make bench-train` runs it
 // for both BLAS builds.
 func BenchmarkTrainStep(b *testing.B) {
-	printBLAS.Do(func() { fmt.Printf("blas: %s\n", accel.Setup()) })
+	printBLAS.Do(printBLASConfig)
 	for _, solver := range []string{"gorgonia", "accel"} {
 		for _, head := range []string{"ce", "hs"} {
 			for _, batch := range []int{128, 1024, 8192} {
@@ -215,7 +220,7 @@ func randomBatch(batch int) (x, onehot tensor.Tensor) {
 // One iteration is one epoch: run it with -benchtime 1x. It needs MNIST
 // (data/mnist or the GoMNIST module in the module cache) and skips without.
 func BenchmarkEpochSplit(b *testing.B) {
-	printBLAS.Do(func() { fmt.Printf("blas: %s\n", accel.Setup()) })
+	printBLAS.Do(printBLASConfig)
 	ds, err := datasets.Load("mnist", datasets.Options{Dir: "../data"})
 	if err != nil {
 		b.Skipf("MNIST not available: %v", err)

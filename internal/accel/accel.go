@@ -15,3 +15,9 @@ func Setup() string {
 // Name returns the name of the BLAS this binary was built with, without
 // changing anything: "gonum (pure Go)" or "OpenBLAS (cgo)".
 func Name() string { return name }
+
+// Details describes the BLAS in use for logs and benchmark output, e.g.
+// "OpenBLAS (cgo); OpenBLAS 0.3.21 NO_LAPACKE DYNAMIC_ARCH NO_AFFINITY Haswell MAX_THREADS=64;
+// core Haswell; 2 threads": for OpenBLAS, the library's build configuration,
+// the kernels it selected for this CPU and its thread count.
+func Details() string { return details() }

@@ -5,6 +5,7 @@ import (
 	"math"
 	"math/rand"
 	"reflect"
+	"strings"
 	"testing"
 
 	"github.com/hypersimplex/hsloss/internal/accel"
@@ -33,6 +34,9 @@ func TestSetupInstallsTheBuildsBLAS(t *testing.T) {
 	}
 	if got := reflect.TypeOf(tensor.WhichBLAS()); got != wantType {
 		t.Errorf("tensor.WhichBLAS() is %v, want %v", got, wantType)
+	}
+	if d := accel.Details(); !strings.HasPrefix(d, wantName+"; ") {
+		t.Errorf("Details() = %q, want it to start with %q", d, wantName+"; ")
 	}
 	if again := accel.Setup(); again != got {
 		t.Errorf("second Setup() = %q, first %q", again, got)
@@ -168,4 +172,11 @@ func matrixNode(t *testing.T, g *G.ExprGraph, dt tensor.Dtype, name string, a ma
 		t.Fatalf("Transpose(%s): %v", name, err)
 	}
 	return tn
+}
+
+func ExampleDetails() {
+	accel.Setup()
+	// For example "OpenBLAS (cgo); OpenBLAS 0.3.21 NO_LAPACKE DYNAMIC_ARCH NO_AFFINITY
+	// Haswell MAX_THREADS=64; core Haswell; 2 threads" with -tags openblas.
+	fmt.Println(accel.Details())
 }

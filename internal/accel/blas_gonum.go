@@ -12,3 +12,6 @@ const name = "gonum (pure Go)"
 
 // implementation returns gonum's pure-Go BLAS, Gorgonia's own default.
 func implementation() G.BLAS { return gonum.Implementation{} }
+
+// details of the pure-Go BLAS: its name; it runs on the calling goroutine.
+func details() string { return name + "; single-threaded per call" }

@@ -4,6 +4,8 @@ package accel_test
 
 import (
 	"fmt"
+	"strings"
+	"testing"
 
 	"github.com/hypersimplex/hsloss/internal/accel"
 	"gonum.org/v1/netlib/blas/netlib"
@@ -19,4 +21,14 @@ func ExampleSetup() {
 	// which BLAS ran.
 	fmt.Println("BLAS:", accel.Setup())
 	// Output: BLAS: OpenBLAS (cgo)
+}
+
+func TestDetailsDescribeTheLoadedOpenBLAS(t *testing.T) {
+	d := accel.Details()
+	for _, want := range []string{"OpenBLAS", "; core ", " threads"} {
+		if !strings.Contains(d, want) {
+			t.Errorf("Details() = %q, want it to contain %q", d, want)
+		}
+	}
+	t.Log(d)
 }
