@@ -30,7 +30,7 @@ PEER_PYTHON ?= /usr/bin/python3
 PEER_COUNT  ?= 3
 TRAIN_BENCH ?= ^BenchmarkTrainStep$$
 
-.PHONY: bench-train bench-peer
+.PHONY: bench-train bench-peer bench-epoch
 bench-train: SHELL := /bin/bash
 bench-train: .SHELLFLAGS := -o pipefail -c
 
@@ -60,3 +60,9 @@ reproduce: ## the paper's grid scaled down: Fashion-MNIST, MLP 784-256-10, ce/hs
 	$(GO) run $(BLAS_TAGS) ./cmd/train -dataset fashion-mnist -data data -train-subset 0 -model mlp -hidden 256 \
 		-loss ce,hs,hinge,mse -batch 128,256,512,1024,2048,4096,8192 -seeds 5 -epochs 15 -lr 1e-3 \
 		-out results/reproduce $(REPRODUCE_FLAGS)
+
+bench-epoch: SHELL := /bin/bash
+bench-epoch: .SHELLFLAGS := -o pipefail -c
+bench-epoch: ## split of one MNIST epoch (batching, forward+backward, Adam, evaluation) vs train.Train; benchstat file in results/
+	@mkdir -p results
+	HSLOSS_EPOCH_SPLIT=1 $(GO) test $(BLAS_TAGS) -run '^$$' -bench '^BenchmarkEpochSplit$$' -benchtime 1x -count 1 -timeout 60m ./train/ | tee results/bench-epoch.txt

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"math/rand/v2"
+	"os"
 	"sync"
 	"testing"
 	"time"
@@ -217,9 +218,15 @@ func randomBatch(batch int) (x, onehot tensor.Tensor) {
 // For the accel solver (the trainer's) it then runs train.Train for one
 // epoch with the same settings and reports that epoch's wall time
 // (trainer-s), to show that the parts add up to the trainer's epoch.
-// One iteration is one epoch: run it with -benchtime 1x. It needs MNIST
-// (data/mnist or the GoMNIST module in the module cache) and skips without.
+// One iteration is one epoch: run it with -benchtime 1x. Its twelve epochs
+// take minutes, so it runs only when the environment variable
+// HSLOSS_EPOCH_SPLIT is set (`make bench-epoch`), not in `make bench`. It
+// needs MNIST (data/mnist or the GoMNIST module in the module cache) and
+// skips without.
 func BenchmarkEpochSplit(b *testing.B) {
+	if os.Getenv("HSLOSS_EPOCH_SPLIT") == "" {
+		b.Skip("set HSLOSS_EPOCH_SPLIT=1 to run (make bench-epoch): one MNIST epoch per case")
+	}
 	printBLAS.Do(printBLASConfig)
 	ds, err := datasets.Load("mnist", datasets.Options{Dir: "../data"})
 	if err != nil {
