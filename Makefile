@@ -61,6 +61,15 @@ reproduce: ## the paper's grid scaled down: Fashion-MNIST, MLP 784-256-10, ce/hs
 		-loss ce,hs,hinge,mse -batch 128,256,512,1024,2048,4096,8192 -seeds 5 -epochs 15 -lr 1e-3 \
 		-out results/reproduce $(REPRODUCE_FLAGS)
 
+# ---- benchmarks and fuzzing (README "Performance") ----
+bench: ## every benchmark of the repo, -benchmem (BENCHTIME, BENCHCOUNT; the output feeds benchstat)
+	$(GO) test -run '^$$' -bench . -benchmem -benchtime $(BENCHTIME) -count $(BENCHCOUNT) $(PKGS)
+
+FUZZTIME ?= 5m
+fuzz: ## fuzz the op kernels, FUZZTIME per target with one worker; failures land in op/testdata/fuzz
+	$(GO) test -run '^$$' -fuzz '^FuzzProject$$' -fuzztime $(FUZZTIME) -parallel 1 ./op
+	$(GO) test -run '^$$' -fuzz '^FuzzProjectVJP$$' -fuzztime $(FUZZTIME) -parallel 1 ./op
+
 bench-epoch: SHELL := /bin/bash
 bench-epoch: .SHELLFLAGS := -o pipefail -c
 bench-epoch: ## split of one MNIST epoch (batching, forward+backward, Adam, evaluation) vs train.Train; benchstat file in results/

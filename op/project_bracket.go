@@ -10,11 +10,11 @@ import "math"
 // per entry: g(p1) and g(p2) follow from these aggregates and the few copied
 // entries (see bracketSearch). finite is false if x holds a NaN or ±Inf.
 func bracketPass[T Float](w []float64, x []T, p1, p2, tau float64) (m, nU, nA int, sumA float64, finite bool) {
-	var nan float64
+	bad := 0
 	for _, v := range x {
 		// Branch-free: the classes of random data are unpredictable.
 		f := float64(v)
-		nan += f - f // NaN unless f is finite
+		bad |= nonFiniteBit(f)
 		dl, dh := f-p1, f-p2
 		l := b2i(dl <= 0)
 		u := b2i(dh >= tau)
@@ -25,7 +25,7 @@ func bracketPass[T Float](w []float64, x []T, p1, p2, tau float64) (m, nU, nA in
 		w[m] = f
 		m += 1 - l - u - a
 	}
-	return m, nU, nA, sumA, nan == 0
+	return m, nU, nA, sumA, bad == 0
 }
 
 // bracketSearch runs the search for n > smallProject: one pass over x
@@ -51,12 +51,15 @@ func bracketSearch[T Float](s *searcher, w []float64, x []T) (ref, rel float64, 
 	}
 	s.lo, s.hi, s.gLo, s.gHi = p1, p2, g1, g2
 	s.nU, s.nA, s.sumA, s.ref = nU, nA, sumA, p2.s
-	if g1 == s.k {
-		s.hi, s.gHi = p1, g1
-	} else if g2 == s.k {
-		s.lo, s.gLo = p2, g2
+	if g1 == s.k || g2 == s.k {
+		// The root is p1 or p2 itself: reclassify the few uncertain entries.
+		if g1 == s.k {
+			s.hi, s.gHi = p1, g1
+		} else {
+			s.lo, s.gLo = p2, g2
+		}
+		m = partition(s, w, w[:m])
 	}
-	m = partition(s, w, w[:m]) // a no-op unless lo or hi moved
 	ref, rel = s.solve(w[:m])
 	return ref, rel, true
 }
