@@ -270,6 +270,7 @@ func benchmarkEpochSplit(b *testing.B, ds *datasets.Dataset, solver, head string
 	labels := make([]int, batch)
 	var batchTime, evalTime time.Duration
 	s.phases = stepPhases{}
+	b.ReportAllocs()
 	b.ResetTimer()
 	for i := 0; i < b.N; i++ {
 		batches.Epoch()
