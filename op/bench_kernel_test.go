@@ -28,11 +28,13 @@ type benchData struct {
 
 func newBenchData(rows, n int) *benchData {
 	r := rand.New(rand.NewPCG(7, uint64(n)))
-	d := &benchData{rows: rows, n: n, k: float32(n / 2), tau: 1.5,
+	d := &benchData{
+		rows: rows, n: n, k: float32(n / 2), tau: 1.5,
 		x: make([]float32, rows*n), g: make([]float32, rows*n),
 		y: make([]float32, rows*n), dx: make([]float32, rows*n),
 		out: make([]float32, rows*n),
-		z: make([]float64, n), sorted: make([]float64, n)}
+		z:   make([]float64, n), sorted: make([]float64, n),
+	}
 	for i := range d.x {
 		d.x[i] = float32(r.NormFloat64())
 		d.g[i] = float32(r.NormFloat64())
