@@ -62,7 +62,8 @@ func solveProject[T Float](w []float64, x []T, k, tau float64) (ref, rel float64
 		ref, rel = s.solve(w)
 		return ref, rel, true
 	}
-	return bracketSearch(&s, w, x)
+	p1, p2 := samplePivots(w, x, k, tau)
+	return bracketSearch(&s, w, x, p1, p2)
 }
 
 func fill[T Float](y []T, v T) {

@@ -29,12 +29,11 @@ func bracketPass[T Float](w []float64, x []T, p1, p2, tau float64) (m, nU, nA in
 }
 
 // bracketSearch runs the search for n > smallProject: one pass over x
-// against a bracket [p1, p2] estimated on a sample leaves only the entries
-// with a breakpoint inside it; the search goes on over those. If the root is
-// outside [p1, p2] (rare), a second pass over x starts from the side that
-// holds it. It returns ok = false if x holds a NaN or ±Inf.
-func bracketSearch[T Float](s *searcher, w []float64, x []T) (ref, rel float64, ok bool) {
-	p1, p2 := samplePivots(w, x, s.k, s.tau)
+// against a bracket [p1, p2] (estimated on a sample by samplePivots) leaves
+// only the entries with a breakpoint inside it; the search goes on over
+// those. If the root is outside [p1, p2] (rare), a second pass over x starts
+// from the side that holds it. It returns ok = false if x holds a NaN or ±Inf.
+func bracketSearch[T Float](s *searcher, w []float64, x []T, p1, p2 point) (ref, rel float64, ok bool) {
 	if math.IsInf(p1.s, 0) || math.IsInf(p2.s, 0) || !(p1.s < p2.s) {
 		return generalSearch(s, w, x, p1, p2)
 	}

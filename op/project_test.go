@@ -27,11 +27,12 @@ const (
 	genTiny                  // N(0, 1e-6): everything active
 	genHuge                  // ±1e30 and ties at that scale
 	genSorted                // increasing, with a few repeats
+	genSpiky                 // every 4th entry 1e3: fools a strided sample
 	numGen
 )
 
 func (g genKind) String() string {
-	return [...]string{"normal", "wide", "ties", "tiny", "huge", "sorted"}[g]
+	return [...]string{"normal", "wide", "ties", "tiny", "huge", "sorted", "spiky"}[g]
 }
 
 // randomInput returns n entries of family g.
@@ -54,6 +55,11 @@ func randomInput(r *rand.Rand, g genKind, n int) []float64 {
 			}
 		case genSorted:
 			x[i] = float64(i/3) * 0.7
+		case genSpiky:
+			x[i] = r.NormFloat64()
+			if i%4 == 0 {
+				x[i] = 1e3
+			}
 		}
 	}
 	return x
