@@ -1,5 +1,7 @@
 package op
 
+import "math"
+
 // Project sets y = Π_{Δ(n,k)}(x/τ), the Euclidean projection of x/τ onto the
 // hypersimplex Δ(n,k) = {y ∈ [0,1]^n : Σ y_i = k}, n = len(x):
 //
@@ -49,21 +51,23 @@ const smallProject = 256
 // solveProject returns the root ν = ref + rel of g(ν) = k for x (0 < k < n),
 // using w (len n) as scratch, or ok = false if x holds a NaN or ±Inf.
 func solveProject[T Float](w []float64, x []T, k, tau float64) (ref, rel float64, ok bool) {
-	s := newSearcher(k, tau)
-	n := len(x)
-	if n <= smallProject {
-		for i, v := range x {
-			f := float64(v)
-			if f-f != 0 {
-				return 0, 0, false
-			}
-			w[i] = f
-		}
-		ref, rel = s.solve(w)
-		return ref, rel, true
+	if len(x) > smallProject {
+		s := newSearcher(k, tau)
+		p1, p2 := samplePivots(w, x, k, tau)
+		return bracketSearch(&s, w, x, p1, p2)
 	}
-	p1, p2 := samplePivots(w, x, k, tau)
-	return bracketSearch(&s, w, x, p1, p2)
+	lowest, highest := math.Inf(1), math.Inf(-1)
+	for i, v := range x {
+		f := float64(v)
+		if f-f != 0 {
+			return 0, 0, false
+		}
+		w[i] = f
+		lowest, highest = min(lowest, f), max(highest, f)
+	}
+	// g(lowest − τ) = n: every entry is at 1 there.
+	ref, rel = solveFrom(w, k, tau, point{s: lowest, d: 1}, float64(len(x)), highest)
+	return ref, rel, true
 }
 
 func fill[T Float](y []T, v T) {

@@ -13,6 +13,7 @@ func samplePivots[T Float](w []float64, x []T, k, tau float64) (p1, p2 point) {
 	m := sampleSize(n)
 	stride := n / m
 	sample := w[:m]
+	lowest, highest := math.Inf(1), math.Inf(-1)
 	for i := range sample {
 		f := float64(x[stride/2+i*stride])
 		if f-f != 0 {
@@ -20,23 +21,26 @@ func samplePivots[T Float](w []float64, x []T, k, tau float64) (p1, p2 point) {
 			return point{s: math.Inf(-1)}, point{s: math.Inf(1)}
 		}
 		sample[i] = f
+		lowest, highest = min(lowest, f), max(highest, f)
 	}
 	ks := k * float64(m) / float64(n)
 	margin := 2.5*math.Sqrt(ks*(1-ks/float64(m))) + 1
-	root := func(kk float64) float64 {
+	root := func(kk float64, lo point, gLo float64) float64 {
 		work := w[m : 2*m]
 		copy(work, sample)
-		s := newSearcher(kk, tau)
-		ref, rel := s.solve(work)
+		ref, rel := solveFrom(work, kk, tau, lo, gLo, highest)
 		return ref + rel
 	}
+	// g(lowest − τ) = m: every sampled entry is at 1 there.
 	p1 = point{s: math.Inf(-1)}
 	p2 = point{s: math.Inf(1)}
+	lo, gLo := point{s: lowest, d: 1}, float64(m)
 	if k1 := ks + margin; k1 < float64(m) {
-		p1.s = root(k1)
+		p1.s = root(k1, lo, gLo)
+		lo, gLo = p1, k1 // the second root lies above the first
 	}
 	if k2 := ks - margin; k2 > 0 {
-		p2.s = root(k2)
+		p2.s = root(k2, lo, gLo)
 	}
 	if p1.s > p2.s {
 		p1, p2 = p2, p1

@@ -231,10 +231,21 @@ func (s *searcher) pivot(w []float64) point {
 	return b
 }
 
+// solveFrom returns the root for the entries w (finite; scratch, reordered)
+// given a point lo below the root with g(lo) = gLo and the largest entry
+// highest, where g = 0: with both ends known the search interpolates from its
+// first round.
+func solveFrom(w []float64, k, tau float64, lo point, gLo, highest float64) (ref, rel float64) {
+	s := newSearcher(k, tau)
+	s.lo, s.gLo = lo, gLo
+	s.hi, s.gHi = point{s: highest}, 0
+	return s.solve(w[:partition(&s, w, w)])
+}
+
 // solve runs the search to the end on the uncertain entries w (scratch,
 // reordered) and returns the root as ν = ref + rel.
 //
-// While they pay (the uncertain set shrinks at least 4× per round), rounds
+// While they pay (the uncertain set shrinks at least 2× per round), rounds
 // evaluate g at an interpolated pair of points; otherwise at the median of
 // three random breakpoints, which keeps the expected cost O(len(w)).
 func (s *searcher) solve(w []float64) (ref, rel float64) {
@@ -243,7 +254,7 @@ func (s *searcher) solve(w []float64) (ref, rel float64) {
 		m := len(w)
 		p1, p2, ok := point{}, point{}, false
 		if interpolate && m >= 64 {
-			p1, p2, ok = s.interpolationPair(3 / math.Sqrt(float64(m)))
+			p1, p2, ok = s.interpolationPair(1 / math.Sqrt(float64(m)))
 		}
 		if ok {
 			c1, c2, _ := clipSum2(w, p1, p2, s.invTau)
@@ -263,7 +274,7 @@ func (s *searcher) solve(w []float64) (ref, rel float64) {
 			s.narrow(p, s.g(p, clipSum(w, p, s.invTau)))
 		}
 		w = w[:partition(s, w, w)]
-		interpolate = interpolate && ok && 4*len(w) <= m
+		interpolate = interpolate && ok && 2*len(w) <= m
 	}
 	if s.nA > 0 {
 		return s.ref, (s.sumA - s.tau*(s.k-float64(s.nU))) / float64(s.nA)
