@@ -71,3 +71,16 @@ func TestClip01(t *testing.T) {
 		}
 	}
 }
+
+func TestExpCarry(t *testing.T) {
+	for _, f := range []float64{0, math.Copysign(0, -1), 5e-324, -1, math.MaxFloat64, -math.MaxFloat64} {
+		if expCarry(f)>>63 != 0 {
+			t.Errorf("expCarry(%v) flags a finite value", f)
+		}
+	}
+	for _, f := range []float64{math.NaN(), -math.NaN(), math.Inf(1), math.Inf(-1)} {
+		if expCarry(f)>>63 != 1 {
+			t.Errorf("expCarry(%v) misses a non-finite value", f)
+		}
+	}
+}

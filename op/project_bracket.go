@@ -10,11 +10,11 @@ import "math"
 // per entry: g(p1) and g(p2) follow from these aggregates and the few copied
 // entries (see bracketSearch). finite is false if x holds a NaN or ±Inf.
 func bracketPass[T Float](w []float64, x []T, p1, p2, tau float64) (m, nU, nA int, sumA float64, finite bool) {
-	bad := 0
+	var bad uint64
 	for _, v := range x {
 		// Branch-free: the classes of random data are unpredictable.
 		f := float64(v)
-		bad |= nonFiniteBit(f)
+		bad |= expCarry(f)
 		dl, dh := f-p1, f-p2
 		l := b2i(dl <= 0)
 		u := b2i(dh >= tau)
@@ -25,7 +25,7 @@ func bracketPass[T Float](w []float64, x []T, p1, p2, tau float64) (m, nU, nA in
 		w[m] = f
 		m += 1 - l - u - a
 	}
-	return m, nU, nA, sumA, bad == 0
+	return m, nU, nA, sumA, bad>>63 == 0
 }
 
 // bracketSearch runs the search for n > smallProject: one pass over x

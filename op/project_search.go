@@ -110,21 +110,22 @@ func clipSum[T Float](w []T, p point, invTau float64) float64 {
 // clipSum2 is clipSum at two points in one pass; finite is false if w holds
 // a NaN or ±Inf.
 func clipSum2[T Float](w []T, p, q point, invTau float64) (sp, sq float64, finite bool) {
-	bad := 0
+	var bad uint64
 	for _, v := range w {
 		f := float64(v)
-		bad |= nonFiniteBit(f)
+		bad |= expCarry(f)
 		sp += clip01((f-p.s)*invTau + p.d)
 		sq += clip01((f-q.s)*invTau + q.d)
 	}
-	return sp, sq, bad == 0
+	return sp, sq, bad>>63 == 0
 }
 
-// nonFiniteBit is 1 if f is NaN or ±Inf (all exponent bits set), else 0:
-// integer operations only, off the floating-point dependency chains.
-func nonFiniteBit(f float64) int {
-	const exp = 0x7FF0000000000000
-	return b2i(math.Float64bits(f)&exp == exp)
+// expCarry returns a value whose top bit is set iff f is NaN or ±Inf: adding
+// one to an all-ones exponent carries into the (cleared) sign bit. OR-ing it
+// over a pass checks finiteness with integer operations only, off the
+// floating-point dependency chains.
+func expCarry(f float64) uint64 {
+	return math.Float64bits(f)&^(1<<63) + 1<<52
 }
 
 // clip01 returns min(max(a, 0), 1) for a not NaN, branch-free on the bits:
