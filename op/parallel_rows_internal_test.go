@@ -47,3 +47,21 @@ func BenchmarkRowsParallel(b *testing.B) {
 		}
 	}
 }
+
+// BenchmarkRowBlockOverhead is the fixed cost of forEachRowBlock's parallel
+// path (start and join the workers) with no work in the rows: with c the
+// serial cost per element (BenchmarkRowsParallel), splitting pays from
+// about rows × n = 2·overhead / c on an otherwise idle machine.
+func BenchmarkRowBlockOverhead(b *testing.B) {
+	for _, mode := range []struct {
+		name     string
+		minElems int
+	}{{"serial", math.MaxInt}, {"parallel", 0}} {
+		b.Run(mode.name, func(b *testing.B) {
+			b.ReportAllocs()
+			for i := 0; i < b.N; i++ {
+				_ = forEachRowBlock(10, 1, mode.minElems, func(lo, hi int) error { return nil })
+			}
+		})
+	}
+}
