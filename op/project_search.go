@@ -14,8 +14,10 @@ import "math"
 // search keeps an interval [lo, hi] holding the root of g(ν) = k, the counts
 // and sums of the entries whose state is fixed on it (U: y = 1, A: active,
 // L: y = 0) and the "uncertain" entries that still have a breakpoint strictly
-// inside. Each round evaluates g at a pivot, halves the interval there and
-// drops the entries that became certain: O(n) expected with random pivots.
+// inside. Each round evaluates g at one or two pivots, cuts the interval
+// there and drops the entries that became certain: O(n) expected, with
+// random pivots or with interpolated ones as long as they shrink the
+// uncertain set geometrically (see solve).
 //
 // Robustness: a point is kept symbolically as s − d·τ (s a float, d ∈ {0,1})
 // and compared with an entry v through v − s, never through the rounded
