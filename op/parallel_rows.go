@@ -16,14 +16,15 @@ const parallelMinElems = 1 << 14
 
 // forEachRowBlock calls fn(lo, hi) on disjoint blocks of rows [lo, hi) that
 // together cover [0, rows). When rows > 1 and rows × n ≥ minElems the blocks
-// run concurrently, one per worker (at most GOMAXPROCS workers, each with a
-// contiguous block of rows); otherwise fn(0, rows) runs on the caller's
-// goroutine. The error returned is that of the lowest block that failed, so
-// the result does not depend on scheduling.
+// run concurrently, one per worker, each with a contiguous block of rows:
+// at most GOMAXPROCS workers, and few enough that each gets about minElems/2
+// elements or more. Otherwise fn(0, rows) runs on the caller's goroutine.
+// The error returned is that of the lowest block that failed, so the result
+// does not depend on scheduling.
 func forEachRowBlock(rows, n, minElems int, fn func(lo, hi int) error) error {
-	workers := runtime.GOMAXPROCS(0)
-	if workers > rows {
-		workers = rows
+	workers := min(runtime.GOMAXPROCS(0), rows)
+	if minElems > 0 {
+		workers = min(workers, 2*(rows*n/minElems))
 	}
 	if workers <= 1 || rows*n < minElems {
 		return fn(0, rows)
