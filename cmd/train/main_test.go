@@ -88,9 +88,12 @@ func TestHelpListsEveryFlag(t *testing.T) {
 	golden(t, "help.golden", stdout.String())
 }
 
-// tinyArgs is a synthetic sweep that runs in about a second.
+// tinyArgs is a synthetic sweep that runs in about a second. It leaves out
+// hs: its accuracies move with every rounding change in package op's
+// kernels, which would make the golden summary brittle (the Table 1 layout
+// with HS is tested in package train).
 func tinyArgs(out string) []string {
-	return []string{"-dataset", "synthetic", "-loss", "ce,hs,mse", "-batch", "50,250", "-seeds", "2", "-epochs", "2",
+	return []string{"-dataset", "synthetic", "-loss", "ce,hinge,mse", "-batch", "50,250", "-seeds", "2", "-epochs", "2",
 		"-hidden", "16", "-lr", "1e-2", "-train-sample", "500", "-quiet", "-out", out}
 }
 
