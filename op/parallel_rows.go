@@ -7,12 +7,23 @@ import (
 
 // parallelMinElems is the work size (rows × n elements) from which the
 // Gorgonia ops split the rows of a matrix across goroutines. Below it one
-// goroutine does all rows: starting and joining goroutines costs a few
-// microseconds, about what the kernels need for a few thousand elements.
+// goroutine does all rows: waking a second core and joining it costs more
+// than half the work saves.
 //
-// Measured with BenchmarkRowsParallel (op/parallel_rows_internal_test.go) on
-// 2 cores, float32, forward + backward: see the table in that file.
-const parallelMinElems = 1 << 14
+// Measured with BenchmarkRowsParallel (forward + backward, float32, 10 rows,
+// minimum of 15 runs; 2 cores shared with other jobs, which kept one core
+// busy most of the time, so the parallel gains are a lower bound):
+//
+//	rows × n     serial    parallel   parallel/serial
+//	10 × 128      28 µs      32 µs    1.14
+//	10 × 512      82 µs      98 µs    1.20
+//	10 × 1024    225 µs     159 µs    0.71
+//	10 × 8192    794 µs     797 µs    1.00 (second core taken)
+//
+// BenchmarkRowBlockOverhead puts the split's fixed cost at about 0.5 µs when
+// the workers are already running; waking an idle core costs several µs.
+// Splitting stops losing between 5,120 and 10,240 elements: 1 << 13.
+const parallelMinElems = 1 << 13
 
 // forEachRowBlock calls fn(lo, hi) on disjoint blocks of rows [lo, hi) that
 // together cover [0, rows). When rows > 1 and rows × n ≥ minElems the blocks
