@@ -22,7 +22,7 @@ import (
 // entries). The gradient is ∇_X L = 2s · Jᵀ(p − T) column by column, so the
 // normalisation scales it by the same factor as the loss.
 //
-// In the graph the columns of the logits are projected in place by the
+// In the graph the columns of the logits are projected directly by the
 // SoftBinaryArgmax op in its column layout (no transposed copies in the
 // graph) with a k vector of length C. The result is a scalar node of the
 // logits' dtype; both Gorgonia machines differentiate it. Prediction at
