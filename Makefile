@@ -75,3 +75,23 @@ bench-epoch: .SHELLFLAGS := -o pipefail -c
 bench-epoch: ## split of one MNIST epoch (batching, forward+backward, Adam, evaluation) vs train.Train; benchstat file in results/
 	@mkdir -p results
 	HSLOSS_EPOCH_SPLIT=1 $(GO) test $(BLAS_TAGS) -run '^$$' -bench '^BenchmarkEpochSplit$$' -benchtime 1x -count 1 -timeout 60m ./train/ | tee results/bench-epoch.txt
+
+# ---- the large-batch study (docs/results.md) ----
+# Fashion-MNIST and MNIST, MLP 784-256-10, four losses, batch 128…8192,
+# 3 seeds, 12 epochs; then the ablations of the HyperSimplex loss at the
+# largest batch (k policy, τ). Each folder resumes when the target is rerun.
+STUDY_DIR      ?= results/study
+STUDY_DATASETS ?= fashion-mnist mnist
+STUDY_COMMON   := -data data -train-subset 0 -model mlp -hidden 256 -lr 1e-3 -epochs 12 -seeds 3 -quiet
+STUDY_TRAIN    := $(GO) run $(BLAS_TAGS) ./cmd/train
+
+.PHONY: study
+study: ## the large-batch study and its ablations into results/study (about an hour with OpenBLAS on 2 cores; make data first)
+	@for ds in $(STUDY_DATASETS); do \
+	  $(STUDY_TRAIN) $(STUDY_COMMON) -dataset $$ds -loss ce,hs,hinge,mse -batch 128,512,2048,8192 -out $(STUDY_DIR)/$$ds || exit 1; \
+	  $(STUDY_TRAIN) $(STUDY_COMMON) -dataset $$ds -loss ce,hs -batch 8192 -k fraction -fraction 0.5 -norm entry-mean -out $(STUDY_DIR)/$$ds-ablation-k-fraction || exit 1; \
+	  $(STUDY_TRAIN) $(STUDY_COMMON) -dataset $$ds -loss ce,hs -batch 8192 -k prior -out $(STUDY_DIR)/$$ds-ablation-k-prior || exit 1; \
+	  for tau in 0.5 5; do \
+	    $(STUDY_TRAIN) $(STUDY_COMMON) -dataset $$ds -loss ce,hs -batch 8192 -tau $$tau -out $(STUDY_DIR)/$$ds-ablation-tau$$tau || exit 1; \
+	  done; \
+	done
