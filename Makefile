@@ -78,17 +78,17 @@ bench-epoch: ## split of one MNIST epoch (batching, forward+backward, Adam, eval
 
 # ---- the large-batch study (docs/results.md) ----
 # Fashion-MNIST and MNIST, MLP 784-256-10, four losses, batch 128…8192,
-# 3 seeds, 12 epochs; then the ablations of the HyperSimplex loss at the
+# 5 seeds, 12 epochs; then the ablations of the HyperSimplex loss at the
 # largest batch (k policy, τ). Each folder resumes when the target is rerun.
 STUDY_DIR      ?= results/study
 STUDY_DATASETS ?= fashion-mnist mnist
-STUDY_COMMON   := -data data -train-subset 0 -model mlp -hidden 256 -lr 1e-3 -epochs 12 -seeds 3 -quiet
+STUDY_COMMON   := -data data -train-subset 0 -model mlp -hidden 256 -lr 1e-3 -epochs 12 -seeds 5 -quiet
 STUDY_TRAIN    := $(GO) run $(BLAS_TAGS) ./cmd/train
 
 .PHONY: study
 study: ## the large-batch study and its ablations into results/study (about an hour with OpenBLAS on 2 cores; make data first)
 	@for ds in $(STUDY_DATASETS); do \
-	  $(STUDY_TRAIN) $(STUDY_COMMON) -dataset $$ds -loss ce,hs,hinge,mse -batch 128,512,2048,8192 -out $(STUDY_DIR)/$$ds || exit 1; \
+	  $(STUDY_TRAIN) $(STUDY_COMMON) -dataset $$ds -loss ce,hs,hinge,mse -batch 128,256,512,1024,2048,4096,8192 -out $(STUDY_DIR)/$$ds || exit 1; \
 	  $(STUDY_TRAIN) $(STUDY_COMMON) -dataset $$ds -loss ce,hs -batch 8192 -k fraction -fraction 0.5 -norm entry-mean -out $(STUDY_DIR)/$$ds-ablation-k-fraction || exit 1; \
 	  $(STUDY_TRAIN) $(STUDY_COMMON) -dataset $$ds -loss ce,hs -batch 8192 -k prior -out $(STUDY_DIR)/$$ds-ablation-k-prior || exit 1; \
 	  for tau in 0.5 5; do \
