@@ -15,9 +15,8 @@ import "math"
 // and sums of the entries whose state is fixed on it (U: y = 1, A: active,
 // L: y = 0) and the "uncertain" entries that still have a breakpoint strictly
 // inside. Each round evaluates g at one or two pivots, cuts the interval
-// there and drops the entries that became certain: O(n) expected, with
-// random pivots or with interpolated ones as long as they shrink the
-// uncertain set geometrically (see solve).
+// there and drops the entries that became certain: O(n) expected (see
+// solve for the choice of pivots).
 //
 // Robustness: a point is kept symbolically as s − d·τ (s a float, d ∈ {0,1})
 // and compared with an entry v through v − s, never through the rounded
@@ -248,15 +247,18 @@ func solveFrom(w []float64, k, tau float64, lo point, gLo, highest float64) (ref
 // solve runs the search to the end on the uncertain entries w (scratch,
 // reordered) and returns the root as ν = ref + rel.
 //
-// While they pay (the uncertain set shrinks at least 2× per round), rounds
-// evaluate g at an interpolated pair of points; otherwise at the median of
-// three random breakpoints, which keeps the expected cost O(len(w)).
+// Rounds evaluate g at a pair of points interpolated between (lo, g(lo)) and
+// (hi, g(hi)) while that halves the uncertain set; after a round that does
+// not, the next one uses the median of three random breakpoints. So every
+// interpolated round either halves the set or is followed by a random one,
+// which keeps the expected cost O(len(w)); near the root, where g is close
+// to linear, interpolation converges fast.
 func (s *searcher) solve(w []float64) (ref, rel float64) {
 	interpolate := true
 	for len(w) > 0 {
 		m := len(w)
 		p1, p2, ok := point{}, point{}, false
-		if interpolate && m >= 64 {
+		if interpolate && m >= 16 {
 			p1, p2, ok = s.interpolationPair(1 / math.Sqrt(float64(m)))
 		}
 		if ok {
@@ -277,7 +279,7 @@ func (s *searcher) solve(w []float64) (ref, rel float64) {
 			s.narrow(p, s.g(p, clipSum(w, p, s.invTau)))
 		}
 		w = w[:partition(s, w, w)]
-		interpolate = interpolate && ok && 2*len(w) <= m
+		interpolate = !ok || 2*len(w) <= m
 	}
 	if s.nA > 0 {
 		return s.ref, (s.sumA - s.tau*(s.k-float64(s.nU))) / float64(s.nA)
