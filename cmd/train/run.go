@@ -38,7 +38,7 @@ func run(ctx context.Context, stdout, stderr io.Writer, args []string) error {
 	fs.SetOutput(io.Discard)
 	var (
 		datasets = fs.String("dataset", strings.Join(def.Datasets, ","), "comma-separated datasets: "+strings.Join(train.KnownDatasets, ", ")+" (mnist and synthetic work offline)")
-		dataDir  = fs.String("data", def.DataDir, "data folder of the datasets (see `make data`)")
+		dataDir  = fs.String("data", def.DataDir, "data `folder` of the datasets (make data fills it)")
 		losses   = fs.String("loss", strings.Join(def.Losses, ","), "comma-separated losses: "+strings.Join(train.KnownLosses, ", ")+"; each is compared with ce")
 		batches  = fs.String("batch", cli.JoinInts(def.BatchSizes), "comma-separated training batch sizes")
 		seeds    = fs.Int("seeds", def.Seeds, "number of seeds per (loss, batch size): seed, seed+1, …")
