@@ -65,8 +65,7 @@ func solveProject[T Float](w []float64, x []T, k, tau float64) (ref, rel float64
 		w[i] = f
 		lowest, highest = min(lowest, f), max(highest, f)
 	}
-	// g(lowest − τ) = n: every entry is at 1 there.
-	ref, rel = solveFrom(w, k, tau, point{s: lowest, d: 1}, float64(len(x)), highest)
+	ref, rel = solveAll(w, k, tau, lowest, highest)
 	return ref, rel, true
 }
 

@@ -25,22 +25,25 @@ func samplePivots[T Float](w []float64, x []T, k, tau float64) (p1, p2 point) {
 	}
 	ks := k * float64(m) / float64(n)
 	margin := 2.5*math.Sqrt(ks*(1-ks/float64(m))) + 1
-	root := func(kk float64, lo point, gLo float64) float64 {
-		work := w[m : 2*m]
-		copy(work, sample)
-		ref, rel := solveFrom(work, kk, tau, lo, gLo, highest)
-		return ref + rel
-	}
-	// g(lowest − τ) = m: every sampled entry is at 1 there.
+	k1, k2 := ks+margin, ks-margin
+	work := w[m : 2*m]
 	p1 = point{s: math.Inf(-1)}
 	p2 = point{s: math.Inf(1)}
-	lo, gLo := point{s: lowest, d: 1}, float64(m)
-	if k1 := ks + margin; k1 < float64(m) {
-		p1.s = root(k1, lo, gLo)
-		lo, gLo = p1, k1 // the second root lies above the first
+	if k1 < float64(m) {
+		copy(work, sample)
+		ref, rel := solveAll(work, k1, tau, lowest, highest)
+		p1.s = ref + rel
 	}
-	if k2 := ks - margin; k2 > 0 {
-		p2.s = root(k2, lo, gLo)
+	if k2 > 0 {
+		copy(work, sample)
+		var ref, rel float64
+		if math.IsInf(p1.s, 0) {
+			ref, rel = solveAll(work, k2, tau, lowest, highest)
+		} else {
+			// The second root lies above the first.
+			ref, rel = solveAbove(work, k2, tau, p1, k1, highest)
+		}
+		p2.s = ref + rel
 	}
 	if p1.s > p2.s {
 		p1, p2 = p2, p1

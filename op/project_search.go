@@ -233,11 +233,22 @@ func (s *searcher) pivot(w []float64) point {
 	return b
 }
 
-// solveFrom returns the root for the entries w (finite; scratch, reordered)
-// given a point lo below the root with g(lo) = gLo and the largest entry
-// highest, where g = 0: with both ends known the search interpolates from its
-// first round.
-func solveFrom(w []float64, k, tau float64, lo point, gLo, highest float64) (ref, rel float64) {
+// solveAll returns the root for all the entries w (finite; scratch,
+// reordered), lowest and highest being the least and greatest of them. The
+// search starts from lo = lowest − τ, where g = len(w), and hi = highest,
+// where g = 0: both ends known, it interpolates from its first round, and
+// every entry already has a breakpoint inside (lo, hi) (all of them but
+// when all are equal, which the first round settles).
+func solveAll(w []float64, k, tau, lowest, highest float64) (ref, rel float64) {
+	s := newSearcher(k, tau)
+	s.lo, s.gLo = point{s: lowest, d: 1}, float64(len(w))
+	s.hi, s.gHi = point{s: highest}, 0
+	return s.solve(w)
+}
+
+// solveAbove is solveAll given a point lo below the root with g(lo) = gLo:
+// the entries below it are dropped first.
+func solveAbove(w []float64, k, tau float64, lo point, gLo, highest float64) (ref, rel float64) {
 	s := newSearcher(k, tau)
 	s.lo, s.gLo = lo, gLo
 	s.hi, s.gHi = point{s: highest}, 0
