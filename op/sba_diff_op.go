@@ -91,8 +91,7 @@ func doVJP[T float32 | float64](op *sbaDiffOp, yt, gt tensor.Tensor, minElems in
 	if err != nil {
 		return nil, err
 	}
-	dxt := tensor.New(tensor.Of(yt.Dtype()), tensor.WithShape(yt.Shape().Clone()...))
-	dx := dxt.Data().([]T)
+	dxt, dx := newOutput[T](yt.Shape())
 	out := dx
 	if op.columns {
 		ybuf, gbuf := borrowScratch[T](len(y)), borrowScratch[T](len(g))

@@ -111,8 +111,7 @@ func doProject[T float32 | float64](op *sbaOp, xt tensor.Tensor, kv G.Value, min
 	if err != nil {
 		return nil, err
 	}
-	yt := tensor.New(tensor.Of(xt.Dtype()), tensor.WithShape(xt.Shape().Clone()...))
-	y := yt.Data().([]T)
+	yt, y := newOutput[T](xt.Shape())
 	src, dst := x, y
 	if op.columns {
 		buf := borrowScratch[T](len(x))
@@ -268,6 +267,9 @@ func (k kArg[T]) at(row int) T {
 // kOf reads k (a Gorgonia scalar, or a scalar or vector tensor) for a
 // matrix of the given number of lines, checking its dtype and length.
 func kOf[T float32 | float64](v G.Value, lines int, columns bool) (kArg[T], error) {
+	if v == nil {
+		return kArg[T]{}, fmt.Errorf("op: SoftBinaryArgmax: k has no value")
+	}
 	if t, ok := v.(tensor.Tensor); ok && !t.Shape().IsScalar() {
 		if err := checkKShape(t.Shape(), lines, columns); err != nil {
 			return kArg[T]{}, err
@@ -275,32 +277,64 @@ func kOf[T float32 | float64](v G.Value, lines int, columns bool) (kArg[T], erro
 		d, err := tensorData[T](t, "k")
 		return kArg[T]{perRow: d}, err
 	}
-	if v == nil {
-		return kArg[T]{}, fmt.Errorf("op: SoftBinaryArgmax: k has no value")
+	if v.Dtype() != dtypeOf[T]() {
+		return kArg[T]{}, fmt.Errorf("op: SoftBinaryArgmax: k has dtype %v, want %v like x", v.Dtype(), dtypeOf[T]())
+	}
+	switch s := v.(type) { // the usual scalar values, read without boxing
+	case *G.F32:
+		return kArg[T]{scalar: T(*s)}, nil
+	case *G.F64:
+		return kArg[T]{scalar: T(*s)}, nil
 	}
 	s, ok := v.Data().(T)
 	if !ok {
-		return kArg[T]{}, fmt.Errorf("op: SoftBinaryArgmax: k has dtype %v, want %T like x", v.Dtype(), s)
+		return kArg[T]{}, fmt.Errorf("op: SoftBinaryArgmax: k is a %T, want a %v scalar or vector", v, dtypeOf[T]())
 	}
 	return kArg[T]{scalar: s}, nil
 }
 
+// dtypeOf is the tensor dtype of T.
+func dtypeOf[T float32 | float64]() tensor.Dtype {
+	var zero T
+	if _, ok := any(zero).(float32); ok {
+		return tensor.Float32
+	}
+	return tensor.Float64
+}
+
 // tensorData returns the elements of t in row-major order as a []T, reading
-// in place unless t is a view that needs an iterator (then a copy).
+// in place (without allocating) unless t is a view that needs an iterator
+// (then a copy).
 func tensorData[T float32 | float64](t tensor.Tensor, name string) ([]T, error) {
-	if d, ok := t.(*tensor.Dense); ok && d.RequiresIterator() {
-		t = d.Materialize()
-	}
-	data, ok := t.Data().([]T)
+	d, ok := t.(*tensor.Dense)
 	if !ok {
-		var zero T
-		return nil, fmt.Errorf("op: SoftBinaryArgmax: %s has dtype %v, want %T", name, t.Dtype(), zero)
+		return nil, fmt.Errorf("op: SoftBinaryArgmax: %s is a %T, want a dense tensor", name, t)
 	}
-	size := t.Shape().TotalSize()
+	if d.Dtype() != dtypeOf[T]() {
+		return nil, fmt.Errorf("op: SoftBinaryArgmax: %s has dtype %v, want %v", name, d.Dtype(), dtypeOf[T]())
+	}
+	if d.RequiresIterator() {
+		d = d.Materialize().(*tensor.Dense)
+	}
+	var data []T
+	switch dtypeOf[T]() {
+	case tensor.Float32:
+		data, _ = any(d.Float32s()).([]T)
+	default:
+		data, _ = any(d.Float64s()).([]T)
+	}
+	size := d.Shape().TotalSize()
 	if len(data) < size {
-		return nil, fmt.Errorf("op: SoftBinaryArgmax: %s holds %d values, its shape %v needs %d", name, len(data), t.Shape(), size)
+		return nil, fmt.Errorf("op: SoftBinaryArgmax: %s holds %d values, its shape %v needs %d", name, len(data), d.Shape(), size)
 	}
 	return data[:size], nil
+}
+
+// newOutput allocates the zeroed output tensor of the given dtype and shape
+// and returns it with its backing slice.
+func newOutput[T float32 | float64](shape tensor.Shape) (*tensor.Dense, []T) {
+	data := make([]T, shape.TotalSize())
+	return tensor.New(tensor.WithShape(shape...), tensor.WithBacking(data)), data
 }
 
 // lineError names the failing row (column) of a matrix input in front of
