@@ -37,6 +37,7 @@ func Project[T Float](y, x []T, k, tau T) error {
 		return checkFinite("x", x)
 	}
 	invTau := 1 / float64(tau)
+	y = y[:len(x)] // lets the compiler drop bounds checks
 	for i, v := range x {
 		a := ((float64(v) - ref) - rel) * invTau
 		y[i] = T(clip01(a))
@@ -57,6 +58,7 @@ func solveProject[T Float](w []float64, x []T, k, tau float64) (ref, rel float64
 		return bracketSearch(&s, w, x, p1, p2)
 	}
 	lowest, highest := math.Inf(1), math.Inf(-1)
+	w = w[:len(x)]
 	for i, v := range x {
 		f := float64(v)
 		if f-f != 0 {

@@ -28,6 +28,7 @@ func ProjectVJP[T Float](dx, y, g []T, tau T) error {
 	if err := checkTau(float64(tau)); err != nil {
 		return err
 	}
+	g, dx = g[:len(y)], dx[:len(y)] // lets the compiler drop bounds checks
 	// Branch-free over the active set, whose membership is unpredictable.
 	var sum float64
 	nA := 0
