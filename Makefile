@@ -50,16 +50,10 @@ data: ## put MNIST and Fashion-MNIST into data/ (idempotent; DATA_FLAGS=-downloa
 # Both targets resume: rerunning one skips the runs already in its runs.csv.
 # Extra cmd/train flags go in EXPERIMENT_FLAGS / REPRODUCE_FLAGS (e.g. -quiet).
 EXPERIMENT_FLAGS ?=
-REPRODUCE_FLAGS  ?=
 
 experiment: ## compact study: MNIST, MLP 784-256-10, CE vs HS, batch 128/1024/8192, 3 seeds, 5 epochs (< 15 min on 2 cores) into results/experiment
 	$(GO) run $(BLAS_TAGS) ./cmd/train -dataset mnist -train-subset 0 -model mlp -hidden 256 \
 		-loss ce,hs -batch 128,1024,8192 -seeds 3 -epochs 5 -lr 1e-3 -out results/experiment $(EXPERIMENT_FLAGS)
-
-reproduce: ## the paper's grid scaled down: Fashion-MNIST, MLP 784-256-10, ce/hs/hinge/mse, batch 128…8192, 5 seeds, 15 epochs (a few hours) into results/reproduce
-	$(GO) run $(BLAS_TAGS) ./cmd/train -dataset fashion-mnist -data data -train-subset 0 -model mlp -hidden 256 \
-		-loss ce,hs,hinge,mse -batch 128,256,512,1024,2048,4096,8192 -seeds 5 -epochs 15 -lr 1e-3 \
-		-out results/reproduce $(REPRODUCE_FLAGS)
 
 # ---- benchmarks and fuzzing (README "Performance") ----
 bench: ## every benchmark of the repo, -benchmem (BENCHTIME, BENCHCOUNT; the output feeds benchstat)
@@ -80,13 +74,14 @@ bench-epoch: ## split of one MNIST epoch (batching, forward+backward, Adam, eval
 # Fashion-MNIST and MNIST, MLP 784-256-10, four losses, batch 128…8192,
 # 5 seeds, 12 epochs; then the ablations of the HyperSimplex loss at the
 # largest batch (k policy, τ). Each folder resumes when the target is rerun.
+REPRODUCE_FLAGS ?=
 STUDY_DIR      ?= results/study
 STUDY_DATASETS ?= fashion-mnist mnist
-STUDY_COMMON   := -data data -train-subset 0 -model mlp -hidden 256 -lr 1e-3 -epochs 12 -seeds 5 -quiet
+STUDY_COMMON   := -data data -train-subset 0 -model mlp -hidden 256 -lr 1e-3 -epochs 12 -seeds 5 -quiet $(REPRODUCE_FLAGS)
 STUDY_TRAIN    := $(GO) run $(BLAS_TAGS) ./cmd/train
 
-.PHONY: study
-study: ## the large-batch study and its ablations into results/study (about an hour with OpenBLAS on 2 cores; make data first)
+.PHONY: reproduce
+reproduce: data ## the large-batch study (paper grid scaled down) and its ablations into results/study (about an hour with OpenBLAS on 2 cores)
 	@for ds in $(STUDY_DATASETS); do \
 	  $(STUDY_TRAIN) $(STUDY_COMMON) -dataset $$ds -loss ce,hs,hinge,mse -batch 128,256,512,1024,2048,4096,8192 -out $(STUDY_DIR)/$$ds || exit 1; \
 	  $(STUDY_TRAIN) $(STUDY_COMMON) -dataset $$ds -loss ce,hs -batch 8192 -k fraction -fraction 0.5 -norm entry-mean -out $(STUDY_DIR)/$$ds-ablation-k-fraction || exit 1; \
