@@ -119,10 +119,10 @@ func ReadRuns(rd io.Reader) ([]RunResult, error) {
 		if err == io.EOF {
 			break
 		}
-		line, _ := cr.FieldPos(0)
-		if err != nil {
+		if err != nil { // a *csv.ParseError names the line
 			return nil, fmt.Errorf("%w: %v", ErrBadRuns, err)
 		}
+		line, _ := cr.FieldPos(0)
 		bad := func(field string) error {
 			return fmt.Errorf("%w: line %d: %s %q", ErrBadRuns, line, field, rec[slices.Index(runsHeader, field)])
 		}

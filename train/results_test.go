@@ -69,6 +69,8 @@ func TestReadRunsRejectsBadFiles(t *testing.T) {
 		{"epoch gap", header + "synthetic,ce,128,1,2,0.5,0.9,0.9,1,ok,\n", "epoch 2 follows epoch 0"},
 		{"number", header + "synthetic,ce,128,1,1,x,0.9,0.9,1,ok,\n", `train_loss "x"`},
 		{"status", header + "synthetic,ce,128,1,1,0.5,0.9,0.9,1,maybe,\n", `status "maybe"`},
+		{"bare quote", header + "synth\"etic,ce,128,1,1,0.5,0.9,0.9,1,ok,\n", "bare \" in non-quoted-field"},
+		{"unterminated quote", header + "\"synthetic,ce,128,1,1,0.5,0.9,0.9,1,ok,\n", "extraneous or missing \" in quoted-field"},
 		{"failure without message", header + "synthetic,ce,128,1,1,,,,,failed,\n", "without an error message"},
 	}
 	for _, tc := range tests {
