@@ -48,7 +48,11 @@ func ExampleParseShard() {
 	if err != nil {
 		log.Fatal(err)
 	}
-	for _, r := range shard.Select(cfg.Grid()) {
+	runs, err := shard.Select(cfg.Grid())
+	if err != nil {
+		log.Fatal(err)
+	}
+	for _, r := range runs {
 		fmt.Println(r.Key())
 	}
 	// Output:

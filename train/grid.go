@@ -78,13 +78,17 @@ func (s Shard) validate() error {
 	return nil
 }
 
-// Select returns the runs of grid that belong to shard s.
-func (s Shard) Select(grid []RunSpec) []RunSpec {
+// Select returns the runs of grid that belong to shard s, or a *FieldError
+// if s is not a valid shard (0 ≤ Index < Count).
+func (s Shard) Select(grid []RunSpec) ([]RunSpec, error) {
+	if err := s.validate(); err != nil {
+		return nil, err
+	}
 	var out []RunSpec
 	for j, r := range grid {
 		if j%s.Count == s.Index {
 			out = append(out, r)
 		}
 	}
-	return out
+	return out, nil
 }

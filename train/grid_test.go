@@ -1,6 +1,7 @@
 package train_test
 
 import (
+	"errors"
 	"strings"
 	"testing"
 
@@ -20,7 +21,10 @@ func TestShardsPartitionTheGrid(t *testing.T) {
 	for _, n := range []int{1, 2, 3, 7, 90, 100} {
 		seen := map[string]int{}
 		for i := 0; i < n; i++ {
-			part := train.Shard{Index: i, Count: n}.Select(grid)
+			part, err := train.Shard{Index: i, Count: n}.Select(grid)
+			if err != nil {
+				t.Fatal(err)
+			}
 			if lo, hi := len(grid)/n, (len(grid)+n-1)/n; len(part) < lo || len(part) > hi {
 				t.Errorf("N=%d shard %d has %d runs, want %d…%d", n, i, len(part), lo, hi)
 			}
@@ -35,6 +39,17 @@ func TestShardsPartitionTheGrid(t *testing.T) {
 		}
 		if len(seen) != len(grid) {
 			t.Errorf("N=%d: shards hold %d distinct runs, grid %d", n, len(seen), len(grid))
+		}
+	}
+}
+
+func TestSelectRejectsInvalidShards(t *testing.T) {
+	grid := train.DefaultConfig().Grid()
+	for _, s := range []train.Shard{{}, {Index: 0, Count: -2}, {Index: 3, Count: 3}, {Index: -1, Count: 2}} {
+		runs, err := s.Select(grid)
+		var fe *train.FieldError
+		if !errors.As(err, &fe) || fe.Field != "shard" || runs != nil {
+			t.Errorf("%+v.Select = %d runs, %v; want a shard FieldError", s, len(runs), err)
 		}
 	}
 }

@@ -87,7 +87,10 @@ func Sweep(ctx context.Context, cfg Config, opts SweepOptions) (Summary, error) 
 	for _, r := range runs {
 		done[r.Spec.Key()] = true
 	}
-	todo := cfg.Shard.Select(cfg.Grid())
+	todo, err := cfg.Shard.Select(cfg.Grid())
+	if err != nil {
+		return Summary{}, err
+	}
 	load := opts.Load
 	if load == nil {
 		load = func(name string) (*datasets.Dataset, error) {

@@ -104,9 +104,13 @@ func run(ctx context.Context, stdout, stderr io.Writer, args []string) error {
 		return flagErr("out", errors.New("empty folder name"))
 	}
 
+	mine, err := cfg.Shard.Select(cfg.Grid()) // the shard is valid: Validate checked it
+	if err != nil {
+		return configErr(err)
+	}
 	fmt.Fprintf(stderr, "BLAS: %s\n", accel.Setup())
 	fmt.Fprintf(stderr, "sweep: %d runs (shard %s of %d), %d epochs each, results in %s\n",
-		len(cfg.Shard.Select(cfg.Grid())), cfg.Shard, len(cfg.Grid()), cfg.Epochs, *out)
+		len(mine), cfg.Shard, len(cfg.Grid()), cfg.Epochs, *out)
 	progress := cli.NewProgress(stderr, *quiet)
 	sum, err := train.Sweep(ctx, cfg, train.SweepOptions{Dir: *out, Observe: progress.Observe})
 	if err != nil {
