@@ -36,8 +36,10 @@ import (
 // A non-finite training loss, or an error while running the graphs (for
 // example a projection rejecting NaN logits), ends the run: the result then
 // holds the completed epochs and Failure says what happened. Train returns
-// an error only for a bad configuration or data, or ctx's error if ctx is
-// cancelled; then there is no result.
+// an error only for a bad configuration, spec or data (an unknown loss, a
+// batch size outside [1, training samples], rows of the wrong length,
+// labels outside [0, data.Classes)), or ctx's error if ctx is cancelled;
+// then there is no result.
 func Train(ctx context.Context, cfg Config, data *datasets.Dataset, spec RunSpec, onEpoch func(EpochStats)) (RunResult, error) {
 	if err := cfg.Validate(); err != nil {
 		return RunResult{}, err
@@ -91,8 +93,8 @@ type run struct {
 }
 
 func newRun(cfg Config, data *datasets.Dataset, spec RunSpec) (*run, error) {
-	if data == nil {
-		return nil, fmt.Errorf("no dataset")
+	if err := checkRun(data, spec); err != nil {
+		return nil, err
 	}
 	trainSplit := subset(data.Train, cfg.TrainSubset, data.Features)
 	test := subset(data.Test, cfg.TestSubset, data.Features)

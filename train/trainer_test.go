@@ -3,8 +3,10 @@ package train_test
 import (
 	"context"
 	"reflect"
+	"strings"
 	"testing"
 
+	"github.com/hypersimplex/hsloss/datasets"
 	"github.com/hypersimplex/hsloss/train"
 )
 
@@ -93,5 +95,37 @@ func TestSameSeedSameInitialisationForEveryLoss(t *testing.T) {
 		if a != accs[0] {
 			t.Errorf("loss %s starts at test accuracy %v, loss %s at %v", train.KnownLosses[i], a, train.KnownLosses[0], accs[0])
 		}
+	}
+}
+
+func TestTrainRejectsBadInput(t *testing.T) {
+	spec := train.RunSpec{Dataset: "synthetic", Loss: "ce", Batch: 32, Seed: 1}
+	tests := []struct {
+		name string
+		edit func(d *datasets.Dataset, s *train.RunSpec) *datasets.Dataset
+		want string
+	}{
+		{"nil data", func(*datasets.Dataset, *train.RunSpec) *datasets.Dataset { return nil }, "no dataset"},
+		{"zero batch", func(d *datasets.Dataset, s *train.RunSpec) *datasets.Dataset { s.Batch = 0; return d }, "batch size 0 < 1"},
+		{"negative batch", func(d *datasets.Dataset, s *train.RunSpec) *datasets.Dataset { s.Batch = -5; return d }, "batch size -5 < 1"},
+		{"oversized batch", func(d *datasets.Dataset, s *train.RunSpec) *datasets.Dataset { s.Batch = 513; return d }, "exceeds the 512 training samples"},
+		{"unknown loss", func(d *datasets.Dataset, s *train.RunSpec) *datasets.Dataset { s.Loss = "zero-one"; return d }, `loss "zero-one" unknown`},
+		{"one class", func(d *datasets.Dataset, _ *train.RunSpec) *datasets.Dataset { d.Classes = 1; return d }, "1 classes, want ≥ 2"},
+		{"label too large", func(d *datasets.Dataset, _ *train.RunSpec) *datasets.Dataset { d.Train.Y[7] = 4; return d }, "training label 7 is 4, outside [0, 4)"},
+		{"negative label", func(d *datasets.Dataset, _ *train.RunSpec) *datasets.Dataset { d.Test.Y[3] = -1; return d }, "test label 3 is -1"},
+		{"short rows", func(d *datasets.Dataset, _ *train.RunSpec) *datasets.Dataset {
+			d.Train.X = d.Train.X[:len(d.Train.X)-1]
+			return d
+		}, "training split has 4095 values for 512 labels × 8 features"},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			s := spec
+			data := tc.edit(blobs(4, 8, 512, 250, 7), &s)
+			_, err := train.Train(context.Background(), tinyConfig(), data, s, nil)
+			if err == nil || !strings.Contains(err.Error(), tc.want) {
+				t.Errorf("err = %v, want it to contain %q", err, tc.want)
+			}
+		})
 	}
 }
