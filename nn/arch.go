@@ -2,6 +2,7 @@ package nn
 
 import (
 	"fmt"
+	"math/rand/v2"
 
 	G "gorgonia.org/gorgonia"
 	"gorgonia.org/tensor"
@@ -38,7 +39,7 @@ func linear(x, w, b *G.Node) (*G.Node, error) {
 
 // linearParams returns the seeded parameters of a linear layer: W (in × out)
 // uniform with bound limit, b (1 × out) zero.
-func linearParams(prefix string, dt tensor.Dtype, in, out int, limit float64, rng randSource) []Param {
+func linearParams(prefix string, dt tensor.Dtype, in, out int, limit float64, rng *rand.Rand) []Param {
 	return []Param{
 		uniformParam(prefix+".W", dt, tensor.Shape{in, out}, limit, rng),
 		constParam(prefix+".b", dt, tensor.Shape{1, out}, 0),

@@ -55,40 +55,28 @@ func newRand(seed int64) *rand.Rand {
 // uniformParam returns a Param of the given shape filled with draws from
 // U(−limit, limit).
 func uniformParam(name string, dt tensor.Dtype, shape tensor.Shape, limit float64, rng *rand.Rand) Param {
-	n := shape.TotalSize()
-	var data any
-	switch dt {
-	case tensor.Float32:
-		d := make([]float32, n)
-		for i := range d {
-			d[i] = float32((2*rng.Float64() - 1) * limit)
-		}
-		data = d
-	default:
-		d := make([]float64, n)
-		for i := range d {
-			d[i] = (2*rng.Float64() - 1) * limit
-		}
-		data = d
-	}
-	return Param{Name: name, Value: tensor.New(tensor.WithShape(shape...), tensor.WithBacking(data))}
+	return newParam(name, dt, shape, func() float64 { return (2*rng.Float64() - 1) * limit })
 }
 
 // constParam returns a Param of the given shape filled with v.
 func constParam(name string, dt tensor.Dtype, shape tensor.Shape, v float64) Param {
-	n := shape.TotalSize()
+	return newParam(name, dt, shape, func() float64 { return v })
+}
+
+// newParam returns a Param of dtype dt (float32 or float64) and the given
+// shape whose entries, in row-major order, are successive values of next.
+func newParam(name string, dt tensor.Dtype, shape tensor.Shape, next func() float64) Param {
 	var data any
-	switch dt {
-	case tensor.Float32:
-		d := make([]float32, n)
+	if dt == tensor.Float32 {
+		d := make([]float32, shape.TotalSize())
 		for i := range d {
-			d[i] = float32(v)
+			d[i] = float32(next())
 		}
 		data = d
-	default:
-		d := make([]float64, n)
+	} else {
+		d := make([]float64, shape.TotalSize())
 		for i := range d {
-			d[i] = v
+			d[i] = next()
 		}
 		data = d
 	}
@@ -103,6 +91,3 @@ func heLimit(fanIn int) float64 { return math.Sqrt(6 / float64(fanIn)) }
 // U(−√(6/(fanIn+fanOut)), …), variance 2/(fanIn+fanOut). Used for the
 // output layer, which has no ReLU after it.
 func glorotLimit(fanIn, fanOut int) float64 { return math.Sqrt(6 / float64(fanIn+fanOut)) }
-
-// randSource is the generator type Init draws from.
-type randSource = *rand.Rand
