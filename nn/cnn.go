@@ -77,6 +77,15 @@ func (c *CNN) Name() string {
 	return fmt.Sprintf("cnn-%dx%dx%d-%dc-%d-%d", c.shape[0], c.shape[1], c.shape[2], c.channels, c.hidden, c.classes)
 }
 
+// check rejects a CNN that NewCNN or NewCNNSized did not make (the zero
+// value has no channels and no statistics table).
+func (c *CNN) check() error {
+	if c.stats == nil {
+		return fmt.Errorf("nn: CNN has no layers; create it with NewCNN or NewCNNSized")
+	}
+	return nil
+}
+
 // features is the length of one input row, C·H·W.
 func (c *CNN) features() int { return c.shape[0] * c.shape[1] * c.shape[2] }
 
@@ -98,6 +107,9 @@ func (c *CNN) shapes() []tensor.Shape {
 
 // Init returns the seeded parameters (see CNN).
 func (c *CNN) Init(dt tensor.Dtype, seed int64) ([]Param, error) {
+	if err := c.check(); err != nil {
+		return nil, err
+	}
 	if err := checkDtype(dt); err != nil {
 		return nil, err
 	}
@@ -124,6 +136,9 @@ func (c *CNN) Init(dt tensor.Dtype, seed int64) ([]Param, error) {
 // graphs read them. The CNN keeps the statistics of every parameter set it
 // has seen (4 × 2 × channels float64s each) for its own lifetime.
 func (c *CNN) RunningStats(params G.Nodes) ([]*BatchNormStats, error) {
+	if err := c.check(); err != nil {
+		return nil, err
+	}
 	want := c.shapes()
 	if len(params) != len(want) {
 		return nil, fmt.Errorf("nn: %s: got %d parameter nodes, want %d", c.Name(), len(params), len(want))
@@ -165,6 +180,9 @@ func storageKey(v G.Value) (uintptr, error) {
 // Forward adds the CNN to x's graph. training selects batch statistics
 // (and updates the running ones) or the running statistics.
 func (c *CNN) Forward(x *G.Node, params G.Nodes, training bool) (*G.Node, error) {
+	if err := c.check(); err != nil {
+		return nil, err
+	}
 	if err := checkInput(c.Name(), x, c.features(), params, c.shapes()); err != nil {
 		return nil, err
 	}

@@ -50,6 +50,9 @@ func (m *MLP) Name() string {
 
 // Init returns the seeded parameters (see MLP).
 func (m *MLP) Init(dt tensor.Dtype, seed int64) ([]Param, error) {
+	if err := m.check(); err != nil {
+		return nil, err
+	}
 	if err := checkDtype(dt); err != nil {
 		return nil, err
 	}
@@ -67,6 +70,15 @@ func (m *MLP) Init(dt tensor.Dtype, seed int64) ([]Param, error) {
 	return ps, nil
 }
 
+// check rejects an MLP that NewMLP did not make (the zero value has no
+// layers).
+func (m *MLP) check() error {
+	if len(m.sizes) < 2 {
+		return fmt.Errorf("nn: MLP has no layers; create it with NewMLP")
+	}
+	return nil
+}
+
 // shapes lists the parameter shapes in Init's order.
 func (m *MLP) shapes() []tensor.Shape {
 	var s []tensor.Shape
@@ -78,6 +90,9 @@ func (m *MLP) shapes() []tensor.Shape {
 
 // Forward adds the MLP to x's graph. training is ignored (no batch norm).
 func (m *MLP) Forward(x *G.Node, params G.Nodes, training bool) (*G.Node, error) {
+	if err := m.check(); err != nil {
+		return nil, err
+	}
 	if err := checkInput(m.Name(), x, m.sizes[0], params, m.shapes()); err != nil {
 		return nil, err
 	}

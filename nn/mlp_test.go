@@ -285,3 +285,21 @@ func TestSolverStepVisibleInEvalGraph(t *testing.T) {
 		})
 	}
 }
+
+// The zero values of MLP and CNN have no layers: every method that needs
+// them returns an error rather than panicking or building nothing.
+func TestZeroValueArchitecturesFail(t *testing.T) {
+	g := G.NewGraph()
+	x := G.NewMatrix(g, tensor.Float64, G.WithShape(2, 4), G.WithName("x"))
+	for _, arch := range []nn.Architecture{&nn.MLP{}, &nn.CNN{}} {
+		if ps, err := arch.Init(tensor.Float64, 1); err == nil {
+			t.Errorf("%T zero value: Init gave %d params and no error", arch, len(ps))
+		}
+		if _, err := arch.Forward(x, nil, true); err == nil {
+			t.Errorf("%T zero value: Forward succeeded", arch)
+		}
+	}
+	if _, err := (&nn.CNN{}).RunningStats(nil); err == nil {
+		t.Error("CNN zero value: RunningStats succeeded")
+	}
+}
