@@ -4,12 +4,16 @@ import (
 	"bytes"
 	"context"
 	"flag"
+	"maps"
 	"os"
 	"path/filepath"
+	"reflect"
+	"slices"
 	"strings"
 	"testing"
 
 	"github.com/hypersimplex/hsloss/internal/accel"
+	"github.com/hypersimplex/hsloss/train"
 )
 
 var update = flag.Bool("update", false, "rewrite the golden files in testdata")
@@ -80,12 +84,38 @@ func TestHelpListsEveryFlag(t *testing.T) {
 	if err := run(context.Background(), &stdout, &stderr, []string{"-h"}); err != nil {
 		t.Fatal(err)
 	}
-	for _, name := range flagOf {
-		if !strings.Contains(stdout.String(), "  -"+name+" ") {
+	help := stdout.String()
+	for _, name := range append(slices.Collect(maps.Values(flagOf)), "out", "quiet") {
+		i := strings.Index(help, "  -"+name+" ")
+		if i < 0 {
+			i = strings.Index(help, "  -"+name+"\n")
+		}
+		if i < 0 {
 			t.Errorf("-h does not document -%s", name)
+			continue
+		}
+		// The flag's entry is its line and the indented usage line after it.
+		entry := strings.SplitN(help[i:], "\n", 3)
+		if len(entry) < 2 || !strings.Contains(entry[1], "(default ") {
+			t.Errorf("-h gives no default for -%s: %q", name, entry)
 		}
 	}
-	golden(t, "help.golden", stdout.String())
+	golden(t, "help.golden", help)
+}
+
+// Every field of train.Config can be set by a flag, so that a FieldError
+// always names one.
+func TestEveryConfigFieldHasAFlag(t *testing.T) {
+	typ := reflect.TypeFor[train.Config]()
+	for i := range typ.NumField() {
+		field, _, _ := strings.Cut(typ.Field(i).Tag.Get("json"), ",")
+		if _, ok := flagOf[field]; !ok {
+			t.Errorf("config field %s (%s) has no flag in flagOf", typ.Field(i).Name, field)
+		}
+	}
+	if len(flagOf) != typ.NumField() {
+		t.Errorf("flagOf has %d entries, train.Config %d fields", len(flagOf), typ.NumField())
+	}
 }
 
 // tinyArgs is a synthetic sweep that runs in about a second. It leaves out

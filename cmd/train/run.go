@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"io"
 	"regexp"
+	"strconv"
 	"strings"
 
 	"github.com/hypersimplex/hsloss/cmd/train/internal/cli"
@@ -192,7 +193,25 @@ An interrupted sweep resumes when rerun with the same flags.
 
 Flags:
 `)
-	fs.SetOutput(w)
-	fs.PrintDefaults()
-	fs.SetOutput(io.Discard)
+	printFlags(w, fs)
+}
+
+// printFlags writes every flag of fs in the layout of flag.PrintDefaults,
+// but always with its default: PrintDefaults leaves out zero defaults
+// (-test-subset 0, -quiet false), and -h is to document every one.
+func printFlags(w io.Writer, fs *flag.FlagSet) {
+	fs.VisitAll(func(f *flag.Flag) {
+		kind, usage := flag.UnquoteUsage(f)
+		fmt.Fprintf(w, "  -%s", f.Name)
+		if kind != "" {
+			fmt.Fprintf(w, " %s", kind)
+		}
+		def := f.DefValue
+		if g, ok := f.Value.(flag.Getter); ok {
+			if _, isString := g.Get().(string); isString {
+				def = strconv.Quote(def)
+			}
+		}
+		fmt.Fprintf(w, "\n    \t%s (default %s)\n", strings.ReplaceAll(usage, "\n", "\n    \t"), def)
+	})
 }
