@@ -13,7 +13,11 @@ import (
 // Head turns logits (batch × classes) and one-hot targets (same shape,
 // dtype) into a scalar loss node.
 type Head interface {
+	// Name is the head's name in NewHead and HeadNames ("ce", "hs", …).
 	Name() string
+	// Loss adds the head's loss to the graph of logits and returns the
+	// scalar loss node; logits and onehot must be batch × classes matrices
+	// of the same float dtype, each row of onehot a one-hot label.
 	Loss(logits, onehot *G.Node) (*G.Node, error)
 }
 

@@ -11,6 +11,7 @@ import G "gorgonia.org/gorgonia"
 // do not overflow). Gradient: ∂L/∂X = (softmax(X) − T)/n for one-hot T.
 type crossEntropyHead struct{}
 
+// Name returns "ce".
 func (crossEntropyHead) Name() string { return "ce" }
 
 // Loss returns the batch-mean cross-entropy (see crossEntropyHead).

@@ -33,6 +33,7 @@ func newHingeHead(opts HeadOptions) (Head, error) {
 	return hingeHead{margin: m}, nil
 }
 
+// Name returns "hinge".
 func (hingeHead) Name() string { return "hinge" }
 
 // Loss returns the batch-mean Weston–Watkins hinge loss (see hingeHead).

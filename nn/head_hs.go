@@ -37,6 +37,7 @@ func newHyperSimplexHead(opts HeadOptions) (Head, error) {
 	return hyperSimplexHead{opts: o}, nil
 }
 
+// Name returns "hs".
 func (hyperSimplexHead) Name() string { return "hs" }
 
 // Loss returns op.HyperSimplexLoss(logits, onehot, HS options).

@@ -9,6 +9,7 @@ import G "gorgonia.org/gorgonia"
 //	L = (1/(n·C)) Σ_i Σ_c (X[i,c] − T[i,c])²,   ∂L/∂X = 2(X − T)/(n·C).
 type mseHead struct{}
 
+// Name returns "mse".
 func (mseHead) Name() string { return "mse" }
 
 // Loss returns the entry-mean squared error (see mseHead).
