@@ -102,8 +102,10 @@ type FieldError struct {
 	Msg   string
 }
 
+// Error returns "train: config <field>: <message>".
 func (e *FieldError) Error() string { return "train: config " + e.Field + ": " + e.Msg }
 
+// fieldErr returns a *FieldError with a formatted message.
 func fieldErr(field, format string, args ...any) error {
 	return &FieldError{Field: field, Msg: fmt.Sprintf(format, args...)}
 }
@@ -193,6 +195,8 @@ func (c Config) Validate() error {
 	return c.Shard.validate()
 }
 
+// checkNames verifies that got is a non-empty list of distinct names from
+// known.
 func checkNames(field string, got, known []string) error {
 	if len(got) == 0 {
 		return fieldErr(field, "empty list")

@@ -20,6 +20,8 @@ type trainGraph struct {
 	vm     G.VM
 }
 
+// newTrainGraph builds arch and head on params for batches of batch rows,
+// adds the gradients and compiles the TapeMachine.
 func newTrainGraph(arch nn.Architecture, head nn.Head, params []nn.Param, dt tensor.Dtype, batch, features, classes int) (*trainGraph, error) {
 	t := &trainGraph{g: G.NewGraph()}
 	t.xT = tensor.New(tensor.WithShape(batch, features), tensor.Of(dt))
@@ -67,6 +69,7 @@ type evalGraph struct {
 	vm     G.VM
 }
 
+// newEvalGraph builds arch in evaluation mode on params for rows rows.
 func newEvalGraph(arch nn.Architecture, params []nn.Param, dt tensor.Dtype, rows, features int) (*evalGraph, error) {
 	e := &evalGraph{g: G.NewGraph()}
 	e.xT = tensor.New(tensor.WithShape(rows, features), tensor.Of(dt))

@@ -19,6 +19,7 @@ func (r RunSpec) Key() string {
 	return fmt.Sprintf("%s/%s/b%d/s%d", r.Dataset, r.Loss, r.Batch, r.Seed)
 }
 
+// String describes the run for people, e.g. "mnist hs batch 128 seed 1".
 func (r RunSpec) String() string {
 	return fmt.Sprintf("%s %s batch %d seed %d", r.Dataset, r.Loss, r.Batch, r.Seed)
 }
@@ -66,6 +67,7 @@ func ParseShard(s string) (Shard, error) {
 	return sh, nil
 }
 
+// String returns "i/N", the form ParseShard reads.
 func (s Shard) String() string { return fmt.Sprintf("%d/%d", s.Index, s.Count) }
 
 func (s Shard) validate() error {

@@ -95,8 +95,11 @@ type pointsWithSD struct {
 	sd []float64
 }
 
+// YError returns the symmetric error of point i (plotter.YErrorer).
 func (p pointsWithSD) YError(i int) (float64, float64) { return p.sd[i], p.sd[i] }
 
+// accuracyVsBatch plots the mean maximum test accuracy (± sd) of every
+// loss against log₂ of the batch size.
 func accuracyVsBatch(sum Summary, dataset string, colour map[string]color.Color) (*plot.Plot, error) {
 	p := plot.New()
 	p.Title.Text = dataset + ": maximum test accuracy vs batch size"
@@ -148,6 +151,8 @@ func accuracyVsBatch(sum Summary, dataset string, colour map[string]color.Color)
 	return p, nil
 }
 
+// accuracyVsEpoch plots the test accuracy of every run of one dataset and
+// batch size against the epoch.
 func accuracyVsEpoch(runs []RunResult, dataset string, batch int, colour map[string]color.Color) (*plot.Plot, error) {
 	p := plot.New()
 	p.Title.Text = fmt.Sprintf("%s, batch %d: test accuracy vs epoch (one line per run)", dataset, batch)

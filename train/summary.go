@@ -101,6 +101,8 @@ func Summarize(runs []RunResult, losses []string) Summary {
 	return sum
 }
 
+// lossStats summarises the runs of one loss at one batch size (bySeed) and
+// tests them against the baseline's runs of the same seeds (base).
 func lossStats(loss string, bySeed, base map[int64]RunResult) LossStats {
 	st := LossStats{Loss: loss}
 	seeds := make([]int64, 0, len(bySeed))
@@ -192,6 +194,7 @@ func (s Summary) Markdown(w io.Writer) error {
 	return err
 }
 
+// markdownTable writes the table of one dataset (see Markdown).
 func (s Summary) markdownTable(b *strings.Builder, dataset string) {
 	var rows []BatchSummary
 	var losses []string
@@ -289,6 +292,7 @@ func (s Summary) markdownTable(b *strings.Builder, dataset string) {
 	}
 }
 
+// meanSD formats a table cell: "mean ± sd", with the failed runs noted.
 func meanSD(st LossStats) string {
 	if st.N == 0 {
 		return fmt.Sprintf("failed (%d)", st.Failed)
@@ -300,6 +304,7 @@ func meanSD(st LossStats) string {
 	return s
 }
 
+// num formats v with format, NaN as "—" and infinities as ±Inf.
 func num(v float64, format string) string {
 	switch {
 	case math.IsNaN(v):

@@ -92,6 +92,8 @@ type run struct {
 	eval       *evaluator
 }
 
+// newRun checks its inputs, initialises the parameters from spec.Seed and
+// builds the training graph, the batcher, Adam and the evaluator.
 func newRun(cfg Config, data *datasets.Dataset, spec RunSpec) (*run, error) {
 	if err := checkRun(data, spec); err != nil {
 		return nil, err
@@ -206,6 +208,7 @@ func (r *run) evaluate() (EpochStats, error) {
 	return st, nil
 }
 
+// newArchitecture returns the model cfg.Model for data's shape and classes.
 func newArchitecture(cfg Config, data *datasets.Dataset) (nn.Architecture, error) {
 	switch cfg.Model {
 	case "mlp":
@@ -252,6 +255,8 @@ type evaluator struct {
 	pred     []int
 }
 
+// accuracy returns the fraction of s whose predicted class (nn.Predict) is
+// its label.
 func (e *evaluator) accuracy(s datasets.Split) (float64, error) {
 	N := s.Len()
 	correct := 0
