@@ -8,6 +8,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"math"
 )
 
 // IDX is an IDX file of unsigned bytes (element type 0x08), the format of
@@ -34,9 +35,10 @@ const (
 // maxIDXDims bounds the number of dimensions a header may claim.
 const maxIDXDims = 8
 
-// maxIDXBytes bounds the data size a header may claim (4 GiB), so a corrupt
-// header cannot request an absurd allocation.
-const maxIDXBytes = 1 << 32
+// maxIDXBytes bounds the data size a header may claim (4 GiB, or the
+// largest int on 32-bit platforms), so a corrupt header cannot request an
+// absurd allocation.
+const maxIDXBytes = min(1<<32, math.MaxInt)
 
 // Magic returns the 4-byte magic number of m: 0x0000_08_<len(Dims)>.
 func (m *IDX) Magic() uint32 { return idxTypeUint8<<8 | uint32(len(m.Dims)) }
@@ -98,10 +100,13 @@ func readIDXStream(r io.Reader) (*IDX, error) {
 	m := &IDX{Dims: make([]int, d)}
 	total := 1
 	for i := range m.Dims {
-		m.Dims[i] = int(binary.BigEndian.Uint32(raw[4*i:]))
-		if m.Dims[i] > 0 && total > maxIDXBytes/m.Dims[i] {
-			return nil, errf(ErrMalformed, "dimensions %v exceed %d bytes", m.Dims[:i+1], maxIDXBytes)
+		// Compared as uint64 before the conversion, so a size ≥ 2³¹ cannot
+		// turn negative in a 32-bit int.
+		n := uint64(binary.BigEndian.Uint32(raw[4*i:]))
+		if n > maxIDXBytes || (n > 0 && uint64(total) > maxIDXBytes/n) {
+			return nil, errf(ErrMalformed, "dimension %d = %d makes the data exceed %d bytes", i, n, uint64(maxIDXBytes))
 		}
+		m.Dims[i] = int(n)
 		total *= m.Dims[i]
 	}
 	data, err := readN(r, total)
@@ -156,8 +161,9 @@ func gzipErr(err error) error {
 }
 
 // WriteIDX writes m raw (uncompressed) to w; wrap w in a gzip.Writer for a
-// .gz file. It fails with ErrMalformed when len(m.Data) is not the product
-// of m.Dims or m has no or too many dimensions.
+// .gz file. It fails with ErrMalformed, writing nothing, when len(m.Data) is
+// not the product of m.Dims, m has no or too many dimensions, or the data
+// would exceed what ReadIDX accepts.
 func WriteIDX(w io.Writer, m *IDX) error {
 	if len(m.Dims) == 0 || len(m.Dims) > maxIDXDims {
 		return errf(ErrMalformed, "%d dimensions, want 1..%d", len(m.Dims), maxIDXDims)
@@ -168,6 +174,9 @@ func WriteIDX(w io.Writer, m *IDX) error {
 	for i, n := range m.Dims {
 		if n < 0 || uint64(n) > 1<<32-1 {
 			return errf(ErrMalformed, "dimension %d = %d outside [0, 2³²)", i, n)
+		}
+		if n > 0 && total > maxIDXBytes/n {
+			return errf(ErrMalformed, "dimensions %v exceed %d bytes", m.Dims, uint64(maxIDXBytes))
 		}
 		binary.BigEndian.PutUint32(head[4+4*i:], uint32(n))
 		total *= n

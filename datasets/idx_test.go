@@ -65,6 +65,7 @@ func TestReadIDXErrors(t *testing.T) {
 		{"short data", raw[:len(raw)-1], datasets.ErrTruncated},
 		{"trailing byte", append(bytes.Clone(raw), 0), datasets.ErrMalformed},
 		{"huge dims", []byte{0, 0, 8, 3, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0, 0, 0, 2}, datasets.ErrMalformed},
+		{"dim 2³¹", []byte{0, 0, 8, 1, 0x80, 0, 0, 0, 1, 2}, nil}, // truncated; on 32-bit too large
 		{"gzip cut", gz[:len(gz)-10], datasets.ErrTruncated},
 		{"gzip cut header", gz[:5], datasets.ErrTruncated},
 		{"gzip bad trailer", corrupt, datasets.ErrMalformed},
@@ -95,6 +96,7 @@ func TestWriteIDXErrors(t *testing.T) {
 		{"data too short", &datasets.IDX{Dims: []int{2, 2}, Data: []byte{1, 2, 3}}},
 		{"data too long", &datasets.IDX{Dims: []int{1}, Data: []byte{1, 2}}},
 		{"negative dim", &datasets.IDX{Dims: []int{-1}, Data: nil}},
+		{"product overflows to 0", &datasets.IDX{Dims: []int{1 << 30, 1 << 30, 16}, Data: nil}},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {

@@ -119,8 +119,8 @@ func readIDXSplit(dir, imagesStem, labelsStem string, classes int, sums sumsFunc
 	if im.Dims[0] != lm.Dims[0] {
 		return rawSplit{}, hw, fileErr(lp, errf(ErrCountMismatch, "%d labels for %d images in %s", lm.Dims[0], im.Dims[0], filepath.Base(ip)))
 	}
-	if im.Dims[0] == 0 {
-		return rawSplit{}, hw, fileErr(ip, errf(ErrMalformed, "no images"))
+	if im.Dims[0] == 0 || im.Dims[1] == 0 || im.Dims[2] == 0 {
+		return rawSplit{}, hw, fileErr(ip, errf(ErrMalformed, "%d images of %d×%d pixels, want at least one non-empty image", im.Dims[0], im.Dims[1], im.Dims[2]))
 	}
 	y := make([]int, len(lm.Data))
 	for i, v := range lm.Data {

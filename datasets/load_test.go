@@ -158,6 +158,22 @@ func TestLoadErrors(t *testing.T) {
 	}
 }
 
+// TestLoadEmptyImages checks that images with no pixels are refused (the
+// statistics loop would otherwise never advance).
+func TestLoadEmptyImages(t *testing.T) {
+	for _, dims := range [][]int{{6, 0, 3}, {6, 4, 0}, {6, 0, 0}} {
+		fx := newIDXFixture(t, 6, 4, true)
+		train := &datasets.IDX{Dims: dims, Data: []byte{}}
+		test := &datasets.IDX{Dims: []int{4, dims[1], dims[2]}, Data: []byte{}}
+		fx["train-images-idx3-ubyte.gz"] = encodeIDX(t, train, true)
+		fx["t10k-images-idx3-ubyte.gz"] = encodeIDX(t, test, true)
+		ds, err := loadFixture(t, fx, datasets.NormStandardize)
+		if ds != nil || !errors.Is(err, datasets.ErrMalformed) || !strings.Contains(err.Error(), "images-idx3-ubyte.gz") {
+			t.Errorf("dims %v: got %v, want ErrMalformed naming the image file", dims, err)
+		}
+	}
+}
+
 func TestLoadChecksums(t *testing.T) {
 	fx := newIDXFixture(t, 6, 4, true)
 	t.Run("tampered file", func(t *testing.T) {

@@ -111,7 +111,7 @@ func (r *rawData) normalize(n Normalization) *Dataset {
 // σ = 1 so that standardising never divides by zero.
 func byteChannelStats(pix []byte, ch, hw int) (mean, std []float64) {
 	hist := make([][256]int64, ch)
-	for off := 0; off+ch*hw <= len(pix); off += ch * hw {
+	for off := 0; hw > 0 && off+ch*hw <= len(pix); off += ch * hw {
 		for c := range ch {
 			h := &hist[c]
 			for _, v := range pix[off+c*hw : off+(c+1)*hw] {
