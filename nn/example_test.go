@@ -155,3 +155,75 @@ func ExampleHeadNames() {
 	fmt.Println(nn.HeadNames())
 	// Output: [ce hinge hs mse]
 }
+
+// The HyperSimplex head with its default options (τ = 1.5, k_c = the count
+// of class c in the batch, s = ½/n) on a batch that can be checked by hand.
+// Labels 0 and 1, so k = 1 for both class columns; z = X[:,c]/τ:
+//
+//	column 0: z = (2, 0), projection onto {p ∈ [0,1]², p₁+p₂ = 1} = (1, 0) = T[:,0]
+//	column 1: z = (0, 0), projection (½, ½), T[:,1] = (0, 1): ‖p − t‖² = ½
+//
+// L = ¼·(0 + ½) = 0.125. Only column 1 lies inside the box: its gradient is
+// (2s(p − t) − mean)/τ = (¼·(½, −½)·2 − 0)/1.5 = ±1/6; column 0 sits at a
+// vertex, where the projection does not move, so its gradient is 0.
+func ExampleDefaultHeadOptions() {
+	head, err := nn.NewHead("hs", nn.DefaultHeadOptions())
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	g := G.NewGraph()
+	logits := G.NewMatrix(g, tensor.Float64, G.WithShape(2, 2), G.WithName("logits"),
+		G.WithValue(tensor.New(tensor.WithShape(2, 2), tensor.WithBacking([]float64{3, 0, 0, 0}))))
+	onehot := G.NewMatrix(g, tensor.Float64, G.WithShape(2, 2), G.WithName("onehot"),
+		G.WithValue(tensor.New(tensor.WithShape(2, 2), tensor.WithBacking([]float64{1, 0, 0, 1}))))
+	loss, err := head.Loss(logits, onehot)
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	if _, err := G.Grad(loss, logits); err != nil {
+		fmt.Println(err)
+		return
+	}
+	vm := G.NewTapeMachine(g, G.BindDualValues(logits))
+	defer vm.Close()
+	if err := vm.RunAll(); err != nil {
+		fmt.Println(err)
+		return
+	}
+	grad, _ := logits.Grad()
+	fmt.Printf("%s loss %.4f\n", head.Name(), loss.Value().Data())
+	fmt.Printf("gradient %.4f\n", grad.Data())
+	// Output:
+	// hs loss 0.1250
+	// gradient [0.0000 0.1667 0.0000 -0.1667]
+}
+
+// A narrow CNN of the paper's shape for 8×8 single-channel inputs: 4
+// convolution blocks of 4 channels, a hidden layer of 16 units. Its
+// batch-norm running statistics start at mean 0, variance 1 and belong to
+// the parameter set, whatever graph it is bound into.
+func ExampleNewCNNSized() {
+	arch, err := nn.NewCNNSized([3]int{1, 8, 8}, 3, 4, 16)
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	params, _ := arch.Init(tensor.Float64, 1)
+	g := G.NewGraph()
+	x := G.NewMatrix(g, tensor.Float64, G.WithShape(5, 64), G.WithName("x"))
+	nodes := nn.Bind(g, params)
+	logits, err := arch.Forward(x, nodes, true)
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	stats, _ := arch.RunningStats(nodes)
+	mean, variance := stats[0].Snapshot()
+	fmt.Println(arch.Name(), len(params), "params, logits", logits.Shape())
+	fmt.Println(len(stats), "batch norms; the first:", mean, variance)
+	// Output:
+	// cnn-1x8x8-4c-16-3 16 params, logits (5, 3)
+	// 4 batch norms; the first: [0 0 0 0] [1 1 1 1]
+}
