@@ -4,7 +4,6 @@ import (
 	"crypto/md5"
 	"crypto/sha256"
 	"encoding/hex"
-	"fmt"
 	"hash"
 	"strings"
 )
@@ -23,13 +22,15 @@ func SHA256Of(b []byte) Checksum {
 // newHash returns a fresh hash for c's algorithm and the expected digest.
 func (c Checksum) newHash() (hash.Hash, string, error) {
 	alg, want, ok := strings.Cut(string(c), ":")
-	switch {
-	case ok && alg == "sha256" && len(want) == 64:
-		return sha256.New(), strings.ToLower(want), nil
-	case ok && alg == "md5" && len(want) == 32:
-		return md5.New(), strings.ToLower(want), nil
+	if _, err := hex.DecodeString(want); ok && err == nil {
+		switch {
+		case alg == "sha256" && len(want) == 64:
+			return sha256.New(), strings.ToLower(want), nil
+		case alg == "md5" && len(want) == 32:
+			return md5.New(), strings.ToLower(want), nil
+		}
 	}
-	return nil, "", errf(ErrMalformed, "checksum %q is not sha256:<64 hex> or md5:<32 hex>", string(c))
+	return nil, "", errf(ErrMalformed, "checksum %q is not sha256:<64 hex digits> or md5:<32 hex digits>", string(c))
 }
 
 // Verify reports ErrChecksum when b does not have checksum c.
@@ -49,7 +50,7 @@ func (c Checksum) Verify(b []byte) error {
 // verifyAny accepts b when it matches one of the checksums.
 func verifyAny(b []byte, sums []Checksum) error {
 	if len(sums) == 0 {
-		return fmt.Errorf("no checksum to verify against")
+		return errf(ErrChecksum, "no checksum to verify against")
 	}
 	var first error
 	for _, c := range sums {

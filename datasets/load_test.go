@@ -259,6 +259,8 @@ func TestChecksumVerify(t *testing.T) {
 		{datasets.Checksum("sha256:" + strings.Repeat("0", 64)), datasets.ErrChecksum},
 		{"sha1:abc", datasets.ErrMalformed},
 		{"sha256:abc", datasets.ErrMalformed},
+		{datasets.Checksum("sha256:" + strings.Repeat("z", 64)), datasets.ErrMalformed},
+		{datasets.Checksum("md5:" + strings.ToUpper(md5Hypersimplex)), nil},
 	}
 	for _, c := range cases {
 		if err := c.sum.Verify(data); !errors.Is(err, c.want) && !(c.want == nil && err == nil) {
