@@ -206,3 +206,58 @@ func TestHeadShapeErrors(t *testing.T) {
 		}
 	}
 }
+
+// TestHeadsAtZeroLogits checks every head against closed forms derived by
+// hand for X = 0 (n = 4 rows, C = 3 classes, labels 0, 2, 1, 0, so the
+// class counts are k = (2, 1, 1)):
+//
+//	ce     softmax(0) = 1/C:            L = ln C,             ∂L/∂X = (1/C − T)/n
+//	mse    (0 − T)² sums to n:          L = 1/C,              ∂L/∂X = −2T/(nC)
+//	hinge  every wrong class at Δ:      L = (C − 1)Δ,         ∂L/∂X = (1 − C·T)/n
+//	hs     Π_{Δ(n,k)}(0) = k/n on every entry (inside the box, all active):
+//	       L = s Σ_c k_c(1 − k_c/n),   ∂L/∂X[i,c] = 2s(k_c/n − T[i,c])/τ (the mean
+//	       of k_c/n − T[:,c] over the column is 0), s = ½/n, τ = 1.5.
+func TestHeadsAtZeroLogits(t *testing.T) {
+	const n, classes, margin, tau = 4, 3, 1.0, 1.5
+	labels := []int{0, 2, 1, 0}
+	k := []float64{2, 1, 1}
+	T := oneHot(labels, classes)
+	s := 0.5 / n
+	wantHS := 0.0
+	for _, kc := range k {
+		wantHS += s * kc * (1 - kc/n)
+	}
+	tests := []struct {
+		name string
+		loss float64
+		grad func(i, c int) float64
+	}{
+		{"ce", math.Log(classes), func(i, c int) float64 { return (1.0/classes - T[i*classes+c]) / n }},
+		{"mse", 1.0 / classes, func(i, c int) float64 { return -2 * T[i*classes+c] / (n * classes) }},
+		{"hinge", (classes - 1) * margin, func(i, c int) float64 { return (1 - classes*T[i*classes+c]) / n }},
+		{"hs", wantHS, func(i, c int) float64 { return 2 * s * (k[c]/n - T[i*classes+c]) / tau }},
+	}
+	opts := nn.DefaultHeadOptions()
+	opts.HingeMargin, opts.HS.Tau = margin, tau
+	for _, tc := range tests {
+		for _, dt := range dtypes {
+			t.Run(tc.name+"/"+dt.String(), func(t *testing.T) {
+				head, err := nn.NewHead(tc.name, opts)
+				if err != nil {
+					t.Fatal(err)
+				}
+				loss, grad := headValueGrad(t, head, dt, make([]float64, n*classes), labels, classes)
+				if !closeTo(loss, tc.loss, tolFor(dt)) {
+					t.Errorf("loss = %.12g, want %.12g", loss, tc.loss)
+				}
+				for i := 0; i < n; i++ {
+					for c := 0; c < classes; c++ {
+						if want := tc.grad(i, c); !closeTo(grad[i*classes+c], want, tolFor(dt)) {
+							t.Errorf("grad[%d,%d] = %.12g, want %.12g", i, c, grad[i*classes+c], want)
+						}
+					}
+				}
+			})
+		}
+	}
+}
