@@ -55,7 +55,8 @@ type NPMImages struct {
 // Empty entries ([]) are skipped and counted in Dropped: version 1.1.0 has
 // two, at positions 1000 and 7001 of class 0 (which is why it lists 70,002
 // entries for 70,000 images). Any other entry length, a pixel outside
-// [0, 255], bad JSON or a missing or repeated class file is ErrMalformed;
+// [0, 255], a null entry, bad JSON (also trailing input after the
+// document) or a missing or repeated class file is ErrMalformed;
 // a cut tarball is ErrTruncated.
 func ReadFashionMNISTNPM(r io.Reader) (*NPMImages, error) {
 	zr, err := gzip.NewReader(r)
@@ -106,8 +107,10 @@ func ReadFashionMNISTNPM(r io.Reader) (*NPMImages, error) {
 
 // decodeFashionJSON decodes one class file into packed pixels.
 func decodeFashionJSON(r io.Reader) (pix []byte, dropped int, err error) {
+	// Pointers tell a missing key or a null entry (malformed) from an
+	// empty array (a known gap of the package, skipped).
 	var doc struct {
-		Data *[][]int `json:"data"`
+		Data *[]*[]int `json:"data"`
 	}
 	dec := json.NewDecoder(r)
 	if err := dec.Decode(&doc); err != nil {
@@ -116,21 +119,25 @@ func decodeFashionJSON(r io.Reader) (pix []byte, dropped int, err error) {
 		}
 		return nil, 0, errf(ErrMalformed, "JSON: %v", err)
 	}
+	if _, err := dec.Token(); err != io.EOF {
+		return nil, 0, errf(ErrMalformed, "JSON: more input after the document")
+	}
 	if doc.Data == nil {
 		return nil, 0, errf(ErrMalformed, `no "data" array`)
 	}
 	const n = fashionSide * fashionSide
 	pix = make([]byte, 0, len(*doc.Data)*n)
 	for i, img := range *doc.Data {
-		switch len(img) {
-		case 0:
+		switch {
+		case img == nil:
+			return nil, 0, errf(ErrMalformed, "entry %d is null, want an array of %d pixels", i, n)
+		case len(*img) == 0:
 			dropped++
 			continue
-		case n:
-		default:
-			return nil, 0, errf(ErrMalformed, "entry %d has %d pixels, want %d", i, len(img), n)
+		case len(*img) != n:
+			return nil, 0, errf(ErrMalformed, "entry %d has %d pixels, want %d", i, len(*img), n)
 		}
-		for j, v := range img {
+		for j, v := range *img {
 			if v < 0 || v > 255 {
 				return nil, 0, errf(ErrMalformed, "entry %d pixel %d = %d outside [0, 255]", i, j, v)
 			}
