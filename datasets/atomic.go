@@ -14,7 +14,7 @@ func writeFileAtomic(path string, write func(f *os.File) error) (err error) {
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		return fileErr(path, err)
 	}
-	tmp, err := os.CreateTemp(dir, "."+filepath.Base(path)+".tmp-*")
+	tmp, err := os.CreateTemp(dir, tempPattern(filepath.Base(path)))
 	if err != nil {
 		return fileErr(path, err)
 	}
@@ -41,3 +41,7 @@ func writeFileAtomic(path string, write func(f *os.File) error) (err error) {
 	}
 	return nil
 }
+
+// tempPattern is the os.CreateTemp pattern of the temporary files that
+// writeFileAtomic makes for the file base (hidden: ".<base>.tmp-*").
+func tempPattern(base string) string { return "." + base + ".tmp-*" }

@@ -1,13 +1,10 @@
 package datasets
 
 import (
-	"bytes"
 	"context"
-	"errors"
 	"fmt"
 	"io"
 	"net/http"
-	"os"
 	"path/filepath"
 	"strings"
 	"time"
@@ -40,19 +37,14 @@ const maxDownloadBytes = 256 << 20
 
 // Download fetches the four canonical gzipped IDX files of "mnist" or
 // "fashion-mnist" (the official 60,000/10,000 splits) into
-// dataDir/<name>, verifies each against its checksum before it is renamed
-// into place, and writes the manifest. Nothing unverified is ever left
-// under the final file names.
+// dataDir/<name>, verifies each against its checksum, and only when all
+// four are good writes them (atomically) and the manifest: a failed
+// download leaves the folder as it was, and nothing unverified is ever
+// written.
 func Download(ctx context.Context, name, dataDir string, opts DownloadOptions) (*Manifest, error) {
-	var table map[string][]Checksum
-	var folder string
-	switch name {
-	case "mnist":
-		table, folder = mnistChecksums, MNISTFolder
-	case "fashion-mnist":
-		table, folder = fashionMNISTChecksums, FashionMNISTFolder
-	default:
-		return nil, fmt.Errorf("datasets: cannot download %q (only mnist and fashion-mnist)", name)
+	table, folder, err := idxSource(name, "download")
+	if err != nil {
+		return nil, err
 	}
 	base := opts.BaseURL
 	if base == "" {
@@ -63,16 +55,8 @@ func Download(ctx context.Context, name, dataDir string, opts DownloadOptions) (
 	if client == nil {
 		client = &http.Client{Timeout: 10 * time.Minute}
 	}
-	dir := filepath.Join(dataDir, folder)
-	if err := os.MkdirAll(dir, 0o755); err != nil {
-		return nil, err
-	}
-	if err := os.Remove(filepath.Join(dir, ManifestName)); err != nil && !errors.Is(err, os.ErrNotExist) {
-		return nil, err
-	}
 	man := &Manifest{Dataset: name, Source: "download " + base, Split: "official"}
-	for _, stem := range idxStems {
-		file := stem + ".gz"
+	return installIDX(filepath.Join(dataDir, folder), man, func(file string) ([]byte, string, error) {
 		url := base + "/" + file
 		if u, ok := opts.URLs[file]; ok {
 			url = u
@@ -82,33 +66,11 @@ func Download(ctx context.Context, name, dataDir string, opts DownloadOptions) (
 			want = []Checksum{c}
 		}
 		b, err := fetch(ctx, client, url)
-		if err != nil {
-			return nil, fileErr(url, err)
+		if err == nil {
+			err = verifyAny(b, want)
 		}
-		if err := verifyAny(b, want); err != nil {
-			return nil, fileErr(url, err)
-		}
-		if stem == trainLabelsStem || stem == testLabelsStem {
-			m, err := ReadIDX(bytes.NewReader(b))
-			if err != nil {
-				return nil, fileErr(url, err)
-			}
-			if stem == trainLabelsStem {
-				man.Train = m.Dims[0]
-			} else {
-				man.Test = m.Dims[0]
-			}
-		}
-		path := filepath.Join(dir, file)
-		if err := writeFileAtomic(path, func(f *os.File) error { _, err := f.Write(b); return err }); err != nil {
-			return nil, err
-		}
-		man.Files = append(man.Files, ManifestFile{Name: file, Bytes: int64(len(b)), SHA256: SHA256Of(b)})
-	}
-	if err := writeManifest(dir, man); err != nil {
-		return nil, err
-	}
-	return man, nil
+		return b, url, fileErr(url, err)
+	})
 }
 
 // fetch GETs url and returns its body, failing on a status other than 200

@@ -67,6 +67,27 @@ func TestDownload(t *testing.T) {
 	}
 }
 
+// TestDownloadRemovesStaleTemps checks that temporary files left by a
+// killed earlier run are removed.
+func TestDownloadRemovesStaleTemps(t *testing.T) {
+	fx := newIDXFixture(t, 12, 5, true)
+	srv, _ := fixtureServer(t, fx)
+	dir := t.TempDir()
+	mdir := filepath.Join(dir, datasets.MNISTFolder)
+	if err := os.MkdirAll(mdir, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	stale := filepath.Join(mdir, ".train-images-idx3-ubyte.gz.tmp-12345")
+	if err := os.WriteFile(stale, []byte("half-written"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := datasets.Download(context.Background(), "mnist", dir,
+		datasets.DownloadOptions{BaseURL: srv.URL + "/mirror", Checksums: fx.sums()}); err != nil {
+		t.Fatal(err)
+	}
+	noTempFiles(t, mdir)
+}
+
 func TestDownloadURLOverride(t *testing.T) {
 	fx := newIDXFixture(t, 12, 5, true)
 	// The mirror lacks one file; a per-file URL points elsewhere.
@@ -128,6 +149,34 @@ func TestDownloadErrors(t *testing.T) {
 			noTempFiles(t, filepath.Join(dir, datasets.MNISTFolder))
 		})
 	}
+	t.Run("failure keeps the old files", func(t *testing.T) {
+		dir := t.TempDir()
+		if _, err := datasets.Download(context.Background(), "mnist", dir,
+			datasets.DownloadOptions{BaseURL: srv.URL + "/mirror", Checksums: fx.sums()}); err != nil {
+			t.Fatal(err)
+		}
+		_, err := datasets.Download(context.Background(), "mnist", dir,
+			datasets.DownloadOptions{BaseURL: srv.URL + "/mirror", Checksums: wrong})
+		if !errors.Is(err, datasets.ErrChecksum) {
+			t.Fatalf("got %v, want ErrChecksum", err)
+		}
+		if ds, err := datasets.Load("mnist", datasets.Options{Dir: dir}); err != nil || ds.Train.Len() != 12 {
+			t.Errorf("the earlier download no longer loads: %v", err)
+		}
+	})
+	t.Run("labels file with images magic", func(t *testing.T) {
+		swapped := idxFixture{}
+		for k, v := range fx {
+			swapped[k] = v
+		}
+		swapped["t10k-labels-idx1-ubyte.gz"] = fx["t10k-images-idx3-ubyte.gz"]
+		srv, _ := fixtureServer(t, swapped)
+		_, err := datasets.Download(context.Background(), "mnist", t.TempDir(),
+			datasets.DownloadOptions{BaseURL: srv.URL + "/mirror", Checksums: swapped.sums()})
+		if !errors.Is(err, datasets.ErrBadMagic) || !strings.Contains(err.Error(), "t10k-labels-idx1-ubyte.gz") {
+			t.Errorf("got %v, want ErrBadMagic naming the labels URL", err)
+		}
+	})
 	t.Run("short body", func(t *testing.T) {
 		cut := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 			w.Header().Set("Content-Length", "1000")

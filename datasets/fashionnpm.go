@@ -153,7 +153,8 @@ func decodeFashionJSON(r io.Reader) (pix []byte, dropped int, err error) {
 // the manifest with the SHA-256 of every file written. When want is not
 // empty the tarball must have that checksum (FashionMNISTNPMSHA256).
 //
-// Each file is written to a temporary file and renamed; the old manifest
+// A tarball that cannot be read leaves the folder as it was. Otherwise
+// each file is written to a temporary file and renamed; the old manifest
 // is removed first and the new one written last, so an interrupted
 // conversion leaves no manifest and the next `make data` converts again.
 func ConvertFashionMNISTNPM(tgzPath, dataDir string, want Checksum, seed int64, testFraction float64) (*Manifest, error) {
@@ -178,10 +179,7 @@ func ConvertFashionMNISTNPM(tgzPath, dataDir string, want Checksum, seed int64, 
 		return nil, fileErr(tgzPath, errf(ErrMalformed, "%d images give an empty split (%d train, %d test)", len(imgs.Labels), len(train), len(test)))
 	}
 	dir := filepath.Join(dataDir, FashionMNISTFolder)
-	if err := os.MkdirAll(dir, 0o755); err != nil {
-		return nil, err
-	}
-	if err := os.Remove(filepath.Join(dir, ManifestName)); err != nil && !errors.Is(err, os.ErrNotExist) {
+	if err := beginInstall(dir); err != nil {
 		return nil, err
 	}
 	man := &Manifest{

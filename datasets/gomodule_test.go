@@ -100,7 +100,7 @@ func TestLoadMNISTFromModule(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if len(man.Files) != 4 || man.Source != wantSource {
+		if len(man.Files) != 4 || man.Source != wantSource || man.Train != 20 || man.Test != 10 {
 			t.Errorf("manifest %+v", man)
 		}
 		if err := datasets.Verify("mnist", datasets.Options{Dir: dir}); err != nil {
