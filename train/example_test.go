@@ -78,8 +78,8 @@ func ExampleSummarize() {
 	// | 8192 | 0.9335 ± 0.0007 | 0.9425 ± 0.0021 | +0.0090 | 9.00 | 0.070 |
 }
 
-// A tiny sweep on synthetic data, then the same sweep split into two
-// shards and merged.
+// A tiny sweep on synthetic data: two seeds of CE and HS at batch size 64.
+// Rerunning it on the same folder would skip every run.
 func ExampleSweep() {
 	dir, err := os.MkdirTemp("", "sweep")
 	if err != nil {
@@ -92,32 +92,67 @@ func ExampleSweep() {
 	cfg.Seeds, cfg.Epochs = 2, 2
 	cfg.Hidden = []int{16}
 
-	sum, err := train.Sweep(context.Background(), cfg, train.SweepOptions{Dir: filepath.Join(dir, "all")})
+	sum, err := train.Sweep(context.Background(), cfg, train.SweepOptions{Dir: dir})
 	if err != nil {
 		log.Fatal(err)
 	}
 	for _, l := range sum.Rows[0].Losses {
 		fmt.Printf("%s: %d runs\n", l.Loss, l.N)
 	}
+	entries, _ := os.ReadDir(dir)
+	for _, e := range entries {
+		fmt.Println(e.Name())
+	}
+	// Output:
+	// ce: 2 runs
+	// hs: 2 runs
+	// config.json
+	// max_acc_vs_batch_synthetic.png
+	// runs.csv
+	// summary.csv
+	// summary.md
+	// test_acc_vs_epoch_synthetic_b64.png
+}
+
+// The sweep of ExampleSweep split into two shards (as two jobs of a
+// cluster array would run it), each into its own folder, then merged.
+func ExampleMerge() {
+	dir, err := os.MkdirTemp("", "merge")
+	if err != nil {
+		log.Fatal(err)
+	}
+	defer os.RemoveAll(dir)
+	cfg := train.DefaultConfig()
+	cfg.Datasets = []string{"synthetic"}
+	cfg.BatchSizes = []int{64}
+	cfg.Seeds, cfg.Epochs = 2, 2
+	cfg.Hidden = []int{16}
 
 	var shards []string
 	for i := 0; i < 2; i++ {
 		c := cfg
 		c.Shard = train.Shard{Index: i, Count: 2}
 		shards = append(shards, filepath.Join(dir, fmt.Sprint("shard", i)))
-		if _, err := train.Sweep(context.Background(), c, train.SweepOptions{Dir: shards[i]}); err != nil {
+		sum, err := train.Sweep(context.Background(), c, train.SweepOptions{Dir: shards[i]})
+		if err != nil {
 			log.Fatal(err)
+		}
+		for _, l := range sum.Rows[0].Losses {
+			fmt.Printf("shard %s %s: %d runs\n", c.Shard, l.Loss, l.N)
 		}
 	}
 	merged, err := train.Merge(filepath.Join(dir, "merged"), shards)
 	if err != nil {
 		log.Fatal(err)
 	}
-	fmt.Println("same means:", merged.Rows[0].Losses[1].Mean == sum.Rows[0].Losses[1].Mean)
+	for _, l := range merged.Rows[0].Losses {
+		fmt.Printf("merged %s: %d runs\n", l.Loss, l.N)
+	}
 	// Output:
-	// ce: 2 runs
-	// hs: 2 runs
-	// same means: true
+	// shard 0/2 ce: 2 runs
+	// shard 1/2 hs: 2 runs
+	// merged ce: 2 runs
+	// merged hs: 2 runs
 }
 
 func ExampleTrain() {
@@ -178,4 +213,90 @@ func ExampleWriteFileAtomic() {
 	b, _ := os.ReadFile(path)
 	fmt.Print(string(b))
 	// Output: complete or absent
+}
+
+// summary.csv of four paired seeds at one batch size: one row per dataset,
+// batch size and loss; the t-test columns are empty for CE itself. The
+// accuracies are multiples of 1/16, so Δ and t are exact: HS − CE =
+// (1, 5, 5, 5)/16, mean ¼, sd ⅛, t = ¼/(⅛/√4) = 4 with 3 degrees of
+// freedom, two-sided p = 1 − (2/π)(atan(4/√3) + (4/√3)/(1 + 16/3)).
+func ExampleSummary_WriteCSV() {
+	accs := map[string][]float64{
+		"ce": {0.5, 0.5625, 0.625, 0.625},
+		"hs": {0.5625, 0.875, 0.9375, 0.9375},
+	}
+	var runs []train.RunResult
+	for _, loss := range []string{"ce", "hs"} {
+		for i, acc := range accs[loss] {
+			runs = append(runs, train.RunResult{
+				Spec:   train.RunSpec{Dataset: "mnist", Loss: loss, Batch: 8192, Seed: int64(i + 1)},
+				Epochs: []train.EpochStats{{Epoch: 1, TestAcc: acc}},
+			})
+		}
+	}
+	if err := train.Summarize(runs, []string{"ce", "hs"}).WriteCSV(os.Stdout); err != nil {
+		log.Fatal(err)
+	}
+	// Output:
+	// dataset,batch,loss,runs,failed,mean_max_test_acc,sd_max_test_acc,mean_best_epoch,delta_vs_ce,t_vs_ce,df,p_vs_ce,note
+	// mnist,8192,ce,4,0,0.578125,0.05983919423477113,1,,,,,
+	// mnist,8192,hs,4,0,0.828125,0.1795175827043134,1,0.25,4,3,0.028008456010146163,
+}
+
+// The figures of a finished sweep, drawn again from its runs (for example
+// after editing runs.csv by hand).
+func ExampleWritePlots() {
+	dir, err := os.MkdirTemp("", "plots")
+	if err != nil {
+		log.Fatal(err)
+	}
+	defer os.RemoveAll(dir)
+	var runs []train.RunResult
+	for _, batch := range []int{128, 1024} {
+		for _, loss := range []string{"ce", "hs"} {
+			runs = append(runs, train.RunResult{
+				Spec:   train.RunSpec{Dataset: "mnist", Loss: loss, Batch: batch, Seed: 1},
+				Epochs: []train.EpochStats{{Epoch: 1, TestAcc: 0.90}, {Epoch: 2, TestAcc: 0.93}},
+			})
+		}
+	}
+	names, err := train.WritePlots(dir, runs, []string{"ce", "hs"})
+	if err != nil {
+		log.Fatal(err)
+	}
+	for _, n := range names {
+		fmt.Println(n)
+	}
+	// Output:
+	// max_acc_vs_batch_mnist.png
+	// test_acc_vs_epoch_mnist_b128.png
+	// test_acc_vs_epoch_mnist_b1024.png
+}
+
+// A results folder read back: here only runs.csv, written the way a sweep
+// writes it; a folder without config.json has a nil Config.
+func ExampleReadFolder() {
+	dir, err := os.MkdirTemp("", "folder")
+	if err != nil {
+		log.Fatal(err)
+	}
+	defer os.RemoveAll(dir)
+	runs := []train.RunResult{{
+		Spec:   train.RunSpec{Dataset: "mnist", Loss: "hs", Batch: 1024, Seed: 1},
+		Epochs: []train.EpochStats{{Epoch: 1, TestAcc: 0.91}, {Epoch: 2, TestAcc: 0.93}, {Epoch: 3, TestAcc: 0.92}},
+	}}
+	err = train.WriteFileAtomic(filepath.Join(dir, train.RunsFile), func(w io.Writer) error { return train.WriteRuns(w, runs) })
+	if err != nil {
+		log.Fatal(err)
+	}
+	f, err := train.ReadFolder(dir)
+	if err != nil {
+		log.Fatal(err)
+	}
+	acc, epoch := f.Runs[0].Best()
+	fmt.Println("config:", f.Config != nil)
+	fmt.Printf("%s: max test accuracy %.2f in epoch %d\n", f.Runs[0].Spec, acc, epoch)
+	// Output:
+	// config: false
+	// mnist hs batch 1024 seed 1: max test accuracy 0.93 in epoch 2
 }
