@@ -3,6 +3,7 @@ package train_test
 import (
 	"context"
 	"errors"
+	"image/png"
 	"os"
 	"path/filepath"
 	"reflect"
@@ -47,11 +48,30 @@ func TestSweepWritesEveryFile(t *testing.T) {
 	if len(events) != wantEvents {
 		t.Errorf("%d events, want %d", len(events), wantEvents)
 	}
-	for _, name := range []string{train.RunsFile, train.SummaryCSVFile, train.SummaryMDFile, train.ConfigFile,
-		"max_acc_vs_batch_synthetic.png", "test_acc_vs_epoch_synthetic_b32.png", "test_acc_vs_epoch_synthetic_b128.png"} {
+	for _, name := range []string{train.RunsFile, train.SummaryCSVFile, train.SummaryMDFile, train.ConfigFile} {
 		if fi, err := os.Stat(filepath.Join(dir, name)); err != nil || fi.Size() == 0 {
 			t.Errorf("%s: %v", name, err)
 		}
+	}
+	for _, name := range []string{"max_acc_vs_batch_synthetic.png", "test_acc_vs_epoch_synthetic_b32.png", "test_acc_vs_epoch_synthetic_b128.png"} {
+		f, err := os.Open(filepath.Join(dir, name))
+		if err != nil {
+			t.Error(err)
+			continue
+		}
+		img, err := png.DecodeConfig(f)
+		f.Close()
+		if err != nil || img.Width < 100 || img.Height < 100 {
+			t.Errorf("%s: not a PNG figure: %+v, %v", name, img, err)
+		}
+	}
+	// config.json says how the folder was made.
+	folder, err := train.ReadFolder(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if folder.Config == nil || !reflect.DeepEqual(*folder.Config, cfg) {
+		t.Errorf("config.json holds %+v, want the sweep's %+v", folder.Config, cfg)
 	}
 	// Rerunning skips everything.
 	events = nil

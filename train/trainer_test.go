@@ -46,32 +46,37 @@ func TestSameSeedSameResult(t *testing.T) {
 	data := blobs(4, 8, 512, 250, 7)
 	cfg := tinyConfig()
 	for _, dtype := range train.KnownDtypes {
-		t.Run(dtype, func(t *testing.T) {
-			cfg.Dtype = dtype
-			spec := train.RunSpec{Dataset: "synthetic", Loss: "ce", Batch: 64, Seed: 3}
-			var got []train.RunResult
-			for i := 0; i < 2; i++ {
-				r, err := train.Train(context.Background(), cfg, data, spec, nil)
+		for _, loss := range train.KnownLosses {
+			t.Run(dtype+"/"+loss, func(t *testing.T) {
+				cfg.Dtype = dtype
+				spec := train.RunSpec{Dataset: "synthetic", Loss: loss, Batch: 64, Seed: 3}
+				var got []train.RunResult
+				for i := 0; i < 2; i++ {
+					r, err := train.Train(context.Background(), cfg, data, spec, nil)
+					if err != nil {
+						t.Fatal(err)
+					}
+					for j := range r.Epochs {
+						r.Epochs[j].Seconds = 0
+					}
+					got = append(got, r)
+				}
+				if got[0].Failed() || len(got[0].Epochs) != cfg.Epochs {
+					t.Fatalf("run %+v, want %d completed epochs", got[0], cfg.Epochs)
+				}
+				if !reflect.DeepEqual(got[0], got[1]) {
+					t.Errorf("same seed, different results:\n%+v\n%+v", got[0], got[1])
+				}
+				spec.Seed = 4
+				other, err := train.Train(context.Background(), cfg, data, spec, nil)
 				if err != nil {
 					t.Fatal(err)
 				}
-				for j := range r.Epochs {
-					r.Epochs[j].Seconds = 0
+				if len(other.Epochs) == 0 || other.Epochs[0].TrainLoss == got[0].Epochs[0].TrainLoss {
+					t.Errorf("seeds 3 and 4 give the same first-epoch loss %v", other.Epochs[0].TrainLoss)
 				}
-				got = append(got, r)
-			}
-			if !reflect.DeepEqual(got[0], got[1]) {
-				t.Errorf("same seed, different results:\n%+v\n%+v", got[0], got[1])
-			}
-			spec.Seed = 4
-			other, err := train.Train(context.Background(), cfg, data, spec, nil)
-			if err != nil {
-				t.Fatal(err)
-			}
-			if other.Epochs[0].TrainLoss == got[0].Epochs[0].TrainLoss {
-				t.Errorf("seeds 3 and 4 give the same first-epoch loss %v", other.Epochs[0].TrainLoss)
-			}
-		})
+			})
+		}
 	}
 }
 
