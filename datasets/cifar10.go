@@ -14,7 +14,7 @@ import (
 // 32×32 red, then green, then blue plane, each row-major. That is the
 // channel-major (3, 32, 32) layout of Dataset.Shape.
 const (
-	CIFAR10Folder  = "cifar-10-batches-bin"
+	CIFAR10Folder  = "cifar-10-batches-bin" // sub-folder of Options.Dir, as the tarball unpacks
 	cifarPixels    = 3 * 32 * 32
 	cifarRecord    = 1 + cifarPixels
 	cifarClasses   = 10

@@ -11,13 +11,13 @@ import (
 //
 //	datasets: data/fashion-mnist/train-images-idx3-ubyte.gz: truncated data: want 47040000 pixel bytes, got 1000
 var (
-	ErrBadMagic      = errors.New("wrong magic number")
-	ErrTruncated     = errors.New("truncated data")
-	ErrCountMismatch = errors.New("image/label count mismatch")
-	ErrLabelRange    = errors.New("label out of range")
-	ErrChecksum      = errors.New("checksum mismatch")
-	ErrMalformed     = errors.New("malformed data")
-	ErrNotFound      = errors.New("dataset files not found")
+	ErrBadMagic      = errors.New("wrong magic number")         // not an IDX file, or images where labels belong
+	ErrTruncated     = errors.New("truncated data")             // the input ends before its header says
+	ErrCountMismatch = errors.New("image/label count mismatch") // the label file has another count than the image file
+	ErrLabelRange    = errors.New("label out of range")         // a label ≥ the number of classes
+	ErrChecksum      = errors.New("checksum mismatch")          // the bytes differ from the manifest or the published checksum
+	ErrMalformed     = errors.New("malformed data")             // anything else: bad JSON, sizes, manifest, gzip stream
+	ErrNotFound      = errors.New("dataset files not found")    // the message says how to get them
 )
 
 // FileError attaches the file name to an error from reading or writing it.
@@ -26,6 +26,7 @@ type FileError struct {
 	Err  error
 }
 
+// Error returns "datasets: <file>: <what is wrong>".
 func (e *FileError) Error() string { return "datasets: " + e.File + ": " + e.Err.Error() }
 
 // Unwrap lets errors.Is and errors.As see the wrapped sentinel.

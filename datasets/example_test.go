@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"log"
 	"os"
+	"path/filepath"
 
 	"github.com/hypersimplex/hsloss/datasets"
 )
@@ -215,4 +216,52 @@ func ExampleChecksum_Verify() {
 	// Output:
 	// <nil>
 	// true
+}
+
+func ExampleSHA256Of() {
+	// The same digest as `printf hypersimplex | sha256sum`.
+	fmt.Println(datasets.SHA256Of([]byte("hypersimplex")))
+	// Output:
+	// sha256:8c2a02ae109ab96fa11d25eb9c2dc193a0272617be835ad8e9e6f0f7e67506bb
+}
+
+func ExampleDefaultSyntheticConfig() {
+	cfg := datasets.DefaultSyntheticConfig()
+	fmt.Printf("%+v\n", cfg)
+	cfg.Separation, cfg.LabelNoise = 1, 0.2 // harder: closer clusters, more wrong labels
+	ds, err := datasets.Synthetic(cfg, datasets.NormUnit)
+	if err != nil {
+		log.Fatal(err)
+	}
+	fmt.Println(ds.Train.Len(), ds.Test.ClassCounts(ds.Classes))
+	// Output:
+	// {Classes:10 Features:32 Train:5000 Test:1000 Separation:3 LabelNoise:0.05 Seed:1}
+	// 5000 [100 100 100 100 100 100 100 100 100 100]
+}
+
+// Errors about bad files name the file and wrap a sentinel error.
+func ExampleFileError() {
+	dir, err := os.MkdirTemp("", "example")
+	if err != nil {
+		log.Fatal(err)
+	}
+	defer os.RemoveAll(dir)
+	cifar := filepath.Join(dir, datasets.CIFAR10Folder)
+	if err := os.MkdirAll(cifar, 0o755); err != nil {
+		log.Fatal(err)
+	}
+	for _, name := range []string{"data_batch_1.bin", "data_batch_2.bin", "data_batch_3.bin", "data_batch_4.bin", "data_batch_5.bin", "test_batch.bin"} {
+		if err := os.WriteFile(filepath.Join(cifar, name), make([]byte, 3073+100), 0o644); err != nil {
+			log.Fatal(err)
+		}
+	}
+	_, err = datasets.Load("cifar10", datasets.Options{Dir: dir})
+	var fe *datasets.FileError
+	if errors.As(err, &fe) {
+		fmt.Println(filepath.Base(fe.File), errors.Is(err, datasets.ErrTruncated))
+		fmt.Println(fe.Err)
+	}
+	// Output:
+	// data_batch_1.bin true
+	// truncated data: record 1 has 100 of 3073 bytes
 }

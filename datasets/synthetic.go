@@ -13,9 +13,10 @@ import (
 // so two class means are about Separation noise standard deviations apart
 // (random unit directions are ≈ √2 apart). Larger Separation is easier;
 // Separation = 0 is pure noise. Classes are balanced (sample i has class
-// i mod Classes before the rows are shuffled). A fraction LabelNoise of the
-// training labels is replaced by a uniformly drawn different class; test
-// labels are left clean, so test accuracy measures the true clusters.
+// i mod Classes before the rows are shuffled). Each training label is,
+// with probability LabelNoise, replaced by a uniformly drawn different
+// class (so about that fraction is wrong); test labels are left clean, so
+// test accuracy measures the true clusters.
 type SyntheticConfig struct {
 	Classes    int
 	Features   int
