@@ -16,9 +16,10 @@ type Split struct {
 // Len returns the number of samples N.
 func (s Split) Len() int { return len(s.Y) }
 
-// ClassCounts returns how many samples of each class s has.
+// ClassCounts returns how many samples of each class 0..classes−1 s has;
+// labels outside that range are not counted (classes < 0 counts as 0).
 func (s Split) ClassCounts(classes int) []int {
-	c := make([]int, classes)
+	c := make([]int, max(classes, 0))
 	for _, y := range s.Y {
 		if y >= 0 && y < classes {
 			c[y]++

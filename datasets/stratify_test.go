@@ -92,4 +92,20 @@ func TestSubset(t *testing.T) {
 	if _, err := s.Subset([]int{6}); err == nil {
 		t.Error("index 6 of 6 accepted")
 	}
+	if _, err := s.Subset([]int{-1}); err == nil {
+		t.Error("index -1 accepted")
+	}
+}
+
+func TestClassCounts(t *testing.T) {
+	s := datasets.Split{Y: []int{0, 2, 2, 5, -1}}
+	cases := []struct {
+		classes int
+		want    []int
+	}{{3, []int{1, 0, 2}}, {6, []int{1, 0, 2, 0, 0, 1}}, {0, []int{}}, {-2, []int{}}}
+	for _, c := range cases {
+		if got := s.ClassCounts(c.classes); !slices.Equal(got, c.want) {
+			t.Errorf("ClassCounts(%d) = %v, want %v", c.classes, got, c.want)
+		}
+	}
 }
