@@ -17,29 +17,11 @@ func benchStep(b *testing.B, arch nn.Architecture, dt tensor.Dtype, batch, featu
 	if err != nil {
 		b.Fatal(err)
 	}
-	g := G.NewGraph()
-	params := nn.Bind(g, ps)
-	x := G.NewMatrix(g, dt, G.WithShape(batch, features), G.WithName("x"),
-		G.WithValue(newDense(dt, tensor.Shape{batch, features}, randomValues(batch*features, 1))))
 	labels := make([]int, batch)
 	for i := range labels {
 		labels[i] = i % classes
 	}
-	y := G.NewMatrix(g, dt, G.WithShape(batch, classes), G.WithName("y"),
-		G.WithValue(newDense(dt, tensor.Shape{batch, classes}, oneHot(labels, classes))))
-	logits, err := arch.Forward(x, params, true)
-	if err != nil {
-		b.Fatal(err)
-	}
-	head, _ := nn.NewHead("ce", nn.DefaultHeadOptions())
-	loss, err := head.Loss(logits, y)
-	if err != nil {
-		b.Fatal(err)
-	}
-	if _, err := G.Grad(loss, params...); err != nil {
-		b.Fatal(err)
-	}
-	vm := G.NewTapeMachine(g, G.BindDualValues(params...))
+	_, _, vm := ceGraph(b, arch, ps, dt, randomValues(batch*features, 1), labels, classes)
 	defer vm.Close()
 	b.ReportAllocs()
 	b.ResetTimer()

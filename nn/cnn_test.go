@@ -185,25 +185,7 @@ func TestCNNGradientFiniteDifferences(t *testing.T) {
 			}
 		}
 	}
-	g := G.NewGraph()
-	params := nn.Bind(g, ps)
-	x := G.NewMatrix(g, tensor.Float64, G.WithShape(n, features), G.WithName("x"),
-		G.WithValue(newDense(tensor.Float64, tensor.Shape{n, features}, randomValues(n*features, 12))))
-	y := G.NewMatrix(g, tensor.Float64, G.WithShape(n, 3), G.WithName("y"),
-		G.WithValue(newDense(tensor.Float64, tensor.Shape{n, 3}, oneHot([]int{0, 2, 1}, 3))))
-	logits, err := arch.Forward(x, params, true)
-	if err != nil {
-		t.Fatal(err)
-	}
-	head, _ := nn.NewHead("ce", nn.DefaultHeadOptions())
-	loss, err := head.Loss(logits, y)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if _, err := G.Grad(loss, params...); err != nil {
-		t.Fatal(err)
-	}
-	vm := G.NewTapeMachine(g, G.BindDualValues(params...))
+	params, loss, vm := ceGraph(t, arch, ps, tensor.Float64, randomValues(n*features, 12), []int{0, 2, 1}, 3)
 	defer vm.Close()
 	if err := vm.RunAll(); err != nil {
 		t.Fatal(err)

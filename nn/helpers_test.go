@@ -3,6 +3,7 @@ package nn_test
 import (
 	"testing"
 
+	"github.com/hypersimplex/hsloss/nn"
 	G "gorgonia.org/gorgonia"
 	"gorgonia.org/tensor"
 )
@@ -81,4 +82,37 @@ func closeTo(a, b, tol float64) bool {
 		s = 1
 	}
 	return d <= tol*s
+}
+
+// ceGraph binds ps into a new graph, adds arch's forward pass (training
+// mode) on x (len(labels) rows) and the cross-entropy against labels, the
+// gradient with respect to every parameter, and a TapeMachine binding those
+// gradients as dual values. It returns the parameter nodes, the loss node
+// and the machine, which the caller closes.
+func ceGraph(tb testing.TB, arch nn.Architecture, ps []nn.Param, dt tensor.Dtype, x []float64, labels []int, classes int) (G.Nodes, *G.Node, G.VM) {
+	tb.Helper()
+	n := len(labels)
+	features := len(x) / n
+	g := G.NewGraph()
+	params := nn.Bind(g, ps)
+	xn := G.NewMatrix(g, dt, G.WithShape(n, features), G.WithName("x"),
+		G.WithValue(newDense(dt, tensor.Shape{n, features}, x)))
+	y := G.NewMatrix(g, dt, G.WithShape(n, classes), G.WithName("y"),
+		G.WithValue(newDense(dt, tensor.Shape{n, classes}, oneHot(labels, classes))))
+	logits, err := arch.Forward(xn, params, true)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	head, err := nn.NewHead("ce", nn.DefaultHeadOptions())
+	if err != nil {
+		tb.Fatal(err)
+	}
+	loss, err := head.Loss(logits, y)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	if _, err := G.Grad(loss, params...); err != nil {
+		tb.Fatal(err)
+	}
+	return params, loss, G.NewTapeMachine(g, G.BindDualValues(params...))
 }

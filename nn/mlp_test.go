@@ -238,25 +238,7 @@ func TestSolverStepVisibleInEvalGraph(t *testing.T) {
 		t.Run(dt.String(), func(t *testing.T) {
 			ps, _ := arch.Init(dt, 9)
 			before := floats(t, ps[0].Value)
-			g := G.NewGraph()
-			params := nn.Bind(g, ps)
-			x := G.NewMatrix(g, dt, G.WithShape(n, features), G.WithName("x"),
-				G.WithValue(newDense(dt, tensor.Shape{n, features}, seededInput(n, features))))
-			y := G.NewMatrix(g, dt, G.WithShape(n, classes), G.WithName("y"),
-				G.WithValue(newDense(dt, tensor.Shape{n, classes}, oneHot([]int{0, 1, 1, 0}, classes))))
-			logits, err := arch.Forward(x, params, true)
-			if err != nil {
-				t.Fatal(err)
-			}
-			head, _ := nn.NewHead("ce", nn.DefaultHeadOptions())
-			loss, err := head.Loss(logits, y)
-			if err != nil {
-				t.Fatal(err)
-			}
-			if _, err := G.Grad(loss, params...); err != nil {
-				t.Fatal(err)
-			}
-			vm := G.NewTapeMachine(g, G.BindDualValues(params...))
+			params, _, vm := ceGraph(t, arch, ps, dt, seededInput(n, features), []int{0, 1, 1, 0}, classes)
 			defer vm.Close()
 			if err := vm.RunAll(); err != nil {
 				t.Fatal(err)
