@@ -1,6 +1,7 @@
 package datasets_test
 
 import (
+	"encoding/json"
 	"errors"
 	"io/fs"
 	"math"
@@ -222,6 +223,28 @@ func TestLoadChecksums(t *testing.T) {
 			if !errors.Is(err, datasets.ErrMalformed) || !strings.Contains(err.Error(), datasets.ManifestName) {
 				t.Errorf("manifest %s: got %v, want ErrMalformed naming it", content, err)
 			}
+		}
+	})
+	t.Run("file not in the manifest", func(t *testing.T) {
+		dir := t.TempDir()
+		mdir := filepath.Join(dir, datasets.MNISTFolder)
+		fx.write(t, mdir, false)
+		man := datasets.Manifest{Dataset: "mnist", Source: "fixture"}
+		for name, b := range fx {
+			if name != "t10k-images-idx3-ubyte.gz" {
+				man.Files = append(man.Files, datasets.ManifestFile{Name: name, Bytes: int64(len(b)), SHA256: datasets.SHA256Of(b)})
+			}
+		}
+		b, err := json.Marshal(man)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(filepath.Join(mdir, datasets.ManifestName), b, 0o644); err != nil {
+			t.Fatal(err)
+		}
+		_, err = datasets.Load("mnist", datasets.Options{Dir: dir})
+		if !errors.Is(err, datasets.ErrChecksum) || !strings.Contains(err.Error(), "t10k-images-idx3-ubyte.gz: checksum mismatch: no known checksum") {
+			t.Errorf("got %v, want ErrChecksum for the unlisted file", err)
 		}
 	})
 	t.Run("missing manifest", func(t *testing.T) {
