@@ -143,6 +143,9 @@ func (c *CNN) RunningStats(params G.Nodes) ([]*BatchNormStats, error) {
 	if len(params) != len(want) {
 		return nil, fmt.Errorf("nn: %s: got %d parameter nodes, want %d", c.Name(), len(params), len(want))
 	}
+	if params[1] == nil {
+		return nil, fmt.Errorf("nn: %s: parameter node 1 (bn0.gamma) is nil", c.Name())
+	}
 	gamma := params[1].Value()
 	key, err := storageKey(gamma)
 	if err != nil {

@@ -284,4 +284,8 @@ func TestZeroValueArchitecturesFail(t *testing.T) {
 	if _, err := (&nn.CNN{}).RunningStats(nil); err == nil {
 		t.Error("CNN zero value: RunningStats succeeded")
 	}
+	cnn, _ := nn.NewCNNSized([3]int{1, 4, 4}, 2, 1, 1)
+	if _, err := cnn.RunningStats(make(G.Nodes, 16)); err == nil {
+		t.Error("CNN RunningStats accepted nil nodes")
+	}
 }
