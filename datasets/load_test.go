@@ -215,7 +215,8 @@ func TestLoadChecksums(t *testing.T) {
 		dir := t.TempDir()
 		mdir := filepath.Join(dir, datasets.MNISTFolder)
 		fx.write(t, mdir, false)
-		for _, content := range []string{`{"files": [`, `{"files": []}`, `{"files": [{"name": "a", "sha256": "crc:1"}]}`, `{"bogus": 1}`} {
+		for _, content := range []string{`{"files": [`, `{"files": []}`, `{"files": [{"name": "a", "sha256": "crc:1"}]}`, `{"bogus": 1}`,
+			`{"files": [{"name": "a", "sha256": "sha256:` + strings.Repeat("0", 64) + `"}]} {`} {
 			if err := os.WriteFile(filepath.Join(mdir, datasets.ManifestName), []byte(content), 0o644); err != nil {
 				t.Fatal(err)
 			}

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/json"
 	"errors"
+	"io"
 	"io/fs"
 	"os"
 	"path/filepath"
@@ -56,6 +57,9 @@ func ReadManifest(dir string) (*Manifest, error) {
 	dec.DisallowUnknownFields()
 	if err := dec.Decode(&m); err != nil {
 		return nil, fileErr(path, errf(ErrMalformed, "%v", err))
+	}
+	if _, err := dec.Token(); err != io.EOF {
+		return nil, fileErr(path, errf(ErrMalformed, "more input after the JSON document"))
 	}
 	if len(m.Files) == 0 {
 		return nil, fileErr(path, errf(ErrMalformed, "no files listed"))
