@@ -110,6 +110,9 @@ func Sweep(ctx context.Context, cfg Config, opts SweepOptions) (Summary, error) 
 		if err != nil {
 			return Summary{}, fmt.Errorf("train: sweep: %w", err)
 		}
+		if err := checkData(d); err != nil {
+			return Summary{}, fmt.Errorf("train: sweep: %s: %w", spec.Dataset, err)
+		}
 		if err := checkBatchSizes(cfg, d); err != nil {
 			return Summary{}, err
 		}

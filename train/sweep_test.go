@@ -10,6 +10,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/hypersimplex/hsloss/datasets"
 	"github.com/hypersimplex/hsloss/train"
 )
 
@@ -218,5 +219,23 @@ func TestSweepRejectsOversizedBatch(t *testing.T) {
 	var fe *train.FieldError
 	if !errors.As(err, &fe) || fe.Field != "batch_sizes" || !strings.Contains(err.Error(), "batch size 1024 exceeds the 512 training samples") {
 		t.Errorf("err = %v, want a batch_sizes FieldError", err)
+	}
+}
+
+func TestSweepRejectsBadLoader(t *testing.T) {
+	cfg := tinyConfig()
+	bad := map[string]func(string) (*datasets.Dataset, error){
+		"no dataset": func(string) (*datasets.Dataset, error) { return nil, nil },
+		"outside [0, 4)": func(string) (*datasets.Dataset, error) {
+			d := blobs(4, 8, 512, 250, 7)
+			d.Test.Y[0] = 9
+			return d, nil
+		},
+	}
+	for want, load := range bad {
+		_, err := train.Sweep(context.Background(), cfg, train.SweepOptions{Dir: t.TempDir(), Load: load})
+		if err == nil || !strings.Contains(err.Error(), want) {
+			t.Errorf("err = %v, want it to contain %q", err, want)
+		}
 	}
 }
