@@ -17,7 +17,7 @@ type Config struct {
 	Losses     []string `json:"losses"`      // heads of package nn: "ce", "hs", "hinge", "mse"
 	BatchSizes []int    `json:"batch_sizes"` // training batch sizes
 	Seeds      int      `json:"seeds"`       // number of seeds: FirstSeed, FirstSeed+1, …
-	FirstSeed  int64    `json:"first_seed"`
+	FirstSeed  int64    `json:"first_seed"`  // the first of the Seeds seeds
 
 	// Data.
 	DataDir     string `json:"data_dir"`     // dataset cache folder (datasets.Options.Dir)
@@ -32,10 +32,10 @@ type Config struct {
 
 	// Optimisation: Adam on the mean loss of a batch.
 	Epochs    int     `json:"epochs"`
-	LR        float64 `json:"lr"`
-	Beta1     float64 `json:"beta1"`
-	Beta2     float64 `json:"beta2"`
-	Epsilon   float64 `json:"epsilon"`
+	LR        float64 `json:"lr"`         // learning rate η
+	Beta1     float64 `json:"beta1"`      // decay rate β₁ of the first moment
+	Beta2     float64 `json:"beta2"`      // decay rate β₂ of the second moment
+	Epsilon   float64 `json:"epsilon"`    // ε added to √v
 	EvalBatch int     `json:"eval_batch"` // batch size of the evaluation graph
 
 	// Heads.

@@ -25,7 +25,7 @@ type LossStats struct {
 	// accuracy of CE); nil for CE itself, without a CE run, or with fewer
 	// than two pairs (then Note says why).
 	VsBaseline *TTest
-	Note       string
+	Note       string // why there is no t-test, or TTest.Note
 }
 
 // BatchSummary holds the statistics of every loss at one batch size.

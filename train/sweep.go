@@ -21,12 +21,12 @@ const (
 // Event reports the progress of a sweep.
 type Event struct {
 	Kind   EventKind
-	Spec   RunSpec
-	Run    int // 1-based position of the run in this shard's list
-	Runs   int // number of runs of this shard
-	Epochs int // epochs per run
-	Epoch  EpochStats
-	Result RunResult
+	Spec   RunSpec    // the run
+	Run    int        // 1-based position of the run in this shard's list
+	Runs   int        // number of runs of this shard
+	Epochs int        // epochs per run
+	Epoch  EpochStats // the finished epoch (EpochDone only)
+	Result RunResult  // the finished run (RunDone only)
 }
 
 // SweepOptions are the settings of a sweep that do not change its results.
