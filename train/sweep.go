@@ -78,9 +78,6 @@ func Sweep(ctx context.Context, cfg Config, opts SweepOptions) (Summary, error) 
 		recorded = unionGrid(*folder.Config, cfg)
 		recorded.Shard = cfg.Shard
 	}
-	if err := writeConfigFile(opts.Dir, recorded); err != nil {
-		return Summary{}, err
-	}
 
 	runs := folder.Runs
 	done := map[string]bool{}
@@ -117,6 +114,10 @@ func Sweep(ctx context.Context, cfg Config, opts SweepOptions) (Summary, error) 
 			return Summary{}, err
 		}
 		data[spec.Dataset] = d
+	}
+	// Only a sweep that can start records its grid.
+	if err := writeConfigFile(opts.Dir, recorded); err != nil {
+		return Summary{}, err
 	}
 
 	var runErr error

@@ -215,10 +215,16 @@ func TestDivergingRunIsRecordedAsFailure(t *testing.T) {
 func TestSweepRejectsOversizedBatch(t *testing.T) {
 	cfg := tinyConfig()
 	cfg.BatchSizes = []int{32, 1024}
-	_, err := train.Sweep(context.Background(), cfg, train.SweepOptions{Dir: t.TempDir(), Load: loadBlobs})
+	dir := t.TempDir()
+	_, err := train.Sweep(context.Background(), cfg, train.SweepOptions{Dir: dir, Load: loadBlobs})
 	var fe *train.FieldError
 	if !errors.As(err, &fe) || fe.Field != "batch_sizes" || !strings.Contains(err.Error(), "batch size 1024 exceeds the 512 training samples") {
 		t.Errorf("err = %v, want a batch_sizes FieldError", err)
+	}
+	// The refused grid is not recorded: config.json would otherwise list a
+	// batch size that never ran.
+	if _, err := os.Stat(filepath.Join(dir, train.ConfigFile)); !errors.Is(err, os.ErrNotExist) {
+		t.Errorf("a refused sweep wrote %s (%v)", train.ConfigFile, err)
 	}
 }
 
