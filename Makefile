@@ -73,7 +73,8 @@ bench-epoch: ## split of one MNIST epoch (batching, forward+backward, Adam, eval
 # ---- the large-batch study (docs/results.md) ----
 # Fashion-MNIST and MNIST, MLP 784-256-10, four losses, batch 128…8192,
 # 5 seeds, 12 epochs; then the ablations of the HyperSimplex loss at the
-# largest batch (k policy, τ). Each folder resumes when the target is rerun.
+# largest batch (k policy, τ) and the paper's learning rate 1e-4 at the
+# smallest and largest batch. Each folder resumes when the target is rerun.
 REPRODUCE_FLAGS ?=
 STUDY_DIR      ?= results/study
 STUDY_DATASETS ?= fashion-mnist mnist
@@ -89,4 +90,5 @@ reproduce: data ## the large-batch study (paper grid scaled down) and its ablati
 	  for tau in 0.5 5; do \
 	    $(STUDY_TRAIN) $(STUDY_COMMON) -dataset $$ds -loss ce,hs -batch 8192 -tau $$tau -out $(STUDY_DIR)/$$ds-ablation-tau$$tau || exit 1; \
 	  done; \
+	  $(STUDY_TRAIN) $(STUDY_COMMON) -dataset $$ds -loss ce,hs -batch 128,8192 -lr 1e-4 -out $(STUDY_DIR)/$$ds-ablation-lr1e-4 || exit 1; \
 	done
