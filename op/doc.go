@@ -41,7 +41,9 @@
 // The search is written in the units of x (so x/τ cannot overflow) and
 // compares points symbolically, so inputs up to the float64 range, with ties
 // at |x| ≫ 2^53·τ where x − τ == x in floating point, still give a feasible
-// exact result. ProjectVJP is two branch-free passes, O(n); it reads A from y
+// exact result; a τ above 2^960, for which the search's sums (up to about
+// 3n·τ) could overflow, is brought below it together with x by an exact
+// power-of-two rescaling (the result depends on x/τ only). ProjectVJP is two branch-free passes, O(n); it reads A from y
 // as stored (an entry exactly 0 or 1 is clipped), so at ties among clipped
 // entries the gradient is 0, as it should be.
 //

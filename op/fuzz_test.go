@@ -42,6 +42,11 @@ func addFuzzSeeds(f *testing.F) {
 	f.Add(make([]byte, 1200), int8(0), 300.5, 1.5)
 	f.Add([]byte{1, 2, 3}, int8(0), math.NaN(), 1.0)
 	f.Add([]byte{1, 2, 3, 4}, int8(0), 1.0, -1.0)
+	spread := make([]byte, 1000)
+	for i := range spread {
+		spread[i] = byte(37 * i)
+	}
+	f.Add(spread, int8(100), 170.25, math.MaxFloat64) // n·τ overflows
 }
 
 // FuzzProject checks, for any input: an error exactly for invalid k or τ;

@@ -32,17 +32,55 @@ func Project[T Float](y, x []T, k, tau T) error {
 	}
 	buf := getScratch(n)
 	defer scratchPool.Put(buf)
+	if float64(tau) > maxSearchTau {
+		return projectRescaled(y, x, *buf, kk, float64(tau))
+	}
 	ref, rel, ok := solveProject(*buf, x, kk, float64(tau))
 	if !ok {
 		return checkFinite("x", x)
 	}
-	invTau := 1 / float64(tau)
+	writeClipped(y, x, ref, rel, 1/float64(tau))
+	return nil
+}
+
+// maxSearchTau is the largest τ the search takes as it is. Its sums are
+// bounded by about 3n·τ (the active entries lie within τ of the root), so
+// with τ ≤ 2^960 none overflows for any n that fits in memory.
+const maxSearchTau = 0x1p960
+
+// rescale brings a larger τ below maxSearchTau, and x with it: the map
+// depends on x/τ only, and multiplying by a power of two is exact (but for
+// entries below 2^-894, whose x/τ < 2^-1854 is 0 in float64 anyway).
+const rescale = 0x1p-128
+
+// projectRescaled is Project for τ > maxSearchTau (float64 only): it solves
+// on c·x with c·τ, c = rescale, using w and a second pooled buffer (len(x))
+// as scratch.
+func projectRescaled[T Float](y, x []T, w []float64, k, tau float64) error {
+	buf := getScratch(len(x))
+	defer scratchPool.Put(buf)
+	xs := *buf
+	for i, v := range x {
+		xs[i] = float64(v) * rescale
+	}
+	tau *= rescale
+	ref, rel, ok := solveProject(w, xs, k, tau)
+	if !ok {
+		return checkFinite("x", x)
+	}
+	writeClipped(y, xs, ref, rel, 1/tau)
+	return nil
+}
+
+// writeClipped sets y_i = clip((x_i − ν)/τ, 0, 1) for the root ν = ref + rel
+// and invTau = 1/τ, subtracting ref first so that no cancellation of large
+// values spoils y.
+func writeClipped[T, X Float](y []T, x []X, ref, rel, invTau float64) {
 	y = y[:len(x)] // lets the compiler drop bounds checks
 	for i, v := range x {
 		a := ((float64(v) - ref) - rel) * invTau
 		y[i] = T(clip01(a))
 	}
-	return nil
 }
 
 // smallProject is the length up to which Project searches all entries

@@ -334,3 +334,40 @@ func TestProjectHugeFloat32(t *testing.T) {
 		}
 	}
 }
+
+// TestProjectHugeTau checks τ near the top of the float64 range, where
+// n·τ overflows: the result must be feasible and equal, by scale
+// invariance, to Project(c·x; k, c·τ) for a power of two c that brings τ
+// down to 2^900 (scaling by a power of two is exact).
+func TestProjectHugeTau(t *testing.T) {
+	const tol = 1e-12
+	r := rand.New(rand.NewPCG(25, 26))
+	for _, n := range []int{2, 3, 100, 300, 5000} {
+		for _, a := range []float64{1, 1e30, math.MaxFloat64} {
+			for _, tau := range []float64{0x1p961, 1e300, math.MaxFloat64} {
+				x := make([]float64, n)
+				for i := range x {
+					x[i] = a * (2*r.Float64() - 1)
+					if i%3 == 0 {
+						x[i] = a * float64(r.IntN(3)-1)
+					}
+				}
+				k := r.Float64() * float64(n)
+				y := project(t, x, k, tau)
+				checkFeasible(t, y, k, feasTol64)
+				_, e := math.Frexp(tau)
+				c := math.Ldexp(1, 900-e)
+				xs := make([]float64, n)
+				for i, v := range x {
+					xs[i] = v * c
+				}
+				want := project(t, xs, k, tau*c)
+				for i := range y {
+					if math.Abs(y[i]-want[i]) > tol {
+						t.Fatalf("n=%d |x| ≤ %g τ=%g k=%v: y[%d] = %v, want %v", n, a, tau, k, i, y[i], want[i])
+					}
+				}
+			}
+		}
+	}
+}
