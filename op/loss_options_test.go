@@ -43,6 +43,7 @@ func TestLossOptionsValidate(t *testing.T) {
 		{"tau negative", mod(func(o *op.LossOptions) { o.Tau = -2 }), 3, "tau = -2"},
 		{"tau NaN", mod(func(o *op.LossOptions) { o.Tau = math.NaN() }), 3, "tau = NaN"},
 		{"tau +Inf", mod(func(o *op.LossOptions) { o.Tau = math.Inf(1) }), 3, "tau = +Inf"},
+		{"tau subnormal", mod(func(o *op.LossOptions) { o.Tau = 1e-310 }), 3, "Tau: tau = 1e-310 is below the smallest normal"},
 		{"unknown policy", mod(func(o *op.LossOptions) { o.KPolicy = 7 }), 3, "KPolicy = KPolicy(7)"},
 		{"unknown normalization", mod(func(o *op.LossOptions) { o.Normalization = -1 }), 3, "Normalization = Normalization(-1)"},
 		{"prior missing", mod(func(o *op.LossOptions) { o.KPolicy = op.KPrior }), 3, "Prior has 0 entries, want 3"},

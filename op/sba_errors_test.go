@@ -22,10 +22,13 @@ func TestSoftBinaryArgmaxBuildErrors(t *testing.T) {
 		{"nil x", func(g *G.ExprGraph) inputPair {
 			return inputPair{nil, namedInput(g, tensor.Float64, "k", []float64{1})}
 		}, 1, "non-nil"},
-		{"tau zero", vectorAndScalarK(4, 1), 0, "tau = 0"},
-		{"tau negative", vectorAndScalarK(4, 1), -1.5, "tau = -1.5"},
-		{"tau NaN", vectorAndScalarK(4, 1), math.NaN(), "tau = NaN"},
-		{"tau +Inf", vectorAndScalarK(4, 1), math.Inf(1), "tau = +Inf"},
+		{"tau zero", vectorAndScalarK(tensor.Float64, 4, 1), 0, "tau = 0"},
+		{"tau negative", vectorAndScalarK(tensor.Float64, 4, 1), -1.5, "tau = -1.5"},
+		{"tau NaN", vectorAndScalarK(tensor.Float64, 4, 1), math.NaN(), "tau = NaN"},
+		{"tau +Inf", vectorAndScalarK(tensor.Float64, 4, 1), math.Inf(1), "tau = +Inf"},
+		{"tau subnormal", vectorAndScalarK(tensor.Float64, 4, 1), 1e-310, "tau = 1e-310 is below the smallest normal"},
+		{"tau 0 in float32", vectorAndScalarK(tensor.Float32, 4, 1), 1e-50, "tau = 1e-50 is 0 in float32"},
+		{"tau +Inf in float32", vectorAndScalarK(tensor.Float32, 4, 1), 1e39, "tau = 1e+39 is +Inf in float32"},
 		{"x rank 3", func(g *G.ExprGraph) inputPair {
 			x := G.NewTensor(g, tensor.Float64, 3, G.WithShape(2, 2, 2), G.WithName("x"))
 			return inputPair{x, namedInput(g, tensor.Float64, "k", []float64{1})}
@@ -67,11 +70,11 @@ func TestSoftBinaryArgmaxBuildErrors(t *testing.T) {
 // inputPair are the inputs x and k of a build-error case.
 type inputPair struct{ x, k *G.Node }
 
-// vectorAndScalarK builds x, a float64 vector of n, and a scalar k.
-func vectorAndScalarK(n int, k float64) func(g *G.ExprGraph) inputPair {
+// vectorAndScalarK builds x, a vector of n, and a scalar k, of dtype dt.
+func vectorAndScalarK(dt tensor.Dtype, n int, k float64) func(g *G.ExprGraph) inputPair {
 	return func(g *G.ExprGraph) inputPair {
-		x := G.NewVector(g, tensor.Float64, G.WithShape(n), G.WithName("x"))
-		return inputPair{x, namedInput(g, tensor.Float64, "k", []float64{k})}
+		x := G.NewVector(g, dt, G.WithShape(n), G.WithName("x"))
+		return inputPair{x, namedInput(g, dt, "k", []float64{k})}
 	}
 }
 

@@ -27,9 +27,10 @@ import (
 // row, no sort); the LispMachine uses the op's DoDiff. Rows are projected
 // in parallel when rows × n is large.
 //
-// Errors: tau not a finite positive number, x not a float vector or matrix,
-// k of another dtype, shape or length here; NaN or ±Inf in x and k outside
-// [0, n] when the graph runs (an error from the machine's RunAll).
+// Errors: tau not a finite positive normal number (in x's dtype), x not a
+// float vector or matrix, k of another dtype, shape or length here; NaN or
+// ±Inf in x and k outside [0, n] when the graph runs (an error from the
+// machine's RunAll).
 func SoftBinaryArgmax(x, k *G.Node, tau float64) (*G.Node, error) {
 	return applySBA(x, k, tau, false)
 }
@@ -40,12 +41,12 @@ func applySBA(x, k *G.Node, tau float64, columns bool) (*G.Node, error) {
 	if x == nil || k == nil {
 		return nil, fmt.Errorf("op: SoftBinaryArgmax: x and k must be non-nil nodes")
 	}
-	if err := checkTemperature(tau); err != nil {
-		return nil, fmt.Errorf("op: SoftBinaryArgmax: %w", err)
-	}
 	dt := x.Dtype()
 	if dt != tensor.Float32 && dt != tensor.Float64 {
 		return nil, fmt.Errorf("op: SoftBinaryArgmax: x has dtype %v, want float32 or float64", dt)
+	}
+	if err := checkTemperature(tau, dt); err != nil {
+		return nil, &prefixedError{prefix: "op: SoftBinaryArgmax: ", err: err}
 	}
 	if k.Dtype() != dt {
 		return nil, fmt.Errorf("op: SoftBinaryArgmax: k has dtype %v, want x's dtype %v", k.Dtype(), dt)
@@ -64,10 +65,15 @@ func applySBA(x, k *G.Node, tau float64, columns bool) (*G.Node, error) {
 	return y, nil
 }
 
-// checkTemperature rejects a temperature that is not a finite number > 0.
-func checkTemperature(tau float64) error {
-	if !(tau > 0) || math.IsInf(tau, 1) {
-		return fmt.Errorf("tau = %v, want a finite value > 0", tau)
+// checkTemperature reports, while the graph is built, a τ that the kernels
+// would reject when it runs in dtype dt: one checkTau rejects, or one that
+// float32 rounds to 0 or +Inf.
+func checkTemperature(tau float64, dt tensor.Dtype) error {
+	if err := checkTau(tau); err != nil {
+		return err
+	}
+	if t := float32(tau); dt == tensor.Float32 && (t == 0 || math.IsInf(float64(t), 0)) {
+		return fmt.Errorf("op: tau = %v is %v in float32, want a finite value > 0", tau, t)
 	}
 	return nil
 }
