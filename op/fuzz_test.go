@@ -8,6 +8,13 @@ import (
 	"github.com/hypersimplex/hsloss/op"
 )
 
+// Tolerances of the fuzz targets.
+const (
+	fuzzSortTol   = 1e-9 // |y − sortProject| per entry, relative to max(1, |x|/τ)
+	fuzzSortScale = 1e12 // above this |x|/τ the reference's x/τ loses too many digits
+	fuzzSumTol    = 1e-9 // |Σ dx| relative to n·max|g|/τ
+)
+
 // fuzzInput decodes a fuzzer's bytes into at most 600 entries: int16 values
 // times 2^scale, so that ties, tiny and huge magnitudes all occur.
 func fuzzInput(data []byte, scale int8) []float64 {
@@ -80,11 +87,11 @@ func FuzzProject(f *testing.F) {
 		for _, v := range x {
 			scale64 = max(scale64, math.Abs(v)/tau)
 		}
-		if scale64 < 1e12 {
+		if scale64 < fuzzSortScale {
 			want := make([]float64, n)
 			sortProject(want, x, k, tau, make([]float64, n), make([]float64, n))
 			for i := range y {
-				if math.Abs(y[i]-want[i]) > 1e-9*scale64 {
+				if math.Abs(y[i]-want[i]) > fuzzSortTol*scale64 {
 					t.Fatalf("y[%d] = %v, reference %v", i, y[i], want[i])
 				}
 			}
@@ -142,7 +149,7 @@ func FuzzProjectVJP(f *testing.F) {
 			sum += dx[i]
 			gmax = max(gmax, math.Abs(g[i]))
 		}
-		if math.Abs(sum) > 1e-9*float64(n)*gmax/tau {
+		if math.Abs(sum) > fuzzSumTol*float64(n)*gmax/tau {
 			t.Fatalf("Σ dx = %v, want 0", sum)
 		}
 		if err := op.ProjectVJP(g, y, g, tau); err != nil {
