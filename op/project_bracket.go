@@ -71,15 +71,7 @@ func generalSearch[T Float](s *searcher, w []float64, x []T, p1, p2 point) (ref,
 	if !finite {
 		return 0, 0, false
 	}
-	switch {
-	case g1 <= s.k:
-		s.narrow(p1, g1)
-	case g2 >= s.k:
-		s.narrow(p2, g2)
-	default:
-		s.narrow(p1, g1)
-		s.narrow(p2, g2)
-	}
+	s.narrowPair(p1, g1, p2, g2)
 	m := partition(s, w, x)
 	ref, rel = s.solve(w[:m])
 	return ref, rel, true

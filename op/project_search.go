@@ -71,6 +71,21 @@ func (s *searcher) narrow(p point, gp float64) {
 	}
 }
 
+// narrowPair narrows with two points p1 ≤ p2 given g at both, keeping
+// [lo, hi] nested: with g(p1) ≤ k the root is at or below p1, with
+// g(p2) ≥ k at or above p2, otherwise between them.
+func (s *searcher) narrowPair(p1 point, g1 float64, p2 point, g2 float64) {
+	switch {
+	case g1 <= s.k:
+		s.narrow(p1, g1)
+	case g2 >= s.k:
+		s.narrow(p2, g2)
+	default:
+		s.narrow(p1, g1)
+		s.narrow(p2, g2)
+	}
+}
+
 // strictlyInside reports whether p lies strictly inside (lo, hi), compared
 // symbolically as in partition.
 func (s *searcher) strictlyInside(p point) bool {
@@ -274,17 +289,7 @@ func (s *searcher) solve(w []float64) (ref, rel float64) {
 		}
 		if ok {
 			c1, c2, _ := clipSum2(w, p1, p2, s.invTau)
-			g1, g2 := s.g(p1, c1), s.g(p2, c2)
-			// Narrow with the pair, keeping [lo, hi] nested.
-			switch {
-			case g1 <= s.k:
-				s.narrow(p1, g1)
-			case g2 >= s.k:
-				s.narrow(p2, g2)
-			default:
-				s.narrow(p1, g1)
-				s.narrow(p2, g2)
-			}
+			s.narrowPair(p1, s.g(p1, c1), p2, s.g(p2, c2))
 		} else {
 			p := s.pivot(w)
 			s.narrow(p, s.g(p, clipSum(w, p, s.invTau)))
