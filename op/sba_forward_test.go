@@ -145,16 +145,7 @@ func TestSoftBinaryArgmaxTauInHash(t *testing.T) {
 	w := namedInput(g, tensor.Float64, "w", []float64{1, 2, 3, 4, 5}, len(x))
 	l1 := G.Must(G.Sum(G.Must(G.HadamardProd(y1, w))))
 	l2 := G.Must(G.Sum(G.Must(G.HadamardProd(y2, w))))
-	loss := G.Must(G.Add(l1, l2))
-	grads, err := G.Grad(loss, xn)
-	if err != nil {
-		t.Fatal(err)
-	}
-	m := G.NewTapeMachine(g)
-	defer m.Close()
-	if err := m.RunAll(); err != nil {
-		t.Fatal(err)
-	}
+	_, grad := tapeRun(t, g, G.Must(G.Add(l1, l2)), xn)
 	for i, c := range []struct {
 		y   *G.Node
 		tau float64
@@ -175,7 +166,7 @@ func TestSoftBinaryArgmaxTauInHash(t *testing.T) {
 			want[i] += dx[i]
 		}
 	}
-	assertClose(t, "gradient", valueFloat64s(t, grads[0].Value()), want, gradTolGraph64)
+	assertClose(t, "gradient", grad, want, gradTolGraph64)
 }
 
 // TestSoftBinaryArgmaxViews feeds views of a larger matrix through Let: a

@@ -66,16 +66,7 @@ func (c sqLossCase) build(tb testing.TB) (g *G.ExprGraph, x, k, loss *G.Node) {
 func (c sqLossCase) tapeGradient(tb testing.TB) (float64, []float64) {
 	tb.Helper()
 	g, x, _, loss := c.build(tb)
-	grads, err := G.Grad(loss, x)
-	if err != nil {
-		tb.Fatal(err)
-	}
-	m := G.NewTapeMachine(g)
-	defer m.Close()
-	if err := m.RunAll(); err != nil {
-		tb.Fatal(err)
-	}
-	return valueFloat64s(tb, loss.Value())[0], valueFloat64s(tb, grads[0].Value())
+	return tapeRun(tb, g, loss, x)
 }
 
 // lispGradient runs a LispMachine (the op's DoDiff) on a fresh graph.

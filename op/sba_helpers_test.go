@@ -165,3 +165,20 @@ func caseShapeName(rows, n int, vector bool) string {
 	}
 	return fmt.Sprintf("%dx%d", rows, n)
 }
+
+// tapeRun differentiates loss with respect to wrt (Grad, so the op's
+// SymDiff), runs the graph once on a TapeMachine and returns the loss and
+// its gradient as float64s.
+func tapeRun(tb testing.TB, g *G.ExprGraph, loss, wrt *G.Node) (float64, []float64) {
+	tb.Helper()
+	grads, err := G.Grad(loss, wrt)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	m := G.NewTapeMachine(g)
+	defer m.Close()
+	if err := m.RunAll(); err != nil {
+		tb.Fatal(err)
+	}
+	return valueFloat64s(tb, loss.Value())[0], valueFloat64s(tb, grads[0].Value())
+}
