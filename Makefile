@@ -4,7 +4,7 @@ PKGS    ?= ./...
 BENCHTIME ?= 1s
 BENCHCOUNT ?= 1
 
-.PHONY: help test test-short vet fmt-check fuzz bench data experiment reproduce
+.PHONY: help test test-short vet fmt-check fuzz bench bench-op data experiment reproduce
 
 help: ## list the targets
 	@grep -E '^[a-zA-Z_-]+:.*##' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-14s %s\n", $$1, $$2}'
@@ -56,8 +56,14 @@ experiment: ## compact study: MNIST, MLP 784-256-10, CE vs HS, batch 128/1024/81
 		-loss ce,hs -batch 128,1024,8192 -seeds 3 -epochs 5 -lr 1e-3 -out results/experiment $(EXPERIMENT_FLAGS)
 
 # ---- benchmarks and fuzzing (README "Performance") ----
-bench: ## every benchmark of the repo, -benchmem (BENCHTIME, BENCHCOUNT; the output feeds benchstat)
-	$(GO) test -run '^$$' -bench . -benchmem -benchtime $(BENCHTIME) -count $(BENCHCOUNT) $(PKGS)
+bench: bench-op bench-train ## the operator table and the training table (BENCHTIME, BENCHCOUNT); benchstat files in results/
+
+bench-op: SHELL := /bin/bash
+bench-op: .SHELLFLAGS := -o pipefail -c
+bench-op: ## operator kernels vs the sort-based oracle and a streaming pass, and the op through a TapeMachine; results/bench-op.txt
+	@mkdir -p results
+	$(GO) test -run '^$$' -bench . -benchmem -benchtime $(BENCHTIME) -count $(BENCHCOUNT) ./op/ | tee results/bench-op.txt
+	@if command -v python3 >/dev/null; then python3 scripts/bench_op_table.py results/bench-op.txt; fi
 
 FUZZTIME ?= 5m
 fuzz: ## fuzz the op kernels, FUZZTIME per target with one worker; failures land in op/testdata/fuzz
