@@ -31,25 +31,52 @@ shows cannot be blamed on a bug in the Go trainer:
 The same seed gives the same initial weights and the same data order for
 every loss (the runs are paired), so the t-test on HS - CE is a paired one.
 
+Diagnostic --calibrate-offsets (off by default). The HS loss projects every
+class column over the batch on its own and the projection is shift-invariant,
+so the loss is unchanged when a constant b_c is added to class c's logits: it
+never trains the offsets between classes (the output bias gets no gradient),
+while prediction by argmax over classes depends on exactly those offsets. The
+hypothesis to test: an HS-trained network ranks the samples within each class
+well and loses accuracy (and looks underfit) only through arbitrary class
+offsets. With the flag, after each epoch's normal evaluation, the logits of
+the whole training set are computed with the frozen network, a vector b of
+10 per-class offsets (init 0) is fitted alone to minimise the mean
+cross-entropy of softmax(logits + b) on the training set (convex in b;
+L-BFGS in float64, at most 100 iterations, deterministic), and the test
+accuracy of argmax(test logits + b) is recorded as test_acc_calibrated. It
+touches neither the weights nor any random stream, so the training and the
+raw test_acc are the same as without the flag. CE is the control: it trains
+its offsets, so calibration should change it little; a large gain for HS
+supports the hypothesis. The log line of each epoch also shows the training
+accuracy and cross-entropy before and after calibration, the range of b and
+the time the calibration took (not counted in the seconds column).
+
 Run it with Debian's PyTorch (/usr/bin/python3; the pyenv python3 on PATH has
 no torch), from the repository root, after `make data`:
 
     /usr/bin/python3 scripts/crosscheck_torch.py --out results/crosscheck-fashion.csv
     /usr/bin/python3 scripts/crosscheck_torch.py --dataset mnist \\
         --batches 128,8192 --seeds 1,2,3,4,5 --out results/crosscheck-mnist.csv
+    /usr/bin/python3 scripts/crosscheck_torch.py --calibrate-offsets \\
+        --out results/crosscheck-fashion-calibrated.csv
 
 On a machine already busy (e.g. while `make reproduce` runs), pass
 --threads 1: with 2 intra-op threads competing for 2 loaded cores a step at
 batch 128 took ~60x longer (135 ms vs 2 ms) in our measurement.
 
 Output: one CSV line per (loss, hidden, batch, seed, epoch) with the epoch's
-mean training loss and test accuracy, rewritten atomically (temporary file +
-os.replace) after each finished run; rerunning the same command skips the
-runs already complete in --out (resume), so an interrupted grid loses at
-most the run in progress. At the end a Markdown table: per batch, the mean
-+- sd over seeds of the maximum test accuracy for CE and HS, their
-difference and a paired t-test (p from scipy if installed, else from the
-Student-t CDF, in closed form for the integer df of a paired test).
+mean training loss and test accuracy (and test_acc_calibrated, empty without
+--calibrate-offsets), rewritten atomically (temporary file + os.replace)
+after each finished run; rerunning the same command skips the runs already
+complete in --out (resume), so an interrupted grid loses at most the run in
+progress. An --out file holds runs of one --calibrate-offsets setting only:
+a file made with the other setting is refused, with a message (a file
+written before the flag existed counts as made without it). At the end a
+Markdown table: per batch, the mean +- sd over seeds of the maximum test
+accuracy for CE and HS, their difference and a paired t-test (p from scipy
+if installed, else from the Student-t CDF, in closed form for the integer df
+of a paired test); with --calibrate-offsets, two more columns with the mean
++- sd over seeds of the maximum calibrated test accuracy for CE and HS.
 
 It is a cross-check for the study, never part of the tests.
 """
@@ -78,10 +105,20 @@ FILES = {
     "test_images": "t10k-images-idx3-ubyte.gz",
     "test_labels": "t10k-labels-idx1-ubyte.gz",
 }
-FIELDS = ["dataset", "loss", "hidden", "batch", "seed", "lr", "tau", "init",
-          "epochs", "epoch", "train_loss", "test_acc", "seconds"]
-# Columns that identify a run (together with the epoch count).
+# Columns of files written before --calibrate-offsets existed; still read
+# (as files without calibration) and rewritten with FIELDS.
+LEGACY_FIELDS = ["dataset", "loss", "hidden", "batch", "seed", "lr", "tau", "init",
+                 "epochs", "epoch", "train_loss", "test_acc", "seconds"]
+# test_acc_calibrated: empty without --calibrate-offsets. Last, so that the
+# other columns keep their positions.
+FIELDS = LEGACY_FIELDS + ["test_acc_calibrated"]
+# Columns that identify a run (together with the epoch count). Whether the
+# run was made with --calibrate-offsets is a property of the whole --out
+# file, checked in main (a file never mixes the two settings).
 KEY = ("dataset", "loss", "hidden", "batch", "seed", "lr", "tau", "init")
+# Offset calibration (--calibrate-offsets): L-BFGS on the 10 offsets, one
+# call of step() with at most this many iterations, strong Wolfe line search.
+CALIBRATION_ITERATIONS = 100
 
 
 def int_list(flag, s, minimum):
@@ -111,6 +148,10 @@ def parse_args(argv):
                    help="torch: PyTorch default; go: He/Glorot uniform, zero biases")
     p.add_argument("--threads", type=int, default=2, help="torch.set_num_threads (use 1 on a busy machine)")
     p.add_argument("--out", default="results/crosscheck_torch.csv", help="CSV file (resumed)")
+    p.add_argument("--calibrate-offsets", action="store_true",
+                   help="diagnostic: after each epoch also fit per-class logit offsets on the "
+                        "training set (network frozen) and record the test accuracy with them "
+                        "(column test_acc_calibrated)")
     a = p.parse_args(argv)
     a.losses = [x.strip() for x in a.losses.split(",") if x.strip()]
     for loss in a.losses:
@@ -193,8 +234,61 @@ def make_model(hidden, init):
     return model
 
 
-def run(cfg, loss_name, data, log):
-    """Trains one run; returns a list of per-epoch rows (dicts)."""
+def fit_offsets(logits, labels):
+    """Returns the offsets b (CLASSES,) minimising the mean cross-entropy of
+    softmax(logits + b) against labels, logits fixed.
+
+    Convex in b; L-BFGS from b = 0 in float64, at most
+    CALIBRATION_ITERATIONS iterations (it stops earlier at its tolerances), no
+    randomness (deterministic for a given thread count). The objective is
+    invariant to b + const; its gradient mean(softmax) - class frequencies
+    sums to zero, so b keeps mean 0, the representative reported.
+    """
+    z = logits.detach().double()
+    b = torch.zeros(CLASSES, dtype=torch.float64, requires_grad=True)
+    opt = torch.optim.LBFGS([b], lr=1, max_iter=CALIBRATION_ITERATIONS, history_size=20,
+                            tolerance_grad=1e-10, tolerance_change=1e-14,
+                            line_search_fn="strong_wolfe")
+
+    def closure():
+        opt.zero_grad()
+        loss = F.cross_entropy(z + b, labels)
+        loss.backward()
+        return loss
+
+    with torch.enable_grad():
+        opt.step(closure)
+    b = b.detach()
+    return b - b.mean()
+
+
+def calibrate(model, xtr, ytr, test_logits, yte):
+    """The --calibrate-offsets diagnostic for the current (frozen) network:
+    fits per-class offsets on the training logits (fit_offsets) and returns
+    (test accuracy of argmax(test_logits + b), dict of extra figures for the
+    log), or (nan, None) when the logits are not finite."""
+    with torch.no_grad():
+        ztr = model(xtr).double()
+    zte = test_logits.double()
+    if not (torch.isfinite(ztr).all() and torch.isfinite(zte).all()):
+        return float("nan"), None
+    b = fit_offsets(ztr, ytr)
+    with torch.no_grad():
+        acc = (torch.argmax(zte + b, dim=1) == yte).double().mean().item()
+        info = {
+            "train_acc": (ztr.argmax(dim=1) == ytr).double().mean().item(),
+            "train_acc_cal": ((ztr + b).argmax(dim=1) == ytr).double().mean().item(),
+            "train_ce": F.cross_entropy(ztr, ytr).item(),
+            "train_ce_cal": F.cross_entropy(ztr + b, ytr).item(),
+            "b_range": (b.max() - b.min()).item(),
+        }
+    return acc, info
+
+
+def run(cfg, loss_name, data, log, calibrate_offsets=False):
+    """Trains one run; returns a list of per-epoch rows (dicts). With
+    calibrate_offsets, each epoch also gets test_acc_calibrated (the
+    calibrate diagnostic, not counted in the epoch's seconds)."""
     xtr, ytr, xte, yte = data
     torch.manual_seed(cfg["seed"])          # same init for every loss
     model = make_model(cfg["hidden"], cfg["init"])
@@ -224,14 +318,30 @@ def run(cfg, loss_name, data, log):
             total += loss.item()
         model.eval()
         with torch.no_grad():
-            acc = (model(xte).argmax(dim=1) == yte).double().mean().item()
+            test_logits = model(xte)
+            acc = (test_logits.argmax(dim=1) == yte).double().mean().item()
         sec = time.perf_counter() - t0
         train_loss = total / steps
         if not math.isfinite(train_loss):
             log("  warning: non-finite training loss at epoch %d" % epoch)
+        line = "  epoch %2d  train_loss %.5f  test_acc %.4f  %.1fs" % (epoch, train_loss, acc, sec)
+        acc_cal = ""
+        if calibrate_offsets:
+            t1 = time.perf_counter()
+            cal, info = calibrate(model, xtr, ytr, test_logits, yte)
+            acc_cal = "%.6f" % cal
+            if info is None:
+                line += "  calibrated: non-finite logits, test_acc_calibrated nan"
+            else:
+                line += ("  | calibrated test_acc %.4f (%+.4f), train_acc %.4f -> %.4f, "
+                         "train CE %.4f -> %.4f, offsets range %.3f, %.2fs" % (
+                             cal, cal - acc, info["train_acc"], info["train_acc_cal"],
+                             info["train_ce"], info["train_ce_cal"], info["b_range"],
+                             time.perf_counter() - t1))
         rows.append(dict(cfg, loss=loss_name, epoch=epoch, train_loss="%.6g" % train_loss,
-                         test_acc="%.6f" % acc, seconds="%.3f" % sec))
-        log("  epoch %2d  train_loss %.5f  test_acc %.4f  %.1fs" % (epoch, train_loss, acc, sec))
+                         test_acc="%.6f" % acc, seconds="%.3f" % sec,
+                         test_acc_calibrated=acc_cal))
+        log(line)
     return rows
 
 
@@ -253,10 +363,31 @@ def read_rows(path):
         return []
     with open(path, newline="") as f:
         r = csv.DictReader(f)
+        if r.fieldnames == LEGACY_FIELDS:
+            # Written before --calibrate-offsets existed: no calibration.
+            return [dict(row, test_acc_calibrated="") for row in r]
         if r.fieldnames != FIELDS:
             raise SystemExit("%s: columns %s, want %s (another file? choose another --out)"
                              % (path, r.fieldnames, FIELDS))
         return list(r)
+
+
+def check_calibration_setting(path, rows, calibrate_offsets):
+    """Refuses an --out file made with the other --calibrate-offsets setting
+    (a file never mixes the two: resuming would otherwise pair calibrated and
+    uncalibrated runs, or report a calibrated column with holes)."""
+    with_cal = sum(1 for row in rows if row["test_acc_calibrated"] != "")
+    if with_cal and with_cal != len(rows):
+        raise SystemExit("%s: %d of %d rows have test_acc_calibrated and the others not; "
+                         "a file mixes the two settings of --calibrate-offsets only if edited "
+                         "by hand -- choose another --out" % (path, with_cal, len(rows)))
+    if rows and bool(with_cal) != calibrate_offsets:
+        raise SystemExit(
+            "%s: its runs were made %s --calibrate-offsets and this command is %s it; "
+            "resuming would mix the two settings. Rerun %s --calibrate-offsets, or choose "
+            "another --out" % (path, "with" if with_cal else "without",
+                               "with" if calibrate_offsets else "without",
+                               "with" if with_cal else "without"))
 
 
 def complete_runs(rows):
@@ -342,34 +473,57 @@ def p_value_method():
             "torch StudentT.cdf not implemented)", t_two_sided_closed_form)
 
 
+def best_epoch(rows, column):
+    """(max of column over the epochs, first epoch reaching it), or None when
+    no epoch has a finite value (e.g. a diverged run's calibration)."""
+    v = [(float(row[column]), int(row["epoch"])) for row in rows if row[column] != ""]
+    v = [(x, e) for x, e in v if math.isfinite(x)]
+    if not v:
+        return None
+    return max(v, key=lambda xe: (xe[0], -xe[1]))
+
+
+def max_cells(a, best):
+    """Per loss, 'mean ± sd (n=, epoch ...)' of the per-seed maxima in best."""
+    cells = []
+    for loss in ("ce", "hs"):
+        v = [best[loss, s][0] for s in a.seeds if (loss, s) in best]
+        ep = [best[loss, s][1] for s in a.seeds if (loss, s) in best]
+        if v:
+            m, sd = mean_sd(v)
+            cells.append("%.4f%s (n=%d, epoch %s)" % (
+                m, " ± %.4f" % sd if len(v) > 1 else "", len(v),
+                ",".join(str(e) for e in ep)))
+        else:
+            cells.append("–")
+    return cells
+
+
 def summary(a, runs):
     method, pfun = p_value_method()
+    cal = a.calibrate_offsets
     lines = []
-    head = ("| hidden | batch | n | CE max acc | HS max acc | Δ = HS − CE | t | df | p |",
-            "|---:|---:|---:|---|---|---|---:|---:|---:|")
+    head = ["| hidden | batch | n | CE max acc | HS max acc | Δ = HS − CE | t | df | p |",
+            "|---:|---:|---:|---|---|---|---:|---:|---:|"]
+    if cal:
+        head[0] += " CE max calibrated acc | HS max calibrated acc |"
+        head[1] += "---|---|"
     lines.extend(head)
     for hidden in a.hidden:
         for batch in a.batches:
-            best = {}
+            best, best_cal = {}, {}
             for loss in ("ce", "hs"):
                 for seed in a.seeds:
                     cfg = norm_cfg(a.dataset, loss, hidden, batch, seed, a.lr, a.tau, a.init,
                                    a.epochs)
                     r = runs.get((key_of(cfg), cfg["epochs"]))
                     if r:
-                        top = max(r, key=lambda row: (float(row["test_acc"]), -int(row["epoch"])))
-                        best[loss, seed] = (float(top["test_acc"]), int(top["epoch"]))
-            cells = []
-            for loss in ("ce", "hs"):
-                v = [best[loss, s][0] for s in a.seeds if (loss, s) in best]
-                ep = [best[loss, s][1] for s in a.seeds if (loss, s) in best]
-                if v:
-                    m, sd = mean_sd(v)
-                    cells.append("%.4f%s (n=%d, epoch %s)" % (
-                        m, " ± %.4f" % sd if len(v) > 1 else "", len(v),
-                        ",".join(str(e) for e in ep)))
-                else:
-                    cells.append("–")
+                        for column, into in (("test_acc", best),
+                                             ("test_acc_calibrated", best_cal)):
+                            top = best_epoch(r, column)
+                            if top is not None:
+                                into[loss, seed] = top
+            cells = max_cells(a, best)
             paired = [s for s in a.seeds if ("ce", s) in best and ("hs", s) in best]
             diffs = [best["hs", s][0] - best["ce", s][0] for s in paired]
             t = df = p = "–"
@@ -385,8 +539,11 @@ def summary(a, runs):
                         p = "%.3g" % pfun(tv, df)
                     else:
                         t, p = "inf" if dm else "–", "0" if dm else "–"
-            lines.append("| %d | %d | %d | %s | %s | %s | %s | %s | %s |" % (
-                hidden, batch, len(paired), cells[0], cells[1], delta, t, df, p))
+            line = "| %d | %d | %d | %s | %s | %s | %s | %s | %s |" % (
+                hidden, batch, len(paired), cells[0], cells[1], delta, t, df, p)
+            if cal:
+                line += " %s | %s |" % tuple(max_cells(a, best_cal))
+            lines.append(line)
     print()
     print("Max test accuracy over %d epochs, %s, lr %g, tau %g, init %s, seeds %s "
           "(mean ± sd over seeds; epoch = where each seed's max is reached)"
@@ -395,6 +552,10 @@ def summary(a, runs):
     print("\n".join(lines))
     print()
     print("Paired t-test over seeds on HS − CE; p two-sided, from %s." % method)
+    if cal:
+        print("Calibrated acc: test accuracy of argmax(logits + b), b = the %d per-class offsets "
+              "minimising the training-set cross-entropy of the frozen network after each "
+              "epoch (--calibrate-offsets); max over epochs, mean ± sd over seeds." % CLASSES)
 
 
 def main(argv):
@@ -406,10 +567,13 @@ def main(argv):
     if too_big:
         raise SystemExit("--batches %s: larger than the %d training samples" % (too_big, xtr.shape[0]))
     log("# %s: train %d, test %d, mean %.4f, std %.4f; torch %s, %d threads; MLP 784-%s-10 "
-        "float32, Adam lr %g, %d epochs, tau %g, init %s"
+        "float32, Adam lr %g, %d epochs, tau %g, init %s%s"
         % (a.dataset, xtr.shape[0], xte.shape[0], mean, std, torch.__version__,
-           torch.get_num_threads(), "/".join(map(str, a.hidden)), a.lr, a.epochs, a.tau, a.init))
-    runs = complete_runs(read_rows(a.out))
+           torch.get_num_threads(), "/".join(map(str, a.hidden)), a.lr, a.epochs, a.tau, a.init,
+           "; calibrate offsets" if a.calibrate_offsets else ""))
+    rows = read_rows(a.out)
+    check_calibration_setting(a.out, rows, a.calibrate_offsets)
+    runs = complete_runs(rows)
     # Seed-major order, both losses of a seed back to back, so that an
     # interrupted grid leaves paired runs.
     todo = [(h, b, s, loss) for h in a.hidden for b in a.batches for s in a.seeds
@@ -424,7 +588,7 @@ def main(argv):
         log("run loss=%s hidden=%d batch=%d seed=%d" % (loss, hidden, batch, seed))
         run_cfg = {"dataset": a.dataset, "hidden": hidden, "batch": batch, "seed": seed,
                    "lr": a.lr, "tau": a.tau, "init": a.init, "epochs": a.epochs}
-        rows = run(run_cfg, loss, (xtr, ytr, xte, yte), log)
+        rows = run(run_cfg, loss, (xtr, ytr, xte, yte), log, a.calibrate_offsets)
         runs[k] = [dict(r, **{f: cfg[f] for f in cfg}) for r in rows]
         write_rows(a.out, runs)
     if skipped:
