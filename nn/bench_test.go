@@ -88,3 +88,61 @@ func BenchmarkBatchNormStep(b *testing.B) {
 		}
 	}
 }
+
+// BenchmarkReLU times forward + backward of an activation through a
+// TapeMachine: L = Σ act(S ⊙ X) with X of shape rows × 512, float32
+// (rows = 8192: the MLP's hidden layer at batch 8192), RunAll + Reset.
+// S ⊙ X makes the activation's input an intermediate node, as in the
+// models (an input node is never overwritten). act=none (L = Σ S ⊙ X)
+// times the rest of the graph: the activation's own cost is the
+// difference. ns/elem is per element of X.
+func BenchmarkReLU(b *testing.B) {
+	acts := []struct {
+		name string
+		f    func(*G.Node) (*G.Node, error)
+	}{
+		{"nn.ReLU", nn.ReLU},
+		{"G.Rectify", G.Rectify},
+		{"none", nil},
+	}
+	for _, act := range acts {
+		for _, rows := range []int{1024, 8192} {
+			b.Run(fmt.Sprintf("act=%s/shape=%dx512", act.name, rows), func(b *testing.B) {
+				benchActivation(b, act.f, tensor.Shape{rows, 512})
+			})
+		}
+	}
+}
+
+// benchActivation builds L = Σ act(S ⊙ X) (act nil: the identity) with
+// its gradient and times RunAll + Reset.
+func benchActivation(b *testing.B, act func(*G.Node) (*G.Node, error), shape tensor.Shape) {
+	b.Helper()
+	n := shape.TotalSize()
+	g := G.NewGraph()
+	x := G.NewMatrix(g, tensor.Float32, G.WithShape(shape...), G.WithName("x"),
+		G.WithValue(newDense(tensor.Float32, shape, randomValues(n, 71))))
+	s := G.NewMatrix(g, tensor.Float32, G.WithShape(shape...), G.WithName("s"),
+		G.WithValue(newDense(tensor.Float32, shape, randomValues(n, 72))))
+	h := G.Must(G.HadamardProd(s, x))
+	if act != nil {
+		var err error
+		if h, err = act(h); err != nil {
+			b.Fatal(err)
+		}
+	}
+	loss := G.Must(G.Sum(h))
+	if _, err := G.Grad(loss, x); err != nil {
+		b.Fatal(err)
+	}
+	vm := G.NewTapeMachine(g, G.BindDualValues(x))
+	defer vm.Close()
+	b.ReportAllocs()
+	for b.Loop() {
+		if err := vm.RunAll(); err != nil {
+			b.Fatal(err)
+		}
+		vm.Reset()
+	}
+	b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N)/float64(n), "ns/elem")
+}

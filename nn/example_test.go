@@ -227,3 +227,37 @@ func ExampleNewCNNSized() {
 	// cnn-1x8x8-4c-16-3 16 params, logits (5, 3)
 	// 4 batch norms; the first: [0 0 0 0] [1 1 1 1]
 }
+
+// ReLU of a vector and the gradient of L = Σ ReLU(x): 1 where x > 0 and 0
+// elsewhere, also at x = 0 (ReLU′(0) = 0, as in PyTorch).
+func ExampleReLU() {
+	g := G.NewGraph()
+	x := G.NewVector(g, tensor.Float64, G.WithShape(5), G.WithName("x"),
+		G.WithValue(tensor.New(tensor.WithShape(5), tensor.WithBacking([]float64{-2, -0.5, 0, 0.5, 3}))))
+	y, err := nn.ReLU(x)
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	loss, err := G.Sum(y)
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	if _, err := G.Grad(loss, x); err != nil {
+		fmt.Println(err)
+		return
+	}
+	vm := G.NewTapeMachine(g, G.BindDualValues(x))
+	defer vm.Close()
+	if err := vm.RunAll(); err != nil {
+		fmt.Println(err)
+		return
+	}
+	dx, _ := x.Grad()
+	fmt.Println("y     =", y.Value().Data())
+	fmt.Println("dL/dx =", dx.Data())
+	// Output:
+	// y     = [0 0 0 0.5 3]
+	// dL/dx = [0 0 0 1 1]
+}
