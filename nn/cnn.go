@@ -19,7 +19,8 @@ import (
 // 32×32. x arrives as batch × (C·H·W) and is reshaped to NCHW. The
 // convolutions have no bias (the batch norm's β takes its place). Batch
 // norm uses momentum 0.1 and ε = 1e-5 (PyTorch's defaults) and keeps its
-// running statistics per parameter set (see RunningStats).
+// running statistics per parameter set (see RunningStats). ReLU is this
+// package's ReLU (ReLU′(0) = 0 as in PyTorch), not G.Rectify.
 //
 // Parameters, in Init's order: for each block b = 0…3, conv{b}.W
 // (out, in, 3, 3), bn{b}.gamma (out) = 1, bn{b}.beta (out) = 0; then fc0.W,
@@ -206,7 +207,7 @@ func (c *CNN) Forward(x *G.Node, params G.Nodes, training bool) (*G.Node, error)
 		if h, err = BatchNorm(h, gamma, beta, stats[b], training); err != nil {
 			return nil, fmt.Errorf("nn: %s: bn%d: %w", c.Name(), b, err)
 		}
-		if h, err = G.Rectify(h); err != nil {
+		if h, err = ReLU(h); err != nil {
 			return nil, fmt.Errorf("nn: %s: ReLU %d: %w", c.Name(), b, err)
 		}
 		if b == 1 || b == 3 {
@@ -222,7 +223,7 @@ func (c *CNN) Forward(x *G.Node, params G.Nodes, training bool) (*G.Node, error)
 	if h, err = linear(h, fc[0], fc[1]); err != nil {
 		return nil, err
 	}
-	if h, err = G.Rectify(h); err != nil {
+	if h, err = ReLU(h); err != nil {
 		return nil, fmt.Errorf("nn: %s: ReLU fc0: %w", c.Name(), err)
 	}
 	return linear(h, fc[2], fc[3])

@@ -21,6 +21,10 @@
 //     set, not per graph: every graph bound to the same []Param updates
 //     (training) or reads (evaluation) the same running mean and variance.
 //     See BatchNorm in batchnorm.go.
+//   - The models' activation is ReLU (relu.go), a custom op with
+//     branch-free kernels and ReLU′(0) = 0 (PyTorch's convention), run in
+//     place by the TapeMachine. The hinge head keeps G.Rectify, whose
+//     ReLU′(0) = 1 its documented kink convention relies on.
 //
 // A Head turns logits X and one-hot targets T (n × C) into a scalar loss
 // node. The heads and their normalisations (n the batch size, y_i the label

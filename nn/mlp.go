@@ -16,7 +16,8 @@ import (
 //
 // Parameters, in Init's order: fc0.W, fc0.b, fc1.W, fc1.b, …; W_l is
 // in × out (He uniform for layers followed by ReLU, Glorot uniform for the
-// output layer), b_l is 1 × out, zero.
+// output layer), b_l is 1 × out, zero. The activation is this package's
+// ReLU (branch-free, ReLU′(0) = 0 as in PyTorch), not G.Rectify.
 type MLP struct {
 	sizes []int // features, hidden..., classes
 }
@@ -104,7 +105,7 @@ func (m *MLP) Forward(x *G.Node, params G.Nodes, training bool) (*G.Node, error)
 			return nil, err
 		}
 		if l < layers-1 {
-			if h, err = G.Rectify(h); err != nil {
+			if h, err = ReLU(h); err != nil {
 				return nil, fmt.Errorf("nn: %s: ReLU: %w", m.Name(), err)
 			}
 		}
