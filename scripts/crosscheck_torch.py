@@ -499,6 +499,25 @@ def max_cells(a, best):
     return cells
 
 
+def paired_test(a, best, pfun):
+    """Paired t-test of HS − CE over the seeds both losses finished, on the
+    per-seed maxima in best: (n, 'Δ mean ± sd', t, df, p) as table cells."""
+    paired = [s for s in a.seeds if ("ce", s) in best and ("hs", s) in best]
+    diffs = [best["hs", s][0] - best["ce", s][0] for s in paired]
+    t = df = p = delta = "–"
+    if diffs:
+        dm, dsd = mean_sd(diffs)
+        delta = "%+.4f ± %.4f" % (dm, dsd) if len(diffs) > 1 else "%+.4f" % dm
+        if len(diffs) > 1:
+            df = len(diffs) - 1
+            if dsd > 0:
+                tv = dm / (dsd / math.sqrt(len(diffs)))
+                t, p = "%.3f" % tv, "%.3g" % pfun(tv, df)
+            else:
+                t, p = "inf" if dm else "–", "0" if dm else "–"
+    return len(paired), delta, t, df, p
+
+
 def summary(a, runs):
     method, pfun = p_value_method()
     cal = a.calibrate_offsets
@@ -506,8 +525,8 @@ def summary(a, runs):
     head = ["| hidden | batch | n | CE max acc | HS max acc | Δ = HS − CE | t | df | p |",
             "|---:|---:|---:|---|---|---|---:|---:|---:|"]
     if cal:
-        head[0] += " CE max calibrated acc | HS max calibrated acc |"
-        head[1] += "---|---|"
+        head[0] += " CE max calibrated acc | HS max calibrated acc | Δ calibrated | t | p |"
+        head[1] += "---|---|---|---:|---:|"
     lines.extend(head)
     for hidden in a.hidden:
         for batch in a.batches:
@@ -523,26 +542,13 @@ def summary(a, runs):
                             top = best_epoch(r, column)
                             if top is not None:
                                 into[loss, seed] = top
+            n, delta, t, df, p = paired_test(a, best, pfun)
             cells = max_cells(a, best)
-            paired = [s for s in a.seeds if ("ce", s) in best and ("hs", s) in best]
-            diffs = [best["hs", s][0] - best["ce", s][0] for s in paired]
-            t = df = p = "–"
-            delta = "–"
-            if diffs:
-                dm, dsd = mean_sd(diffs)
-                delta = "%+.4f ± %.4f" % (dm, dsd) if len(diffs) > 1 else "%+.4f" % dm
-                if len(diffs) > 1:
-                    df = len(diffs) - 1
-                    if dsd > 0:
-                        tv = dm / (dsd / math.sqrt(len(diffs)))
-                        t = "%.3f" % tv
-                        p = "%.3g" % pfun(tv, df)
-                    else:
-                        t, p = "inf" if dm else "–", "0" if dm else "–"
             line = "| %d | %d | %d | %s | %s | %s | %s | %s | %s |" % (
-                hidden, batch, len(paired), cells[0], cells[1], delta, t, df, p)
+                hidden, batch, n, cells[0], cells[1], delta, t, df, p)
             if cal:
-                line += " %s | %s |" % tuple(max_cells(a, best_cal))
+                _, cdelta, ct, _, cp = paired_test(a, best_cal, pfun)
+                line += " %s | %s | %s | %s | %s |" % (tuple(max_cells(a, best_cal)) + (cdelta, ct, cp))
             lines.append(line)
     print()
     print("Max test accuracy over %d epochs, %s, lr %g, tau %g, init %s, seeds %s "
