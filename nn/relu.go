@@ -99,7 +99,8 @@ func (op reluOp) Do(inputs ...G.Value) (G.Value, error) {
 		return nil, err
 	}
 	y := tensor.New(tensor.Of(x.Dtype()), tensor.WithShape(x.Shape().Clone()...))
-	return y, op.into(y, x)
+	op.into(y, x)
+	return y, nil
 }
 
 // UsePreallocDo writes y = max(x, 0) into prealloc, which may be x itself
@@ -117,21 +118,19 @@ func (op reluOp) UsePreallocDo(prealloc G.Value, inputs ...G.Value) (G.Value, er
 	if !ok {
 		return op.Do(x)
 	}
-	return y, op.into(y, x)
+	op.into(y, x)
+	return y, nil
 }
 
-// into sets y = max(x, 0); y and x have the same dtype and shape.
-func (op reluOp) into(y, x *tensor.Dense) error {
+// into sets y = max(x, 0); y and x have one dtype (float32 or float64,
+// checked by reluInput) and one shape.
+func (reluOp) into(y, x *tensor.Dense) {
 	n := x.Shape().TotalSize()
-	switch x.Dtype() {
-	case tensor.Float32:
+	if x.Dtype() == tensor.Float32 {
 		reluForward(y.Float32s()[:n], x.Float32s())
-	case tensor.Float64:
-		reluForward(y.Float64s()[:n], x.Float64s())
-	default:
-		return fmt.Errorf("nn: ReLU: x has dtype %v, want float32 or float64", x.Dtype())
+		return
 	}
-	return nil
+	reluForward(y.Float64s()[:n], x.Float64s())
 }
 
 // DiffWRT: x is differentiable.
