@@ -36,7 +36,11 @@
 //	hinge  (1/n) Σ_i Σ_{c≠y_i} max(0, Δ + X[i,c] − X[i,y_i])   batch mean (Weston–Watkins)
 //	mse    (1/(n·C)) Σ_{i,c} (X[i,c] − T[i,c])²               entry mean, no projection
 //
-// Prediction is the argmax of the logits for every head (Predict).
+// Prediction is the argmax of the logits for every head (Predict). The hs
+// head cannot train per-class offsets of the logits (its projection is
+// shift-invariant per class column); FitClassOffsets fits them afterwards
+// on training logits and PredictWithOffsets predicts with them
+// (calibrate.go).
 //
 // Graphs are meant to be run with Gorgonia's TapeMachine (BatchNorm and the
 // hs head also differentiate under the LispMachine, but Gorgonia's
