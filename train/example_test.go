@@ -172,8 +172,9 @@ func ExampleTrain() {
 
 func ExampleWriteRuns() {
 	runs := []train.RunResult{{
-		Spec:   train.RunSpec{Dataset: "mnist", Loss: "hs", Batch: 1024, Seed: 1},
-		Epochs: []train.EpochStats{{Epoch: 1, TrainLoss: 0.25, TrainAcc: 0.9, TestAcc: 0.91, Seconds: 2}},
+		Spec: train.RunSpec{Dataset: "mnist", Loss: "hs", Batch: 1024, Seed: 1},
+		Epochs: []train.EpochStats{{Epoch: 1, TrainLoss: 0.25, TrainAcc: 0.9, TestAcc: 0.91, Seconds: 2,
+			Calibrated: true, TestAccCalibrated: 0.93}}, // Config.Calibrate
 	}, {
 		Spec:        train.RunSpec{Dataset: "mnist", Loss: "ce", Batch: 1024, Seed: 1},
 		Failure:     "training loss is NaN at step 3 of the epoch",
@@ -190,9 +191,9 @@ func ExampleWriteRuns() {
 	}
 	fmt.Println(len(back), "runs read back; the second failed:", back[1].Failed())
 	// Output:
-	// dataset,loss,batch,seed,epoch,train_loss,train_acc,test_acc,seconds,status,error
-	// mnist,hs,1024,1,1,0.25,0.9,0.91,2,ok,
-	// mnist,ce,1024,1,1,,,,,failed,training loss is NaN at step 3 of the epoch
+	// dataset,loss,batch,seed,epoch,train_loss,train_acc,test_acc,seconds,status,error,test_acc_calibrated
+	// mnist,hs,1024,1,1,0.25,0.9,0.91,2,ok,,0.93
+	// mnist,ce,1024,1,1,,,,,failed,training loss is NaN at step 3 of the epoch,
 	// 2 runs read back; the second failed: true
 }
 

@@ -17,7 +17,16 @@ type EpochStats struct {
 	TrainLoss float64 // mean of the batch losses of the epoch
 	TrainAcc  float64 // accuracy on the fixed training sample; NaN without one
 	TestAcc   float64 // accuracy on the test split after the epoch
-	Seconds   float64 // wall time of the epoch: training and evaluation
+	Seconds   float64 // wall time of the epoch: training and evaluation, calibration excluded
+
+	// Calibrated says whether TestAccCalibrated was measured
+	// (Config.Calibrate).
+	Calibrated bool
+	// TestAccCalibrated is the accuracy on the test split of
+	// argmax(logits + b), b the per-class offsets fitted after the epoch on
+	// the training split (nn.FitClassOffsets); NaN when the fit failed (for
+	// example non-finite training logits). Meaningless unless Calibrated.
+	TestAccCalibrated float64
 }
 
 // RunResult is a finished run: every completed epoch and, if the run
@@ -44,8 +53,35 @@ func (r RunResult) Best() (acc float64, epoch int) {
 	return acc, epoch
 }
 
-// runsHeader is the header row of runs.csv.
-var runsHeader = []string{"dataset", "loss", "batch", "seed", "epoch", "train_loss", "train_acc", "test_acc", "seconds", "status", "error"}
+// BestCalibrated returns the maximum calibrated test accuracy over the
+// epochs that have one (Calibrated, not NaN) and its (first) epoch; NaN
+// and 0 when there is none.
+func (r RunResult) BestCalibrated() (acc float64, epoch int) {
+	acc = math.NaN()
+	for _, e := range r.Epochs {
+		if !e.Calibrated || math.IsNaN(e.TestAccCalibrated) {
+			continue
+		}
+		if epoch == 0 || e.TestAccCalibrated > acc {
+			acc, epoch = e.TestAccCalibrated, e.Epoch
+		}
+	}
+	return acc, epoch
+}
+
+// calibrated reports whether any epoch of r measured the calibrated
+// accuracy.
+func (r RunResult) calibrated() bool {
+	return slices.ContainsFunc(r.Epochs, func(e EpochStats) bool { return e.Calibrated })
+}
+
+// runsHeader is the header row of runs.csv. test_acc_calibrated, empty
+// when not measured, comes last so that the other columns keep the
+// positions they had before it existed (legacyRunsHeader, still read).
+var (
+	runsHeader       = append(slices.Clone(legacyRunsHeader), "test_acc_calibrated")
+	legacyRunsHeader = []string{"dataset", "loss", "batch", "seed", "epoch", "train_loss", "train_acc", "test_acc", "seconds", "status", "error"}
+)
 
 // Row status values of runs.csv.
 const (
@@ -70,7 +106,8 @@ func SortRuns(runs []RunResult) {
 
 // WriteRuns writes runs as CSV, one row per run per epoch, plus one
 // "failed" row (with the error message) for a run that failed. Numbers are
-// written in the shortest form that reads back exactly.
+// written in the shortest form that reads back exactly; test_acc_calibrated
+// is empty for an epoch that did not measure it.
 func WriteRuns(w io.Writer, runs []RunResult) error {
 	cw := csv.NewWriter(w)
 	if err := cw.Write(runsHeader); err != nil {
@@ -81,13 +118,17 @@ func WriteRuns(w io.Writer, runs []RunResult) error {
 		s := r.Spec
 		id := []string{s.Dataset, s.Loss, strconv.Itoa(s.Batch), strconv.FormatInt(s.Seed, 10)}
 		for _, e := range r.Epochs {
-			row := append(slices.Clone(id), strconv.Itoa(e.Epoch), f(e.TrainLoss), f(e.TrainAcc), f(e.TestAcc), f(e.Seconds), statusOK, "")
+			cal := ""
+			if e.Calibrated {
+				cal = f(e.TestAccCalibrated)
+			}
+			row := append(slices.Clone(id), strconv.Itoa(e.Epoch), f(e.TrainLoss), f(e.TrainAcc), f(e.TestAcc), f(e.Seconds), statusOK, "", cal)
 			if err := cw.Write(row); err != nil {
 				return err
 			}
 		}
 		if r.Failed() {
-			row := append(slices.Clone(id), strconv.Itoa(r.FailedEpoch), "", "", "", "", statusFailed, r.Failure)
+			row := append(slices.Clone(id), strconv.Itoa(r.FailedEpoch), "", "", "", "", statusFailed, r.Failure, "")
 			if err := cw.Write(row); err != nil {
 				return err
 			}
@@ -97,11 +138,13 @@ func WriteRuns(w io.Writer, runs []RunResult) error {
 	return cw.Error()
 }
 
-// ReadRuns parses what WriteRuns wrote. Errors wrap ErrBadRuns and give the
-// line.
+// ReadRuns parses what WriteRuns wrote, and files written before the
+// test_acc_calibrated column existed (their epochs are not Calibrated).
+// Within a run, every epoch has a calibrated accuracy or none does. Errors
+// wrap ErrBadRuns and give the line.
 func ReadRuns(rd io.Reader) ([]RunResult, error) {
 	cr := csv.NewReader(rd)
-	cr.FieldsPerRecord = len(runsHeader)
+	cr.FieldsPerRecord = 0 // the header's count, for every row
 	header, err := cr.Read()
 	if err == io.EOF {
 		return nil, fmt.Errorf("%w: empty file", ErrBadRuns)
@@ -109,9 +152,10 @@ func ReadRuns(rd io.Reader) ([]RunResult, error) {
 	if err != nil {
 		return nil, fmt.Errorf("%w: %v", ErrBadRuns, err)
 	}
-	if !slices.Equal(header, runsHeader) {
+	if !slices.Equal(header, runsHeader) && !slices.Equal(header, legacyRunsHeader) {
 		return nil, fmt.Errorf("%w: header %q, want %q", ErrBadRuns, header, runsHeader)
 	}
+	hasCal := len(header) == len(runsHeader)
 	var runs []RunResult
 	index := map[string]int{}
 	for {
@@ -167,6 +211,15 @@ func ReadRuns(rd io.Reader) ([]RunResult, error) {
 			if *dst, err = strconv.ParseFloat(rec[5+j], 64); err != nil {
 				return nil, bad(runsHeader[5+j])
 			}
+		}
+		if hasCal && rec[11] != "" {
+			e.Calibrated = true
+			if e.TestAccCalibrated, err = strconv.ParseFloat(rec[11], 64); err != nil {
+				return nil, bad("test_acc_calibrated")
+			}
+		}
+		if len(r.Epochs) > 0 && r.Epochs[0].Calibrated != e.Calibrated {
+			return nil, fmt.Errorf("%w: line %d: run %s: epoch %d and epoch 1 disagree on having test_acc_calibrated", ErrBadRuns, line, spec.Key(), epoch)
 		}
 		r.Epochs = append(r.Epochs, e)
 	}

@@ -62,7 +62,7 @@ func TestReadRunsRejectsBadFiles(t *testing.T) {
 	header := "dataset,loss,batch,seed,epoch,train_loss,train_acc,test_acc,seconds,status,error\n"
 	tests := []struct{ name, in, want string }{
 		{"empty", "", "empty file"},
-		{"header", "a,b\n", "wrong number of fields"},
+		{"header", "a,b\n", `header ["a" "b"]`},
 		{"header names", strings.Replace(header, "seed", "seeds", 1), "header"},
 		{"short row", header + "synthetic,ce,128,1,1,0.5\n", "wrong number of fields"},
 		{"batch", header + "synthetic,ce,0,1,1,0.5,0.9,0.9,1,ok,\n", `batch "0"`},
