@@ -26,6 +26,26 @@ type LossStats struct {
 	// than two pairs (then Note says why).
 	VsBaseline *TTest
 	Note       string // why there is no t-test, or TTest.Note
+	// Calibrated summarises the calibrated test accuracy
+	// (EpochStats.TestAccCalibrated) of the completed runs; nil when none
+	// of them measured it (Config.Calibrate off).
+	Calibrated *CalibratedStats
+}
+
+// CalibratedStats summarises the maximum calibrated test accuracy of one
+// loss at one batch size over the seeds, like LossStats the maximum test
+// accuracy.
+type CalibratedStats struct {
+	N             int     // completed runs with a calibrated accuracy
+	Missing       int     // completed runs that measured none (every fit failed)
+	Mean, SD      float64 // of the maximum calibrated test accuracy over the N runs
+	MeanBestEpoch float64 // mean epoch of that maximum
+	// VsBaseline is the paired t-test of this loss's maximum calibrated
+	// test accuracy against cross-entropy's over the seeds where both have
+	// one; nil for CE itself, without such CE runs, or with fewer than two
+	// pairs (then Note says why).
+	VsBaseline *TTest
+	Note       string // why there is no t-test, or TTest.Note
 }
 
 // BatchSummary holds the statistics of every loss at one batch size.
@@ -44,8 +64,9 @@ type Summary struct {
 
 // Summarize computes, per dataset and batch size, mean ± sd of the maximum
 // test accuracy of each loss and a paired t-test of each loss against CE
-// across seeds. Losses are listed in the order of losses, then any other
-// loss found in runs in alphabetical order.
+// across seeds, and the same for the maximum calibrated test accuracy of
+// runs that measured it (LossStats.Calibrated). Losses are listed in the
+// order of losses, then any other loss found in runs in alphabetical order.
 func Summarize(runs []RunResult, losses []string) Summary {
 	type cell struct {
 		dataset, loss string
@@ -111,6 +132,7 @@ func lossStats(loss string, bySeed, base map[int64]RunResult) LossStats {
 	}
 	slices.Sort(seeds)
 	var accs, epochs, a, b []float64
+	var cal calibratedSeeds
 	for _, s := range seeds {
 		r := bySeed[s]
 		if r.Failed() || len(r.Epochs) == 0 {
@@ -120,11 +142,15 @@ func lossStats(loss string, bySeed, base map[int64]RunResult) LossStats {
 		acc, ep := r.Best()
 		accs = append(accs, acc)
 		epochs = append(epochs, float64(ep))
-		if rb, ok := base[s]; ok && !rb.Failed() && len(rb.Epochs) > 0 {
+		rb, ok := base[s]
+		ok = ok && !rb.Failed() && len(rb.Epochs) > 0
+		if ok {
 			accB, _ := rb.Best()
 			a, b = append(a, acc), append(b, accB)
 		}
+		cal.add(r, rb, ok)
 	}
+	st.Calibrated = cal.stats(loss, base)
 	st.N = len(accs)
 	st.Mean, st.SD = MeanSD(accs)
 	st.MeanBestEpoch, _ = MeanSD(epochs)
@@ -144,20 +170,121 @@ func lossStats(loss string, bySeed, base map[int64]RunResult) LossStats {
 	return st
 }
 
-// summaryHeader is the header row of summary.csv.
-var summaryHeader = []string{"dataset", "batch", "loss", "runs", "failed", "mean_max_test_acc", "sd_max_test_acc", "mean_best_epoch", "delta_vs_ce", "t_vs_ce", "df", "p_vs_ce", "note"}
+// calibratedSeeds collects the calibrated accuracies of one loss at one
+// batch size, seed by seed (see lossStats).
+type calibratedSeeds struct {
+	measured     bool // a completed run measured calibrated accuracies
+	missing      int
+	accs, epochs []float64
+	pairA, pairB []float64 // this loss and the baseline, same seed
+	baseMeasured bool      // a completed baseline run of these seeds measured them
+}
+
+// add records the completed run r and, if baseOK, the completed baseline
+// run rb of the same seed.
+func (c *calibratedSeeds) add(r, rb RunResult, baseOK bool) {
+	if baseOK && rb.calibrated() {
+		c.baseMeasured = true
+	}
+	if !r.calibrated() {
+		return
+	}
+	c.measured = true
+	acc, ep := r.BestCalibrated()
+	if ep == 0 {
+		c.missing++
+		return
+	}
+	c.accs = append(c.accs, acc)
+	c.epochs = append(c.epochs, float64(ep))
+	if !baseOK {
+		return
+	}
+	if accB, epB := rb.BestCalibrated(); epB > 0 {
+		c.pairA, c.pairB = append(c.pairA, acc), append(c.pairB, accB)
+	}
+}
+
+// stats returns the CalibratedStats of loss, nil if no run measured them;
+// base holds the baseline's runs.
+func (c *calibratedSeeds) stats(loss string, base map[int64]RunResult) *CalibratedStats {
+	if !c.measured {
+		return nil
+	}
+	st := &CalibratedStats{N: len(c.accs), Missing: c.missing}
+	st.Mean, st.SD = MeanSD(c.accs)
+	st.MeanBestEpoch, _ = MeanSD(c.epochs)
+	switch {
+	case loss == Baseline:
+	case base == nil || !c.baseMeasured:
+		st.Note = "no " + Baseline + " runs with a calibrated accuracy to compare with"
+	default:
+		tt, err := PairedTTest(c.pairA, c.pairB)
+		if err != nil {
+			st.Note = fmt.Sprintf("no t-test: %d seed pairs with both calibrated accuracies, need 2", len(c.pairA))
+			break
+		}
+		st.VsBaseline = &tt
+		st.Note = tt.Note
+	}
+	if c.missing > 0 {
+		st.Note = strings.TrimPrefix(st.Note+fmt.Sprintf("; %d completed runs without a calibrated accuracy (every fit failed)", c.missing), "; ")
+	}
+	return st
+}
+
+// hasCalibrated reports whether any loss of s, in dataset if it is not "",
+// has calibrated statistics.
+func (s Summary) hasCalibrated(dataset string) bool {
+	for _, r := range s.Rows {
+		if dataset != "" && r.Dataset != dataset {
+			continue
+		}
+		for _, l := range r.Losses {
+			if l.Calibrated != nil {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// summaryHeader is the header row of summary.csv; summaryCalibratedHeader
+// follows it when calibrated accuracies were measured.
+var (
+	summaryHeader           = []string{"dataset", "batch", "loss", "runs", "failed", "mean_max_test_acc", "sd_max_test_acc", "mean_best_epoch", "delta_vs_ce", "t_vs_ce", "df", "p_vs_ce", "note"}
+	summaryCalibratedHeader = []string{"runs_calibrated", "mean_max_test_acc_calibrated", "sd_max_test_acc_calibrated", "mean_best_epoch_calibrated", "delta_calibrated_vs_ce", "t_calibrated_vs_ce", "df_calibrated", "p_calibrated_vs_ce", "note_calibrated"}
+)
 
 // WriteCSV writes one row per dataset, batch size and loss. The t-test
-// columns are empty where there is no test.
+// columns are empty where there is no test. When some loss has calibrated
+// statistics, the columns of summaryCalibratedHeader follow (the same
+// statistics of the maximum calibrated test accuracy, empty for a loss
+// without them); otherwise the file is as before calibration existed.
 func (s Summary) WriteCSV(w io.Writer) error {
 	cw := csv.NewWriter(w)
-	cw.Write(summaryHeader)
+	withCal := s.hasCalibrated("")
+	header := summaryHeader
+	if withCal {
+		header = append(slices.Clone(summaryHeader), summaryCalibratedHeader...)
+	}
+	cw.Write(header)
 	f := func(v float64) string { return strconv.FormatFloat(v, 'g', -1, 64) }
 	for _, row := range s.Rows {
 		for _, l := range row.Losses {
 			rec := []string{row.Dataset, strconv.Itoa(row.Batch), l.Loss, strconv.Itoa(l.N), strconv.Itoa(l.Failed), f(l.Mean), f(l.SD), f(l.MeanBestEpoch), "", "", "", "", l.Note}
 			if t := l.VsBaseline; t != nil {
 				rec[8], rec[9], rec[10], rec[11] = f(t.MeanDiff), f(t.T), f(t.DF), f(t.P)
+			}
+			if withCal {
+				cal := make([]string, len(summaryCalibratedHeader))
+				if c := l.Calibrated; c != nil {
+					cal[0], cal[1], cal[2], cal[3], cal[8] = strconv.Itoa(c.N), f(c.Mean), f(c.SD), f(c.MeanBestEpoch), c.Note
+					if t := c.VsBaseline; t != nil {
+						cal[4], cal[5], cal[6], cal[7] = f(t.MeanDiff), f(t.T), f(t.DF), f(t.P)
+					}
+				}
+				rec = append(rec, cal...)
 			}
 			cw.Write(rec)
 		}
@@ -169,7 +296,10 @@ func (s Summary) WriteCSV(w io.Writer) error {
 // Markdown writes one table per dataset shaped like Table 1 of the paper:
 // batch, CE, HS, Δ = HS − CE, t and p of the paired t-test, then the other
 // losses; a line under the table gives their own Δ, t and p against CE. Cells are mean ± sd of the
-// maximum test accuracy over the seeds.
+// maximum test accuracy over the seeds. When the runs measured the
+// calibrated test accuracy, a second table of the same shape ("<dataset>,
+// calibrated: …") follows each dataset's, for the maximum calibrated test
+// accuracy.
 func (s Summary) Markdown(w io.Writer) error {
 	var b strings.Builder
 	var datasets []string
@@ -182,7 +312,11 @@ func (s Summary) Markdown(w io.Writer) error {
 		if i > 0 {
 			b.WriteString("\n")
 		}
-		s.markdownTable(&b, d)
+		s.markdownTable(&b, d, rawView)
+		if s.hasCalibrated(d) {
+			b.WriteString("\n")
+			s.markdownTable(&b, d, calibratedView)
+		}
 	}
 	if len(s.Failures) > 0 {
 		b.WriteString("\nFailed runs (left out of the statistics):\n\n")
@@ -194,8 +328,42 @@ func (s Summary) Markdown(w io.Writer) error {
 	return err
 }
 
-// markdownTable writes the table of one dataset (see Markdown).
-func (s Summary) markdownTable(b *strings.Builder, dataset string) {
+// cellStats is what a summary table shows of one loss at one batch size.
+type cellStats struct {
+	n, failed int
+	mean, sd  float64
+	vs        *TTest // against the baseline
+}
+
+// tableView selects a summary table's measure: the title's text after the
+// dataset up to the seeds, and each loss's statistics (ok = false: none).
+type tableView struct {
+	title string
+	cell  func(LossStats) (st cellStats, ok bool)
+}
+
+var (
+	rawView = tableView{
+		title: ": maximum test accuracy over epochs",
+		cell: func(l LossStats) (cellStats, bool) {
+			return cellStats{n: l.N, failed: l.Failed, mean: l.Mean, sd: l.SD, vs: l.VsBaseline}, true
+		},
+	}
+	calibratedView = tableView{
+		title: ", calibrated: maximum test accuracy over epochs of argmax(logits + b), b the per-class logit offsets fitted on the training split after each epoch",
+		cell: func(l LossStats) (cellStats, bool) {
+			c := l.Calibrated
+			if c == nil {
+				return cellStats{}, false
+			}
+			return cellStats{n: c.N, failed: l.Failed + c.Missing, mean: c.Mean, sd: c.SD, vs: c.VsBaseline}, true
+		},
+	}
+)
+
+// markdownTable writes the table of one dataset with the measure of view
+// (see Markdown).
+func (s Summary) markdownTable(b *strings.Builder, dataset string, view tableView) {
 	var rows []BatchSummary
 	var losses []string
 	maxN := 0
@@ -239,7 +407,7 @@ func (s Summary) markdownTable(b *strings.Builder, dataset string) {
 	if maxN == 1 {
 		seeds = "seed"
 	}
-	fmt.Fprintf(b, "%s: maximum test accuracy over epochs, mean ± sd over %d %s", dataset, maxN, seeds)
+	fmt.Fprintf(b, "%s%s, mean ± sd over %d %s", dataset, view.title, maxN, seeds)
 	if primary != "" {
 		fmt.Fprintf(b, "; Δ = %s − %s, paired two-sided t-test across seeds", strings.ToUpper(primary), strings.ToUpper(Baseline))
 	}
@@ -258,16 +426,20 @@ func (s Summary) markdownTable(b *strings.Builder, dataset string) {
 		fmt.Fprintf(b, "| %d |", r.Batch)
 		for _, l := range cols {
 			i := slices.IndexFunc(r.Losses, func(x LossStats) bool { return x.Loss == l })
-			if i < 0 {
+			var st cellStats
+			ok := i >= 0
+			if ok {
+				st, ok = view.cell(r.Losses[i])
+			}
+			if !ok {
 				b.WriteString(" — |")
 				if l == primary {
 					b.WriteString(" — | — | — |")
 				}
 				continue
 			}
-			st := r.Losses[i]
 			fmt.Fprintf(b, " %s |", meanSD(st))
-			t := st.VsBaseline
+			t := st.vs
 			switch {
 			case l == primary && t != nil:
 				fmt.Fprintf(b, " %+.4f | %s | %s |", t.MeanDiff, num(t.T, "%.2f"), num(t.P, "%.3f"))
@@ -279,12 +451,13 @@ func (s Summary) markdownTable(b *strings.Builder, dataset string) {
 	}
 	var notes []string
 	for _, r := range rows {
-		for _, st := range r.Losses {
-			if st.Loss == primary || st.Loss == Baseline || st.VsBaseline == nil {
+		for _, l := range r.Losses {
+			st, ok := view.cell(l)
+			if !ok || l.Loss == primary || l.Loss == Baseline || st.vs == nil {
 				continue
 			}
-			t := st.VsBaseline
-			notes = append(notes, fmt.Sprintf("batch %d %s − %s: Δ %+.4f, t %s, p %s", r.Batch, strings.ToUpper(st.Loss), strings.ToUpper(Baseline), t.MeanDiff, num(t.T, "%.2f"), num(t.P, "%.3f")))
+			t := st.vs
+			notes = append(notes, fmt.Sprintf("batch %d %s − %s: Δ %+.4f, t %s, p %s", r.Batch, strings.ToUpper(l.Loss), strings.ToUpper(Baseline), t.MeanDiff, num(t.T, "%.2f"), num(t.P, "%.3f")))
 		}
 	}
 	if len(notes) > 0 {
@@ -293,13 +466,13 @@ func (s Summary) markdownTable(b *strings.Builder, dataset string) {
 }
 
 // meanSD formats a table cell: "mean ± sd", with the failed runs noted.
-func meanSD(st LossStats) string {
-	if st.N == 0 {
-		return fmt.Sprintf("failed (%d)", st.Failed)
+func meanSD(st cellStats) string {
+	if st.n == 0 {
+		return fmt.Sprintf("failed (%d)", st.failed)
 	}
-	s := fmt.Sprintf("%.4f ± %.4f", st.Mean, st.SD)
-	if st.Failed > 0 {
-		s += fmt.Sprintf(" (%d failed)", st.Failed)
+	s := fmt.Sprintf("%.4f ± %.4f", st.mean, st.sd)
+	if st.failed > 0 {
+		s += fmt.Sprintf(" (%d failed)", st.failed)
 	}
 	return s
 }
