@@ -40,8 +40,11 @@ bench-train: ## training-step samples/s (MLP 784-512-512-10, CE/HS), pure Go and
 	$(if $(BLAS_TAG),$(GO) test $(BLAS_TAGS) -run '^$$' -bench '$(TRAIN_BENCH)' -benchtime $(BENCHTIME) -count $(BENCHCOUNT) ./train/ | tee -a results/bench-train.txt)
 	@if command -v python3 >/dev/null; then python3 scripts/bench_training.py summary results/bench-train.txt; fi
 
-bench-peer: ## Go trainer vs PyTorch (python3-torch), samples/s and ratios from one interleaved run
-	$(PEER_PYTHON) scripts/bench_training.py peer --go '$(GO)' --tags '$(BLAS_TAG)' --count $(PEER_COUNT)
+bench-peer: SHELL := /bin/bash
+bench-peer: .SHELLFLAGS := -o pipefail -c
+bench-peer: ## Go trainer vs PyTorch (python3-torch), samples/s and ratios from one interleaved run; log in results/bench-peer.txt
+	@mkdir -p results
+	$(PEER_PYTHON) scripts/bench_training.py peer --go '$(GO)' --tags '$(BLAS_TAG)' --count $(PEER_COUNT) | tee results/bench-peer.txt
 
 data: ## put MNIST and Fashion-MNIST into data/ (idempotent; DATA_FLAGS=-download on a connected machine), check CIFAR-10, report counts and load times
 	$(GO) run ./cmd/data -dir data $(DATA_FLAGS)
