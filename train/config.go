@@ -25,6 +25,15 @@ type Config struct {
 	TestSubset  int    `json:"test_subset"`  // use the first n test samples; 0 = all
 	TrainSample int    `json:"train_sample"` // training accuracy is measured on this many fixed samples; 0 = none
 
+	// Calibrate adds a measurement after every epoch: per-class logit
+	// offsets b fitted on the whole training split (after TrainSubset) with
+	// the network frozen (nn.FitClassOffsets), and the test accuracy of
+	// argmax(logits + b) (EpochStats.TestAccCalibrated). The HyperSimplex
+	// loss cannot train these offsets. It changes no weight and no random
+	// stream: the other measurements are the same with it on or off.
+	// Omitted from config.json when false, as before the field existed.
+	Calibrate bool `json:"calibrate,omitempty"`
+
 	// Model.
 	Model  string `json:"model"`  // "mlp" or "cnn"
 	Hidden []int  `json:"hidden"` // hidden layer widths of the MLP
@@ -67,6 +76,7 @@ func DefaultConfig() Config {
 		TrainSubset:   10000,
 		TestSubset:    0,
 		TrainSample:   2000,
+		Calibrate:     false,
 		Model:         "mlp",
 		Hidden:        []int{128},
 		Dtype:         "float32",
@@ -245,14 +255,45 @@ func (c Config) compatible(d Config) string {
 	var ma, mb map[string]any
 	_ = json.Unmarshal(ja, &ma)
 	_ = json.Unmarshal(jb, &mb)
+	// Every key of either side: a field omitted when empty (calibrate) is
+	// on one side only.
 	var diff []string
 	for k, va := range ma {
-		if fmt.Sprint(va) != fmt.Sprint(mb[k]) {
-			diff = append(diff, fmt.Sprintf("%s %v vs %v", k, va, mb[k]))
+		vb, ok := mb[k]
+		if !ok {
+			vb = zeroLike(va)
+		}
+		if fmt.Sprint(va) != fmt.Sprint(vb) {
+			diff = append(diff, fmt.Sprintf("%s %v vs %v", k, va, vb))
+		}
+	}
+	for k, vb := range mb {
+		if _, ok := ma[k]; !ok {
+			if va := zeroLike(vb); fmt.Sprint(va) != fmt.Sprint(vb) {
+				diff = append(diff, fmt.Sprintf("%s %v vs %v", k, va, vb))
+			}
 		}
 	}
 	slices.Sort(diff)
+	if len(diff) == 0 {
+		return "settings differ"
+	}
 	return strings.Join(diff, "; ")
+}
+
+// zeroLike returns the zero value of the JSON type of v: the value of a
+// field omitted from config.json because it is empty (omitempty), such as
+// calibrate = false.
+func zeroLike(v any) any {
+	switch v.(type) {
+	case bool:
+		return false
+	case float64:
+		return float64(0)
+	case string:
+		return ""
+	}
+	return nil
 }
 
 // trainingSettings returns c without the grid and the shard: the settings

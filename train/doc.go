@@ -10,21 +10,28 @@
 // builds its training graph once, compiles one Gorgonia TapeMachine and
 // reuses it for every batch, with Adam on the mean batch loss; after each
 // epoch it measures the test accuracy and the training accuracy on a fixed
-// sample on evaluation graphs that share the weights.
+// sample on evaluation graphs that share the weights. With Config.Calibrate
+// it also fits per-class logit offsets b on the training split
+// (nn.FitClassOffsets; the HyperSimplex loss cannot train them) and
+// measures the calibrated test accuracy, of argmax(logits + b).
 //
 // The metric is the paper's: the maximum test accuracy over the epochs of a
 // run. For every dataset and batch size, Summarize gives its mean ± sd over
 // the seeds for each loss and a paired two-sided t-test of each loss against
-// cross-entropy across the seeds (PairedTTest):
+// cross-entropy across the seeds (PairedTTest), and the same for the
+// maximum calibrated test accuracy when it was measured:
 //
 //	d_s = acc_loss(s) − acc_ce(s),  t = mean(d)/(sd(d)/√n),  df = n − 1.
 //
 // Results live in a folder, every file written atomically (temp file +
 // rename, WriteFileAtomic):
 //
-//	runs.csv     one row per run per epoch (WriteRuns), rewritten after each run
-//	summary.csv  one row per dataset, batch size and loss
-//	summary.md   a table shaped like the paper's Table 1 (Summary.Markdown)
+//	runs.csv     one row per run per epoch (WriteRuns), rewritten after each run;
+//	             test_acc_calibrated is empty without Config.Calibrate
+//	summary.csv  one row per dataset, batch size and loss (calibrated columns
+//	             only when measured)
+//	summary.md   a table shaped like the paper's Table 1 (Summary.Markdown),
+//	             and a second one for the calibrated accuracy when measured
 //	config.json  the Config of the runs
 //	*.png        max test accuracy vs batch size; test accuracy vs epoch (WritePlots)
 //

@@ -24,7 +24,7 @@ var flagOf = map[string]string{
 	"hidden": "hidden", "dtype": "dtype", "epochs": "epochs", "lr": "lr",
 	"beta1": "beta1", "beta2": "beta2", "epsilon": "eps", "eval_batch": "eval-batch",
 	"tau": "tau", "k_policy": "k", "fraction": "fraction", "normalization": "norm",
-	"hinge_margin": "margin", "shard": "shard",
+	"hinge_margin": "margin", "shard": "shard", "calibrate": "calibrate",
 }
 
 // run is the whole command: it parses args, runs the sweep (or the merge
@@ -56,6 +56,7 @@ func run(ctx context.Context, stdout, stderr io.Writer, args []string) error {
 		trainSub = fs.Int("train-subset", def.TrainSubset, "use the first n training samples (0: all)")
 		testSub  = fs.Int("test-subset", def.TestSubset, "use the first n test samples (0: all)")
 		sample   = fs.Int("train-sample", def.TrainSample, "measure training accuracy on n fixed training samples (0: not at all)")
+		calib    = fs.Bool("calibrate", def.Calibrate, "after each epoch also fit per-class logit offsets b on the training set (all of it after -train-subset; network frozen; the HS loss cannot train them) and record the test accuracy of argmax(logits + b): column test_acc_calibrated of runs.csv, a second table in summary.md")
 		tau      = fs.Float64("tau", def.Tau, "temperature τ of the HyperSimplex loss")
 		kPolicy  = fs.String("k", def.KPolicy, "k of class c for the HyperSimplex loss: batch (its count in the batch), prior (training frequency × batch size) or fraction (-fraction × batch size)")
 		fraction = fs.Float64("fraction", def.Fraction, "f of -k fraction, in (0, 1]")
@@ -97,6 +98,7 @@ func run(ctx context.Context, stdout, stderr io.Writer, args []string) error {
 	cfg.DataDir, cfg.Model, cfg.Dtype = *dataDir, *model, *dtype
 	cfg.LR, cfg.Beta1, cfg.Beta2, cfg.Epsilon = *lr, *beta1, *beta2, *eps
 	cfg.EvalBatch, cfg.TrainSubset, cfg.TestSubset, cfg.TrainSample = *evalB, *trainSub, *testSub, *sample
+	cfg.Calibrate = *calib
 	cfg.Tau, cfg.KPolicy, cfg.Fraction, cfg.Normalization, cfg.HingeMargin = *tau, *kPolicy, *fraction, *norm, *margin
 	if err := configErr(cfg.Validate()); err != nil {
 		return err

@@ -3,6 +3,7 @@ package cli
 import (
 	"fmt"
 	"io"
+	"slices"
 	"time"
 
 	"github.com/hypersimplex/hsloss/train"
@@ -48,7 +49,11 @@ func (p *Progress) Observe(e train.Event) {
 	case train.RunStarted:
 		p.bar.Describe(run)
 	case train.EpochDone:
-		p.bar.Describe(fmt.Sprintf("%s epoch %d/%d test acc %.4f", run, e.Epoch.Epoch, e.Epochs, e.Epoch.TestAcc))
+		desc := fmt.Sprintf("%s epoch %d/%d test acc %.4f", run, e.Epoch.Epoch, e.Epochs, e.Epoch.TestAcc)
+		if e.Epoch.Calibrated {
+			desc += fmt.Sprintf(" calibrated %.4f", e.Epoch.TestAccCalibrated)
+		}
+		p.bar.Describe(desc)
 		p.bar.Add(1)
 	case train.RunDone:
 		if rest := e.Epochs - len(e.Result.Epochs); rest > 0 { // a failed run's missing epochs
@@ -72,6 +77,11 @@ func (p *Progress) log(e train.Event) {
 			return
 		}
 		acc, ep := r.Best()
-		fmt.Fprintf(p.w, "run %d/%d %s: max test accuracy %.4f (epoch %d), %.1f s\n", e.Run, e.Runs, e.Spec, acc, ep, secs)
+		cal := ""
+		if slices.ContainsFunc(r.Epochs, func(e train.EpochStats) bool { return e.Calibrated }) {
+			cacc, cep := r.BestCalibrated()
+			cal = fmt.Sprintf(", calibrated %.4f (epoch %d)", cacc, cep)
+		}
+		fmt.Fprintf(p.w, "run %d/%d %s: max test accuracy %.4f (epoch %d)%s, %.1f s\n", e.Run, e.Runs, e.Spec, acc, ep, cal, secs)
 	}
 }

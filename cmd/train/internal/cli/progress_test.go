@@ -50,3 +50,33 @@ func TestProgressQuiet(t *testing.T) {
 		t.Errorf("quiet output\n%q\nwant\n%q", w.String(), want)
 	}
 }
+
+// With calibration the log line and the bar also give the calibrated
+// accuracy.
+func TestProgressCalibrated(t *testing.T) {
+	evs := events()
+	for i := range evs {
+		for j := range evs[i].Result.Epochs {
+			evs[i].Result.Epochs[j].Calibrated, evs[i].Result.Epochs[j].TestAccCalibrated = true, 0.9-0.1*float64(j)
+		}
+		if evs[i].Kind == train.EpochDone {
+			evs[i].Epoch.Calibrated, evs[i].Epoch.TestAccCalibrated = true, 0.9375
+		}
+	}
+	var q bytes.Buffer
+	p := cli.NewProgress(&q, true)
+	for _, e := range evs {
+		p.Observe(e)
+	}
+	if want := "run 2/2 synthetic hs batch 64 seed 2: max test accuracy 0.8750 (epoch 2), calibrated 0.9000 (epoch 1), 3.0 s\n"; !strings.HasSuffix(q.String(), want) {
+		t.Errorf("quiet output\n%q\nwant it to end in\n%q", q.String(), want)
+	}
+	var b bytes.Buffer
+	p = cli.NewProgress(&b, false)
+	for _, e := range evs {
+		p.Observe(e)
+	}
+	if want := "epoch 2/2 test acc 0.8750 calibrated 0.9375"; !strings.Contains(b.String(), want) {
+		t.Errorf("progress output lacks %q:\n%q", want, b.String())
+	}
+}
