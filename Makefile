@@ -84,7 +84,8 @@ bench-epoch: ## split of one MNIST epoch (batching, forward+backward, Adam, eval
 # 5 seeds, 12 epochs; then the ablations of the HyperSimplex loss: the public
 # reference code's k = 0.5·n at every batch size, the class-prior k and τ
 # at the largest batch, and the paper's learning rate 1e-4 at the smallest
-# and largest batch. Each folder resumes when the target is rerun.
+# and largest batch; last, CE vs HS with calibrated class offsets (-calibrate).
+# Each folder resumes when the target is rerun.
 REPRODUCE_FLAGS ?=
 STUDY_DIR      ?= results/study
 STUDY_DATASETS ?= fashion-mnist mnist
@@ -102,4 +103,5 @@ reproduce: data ## the large-batch study (paper grid scaled down) and its ablati
 	    $(STUDY_TRAIN) $(STUDY_COMMON) -dataset $$ds -loss ce,hs -batch 8192 -tau $$tau -out $(STUDY_DIR)/$$ds-ablation-tau$$tau || exit 1; \
 	  done; \
 	  $(STUDY_TRAIN) $(STUDY_COMMON) -dataset $$ds -loss ce,hs -batch 128,8192 -lr 1e-4 -out $(STUDY_DIR)/$$ds-ablation-lr1e-4 || exit 1; \
+	  $(STUDY_TRAIN) $(STUDY_COMMON) -dataset $$ds -loss ce,hs -batch 128,1024,8192 -calibrate -out $(STUDY_DIR)/$$ds-calibrated || exit 1; \
 	done
