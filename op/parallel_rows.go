@@ -11,21 +11,24 @@ import (
 // than half the work saves.
 //
 // Measured with BenchmarkRowsParallel (forward + backward, float32, 10 rows,
-// minimum of 15 runs; 2 cores shared with other jobs, which kept one core
-// busy most of the time, so the parallel gains are a lower bound):
+// medians of 10 runs on an otherwise idle 2-vCPU KVM guest, AMD EPYC Zen 5,
+// 2026-11-29):
 //
 //	rows × n     serial    parallel   parallel/serial
-//	10 × 128      28 µs      32 µs    1.14
-//	10 × 512      82 µs      98 µs    1.20
-//	10 × 1024    225 µs     159 µs    0.71
-//	10 × 8192    794 µs     797 µs    1.00 (second core taken)
+//	10 × 128      22 µs      26 µs    1.18
+//	10 × 512      68 µs      76 µs    1.12
+//	10 × 1024    114 µs     129 µs    1.13
+//	10 × 2048    199 µs     186 µs    0.93
+//	10 × 4096    353 µs     349 µs    0.99
+//	10 × 8192    654 µs     596 µs    0.91
+//	10 × 65536  4553 µs    2720 µs    0.60
 //
-// Four such runs agree: up to 10 × 512 the split loses 9–20%; from
-// 10 × 1024 it breaks even or wins, by as much as the second core is free.
-// BenchmarkRowBlockOverhead puts the split's fixed cost at about 0.5 µs when
-// the workers are already running; waking an idle core costs several µs.
-// Splitting stops losing between 5,120 and 10,240 elements: 1 << 13.
-const parallelMinElems = 1 << 13
+// The split loses 12–18% up to 10 × 1024 and wins from 10 × 2048; the two
+// vCPUs gain little from each other below L2-sized rows (at 10 × 65536 the
+// second one nearly halves the time). BenchmarkRowBlockOverhead puts the
+// split's fixed cost at about 0.45 µs when the workers start on idle cores.
+// Splitting stops losing between 10,240 and 20,480 elements: 1 << 14.
+const parallelMinElems = 1 << 14
 
 // forEachRowBlock calls fn(lo, hi) on disjoint blocks of rows [lo, hi) that
 // together cover [0, rows). When rows > 1 and rows × n ≥ minElems the blocks
