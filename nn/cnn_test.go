@@ -94,7 +94,7 @@ func TestCNNEvalUsesRunningStatistics(t *testing.T) {
 				t.Fatal(err)
 			}
 			g := G.NewGraph()
-			params := nn.Bind(g, ps)
+			params := mustBind(t, g, ps)
 			x := G.NewMatrix(g, dt, G.WithShape(4, features), G.WithName("x"),
 				G.WithValue(newDense(dt, tensor.Shape{4, features}, make([]float64, 4*features))))
 			_, err = arch.Forward(x, params, true)
@@ -122,7 +122,7 @@ func TestCNNEvalUsesRunningStatistics(t *testing.T) {
 			}
 
 			eg := G.NewGraph()
-			evalParams := nn.Bind(eg, ps)
+			evalParams := mustBind(t, eg, ps)
 			evalStats, err := arch.RunningStats(evalParams)
 			if err != nil {
 				t.Fatal(err)
@@ -265,7 +265,7 @@ func TestCNNShapes(t *testing.T) {
 			g := G.NewGraph()
 			x := G.NewMatrix(g, tensor.Float32, G.WithShape(n, features), G.WithName("x"),
 				G.WithValue(newDense(tensor.Float32, tensor.Shape{n, features}, randomValues(n*features, 3))))
-			logits, err := arch.Forward(x, nn.Bind(g, ps), true)
+			logits, err := arch.Forward(x, mustBind(t, g, ps), true)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -312,7 +312,7 @@ func TestNewCNNErrors(t *testing.T) {
 	ps, _ := arch.Init(tensor.Float64, 1)
 	g := G.NewGraph()
 	x := G.NewMatrix(g, tensor.Float64, G.WithShape(2, 63), G.WithName("x"))
-	if _, err := arch.Forward(x, nn.Bind(g, ps), true); err == nil {
+	if _, err := arch.Forward(x, mustBind(t, g, ps), true); err == nil {
 		t.Error("63 features accepted by a 1×8×8 CNN")
 	}
 }

@@ -20,7 +20,12 @@ func ExampleNewMLP() {
 	g := G.NewGraph()
 	x := G.NewMatrix(g, tensor.Float64, G.WithShape(2, 4), G.WithName("x"),
 		G.WithValue(tensor.New(tensor.WithShape(2, 4), tensor.WithBacking([]float64{1, 0, 0, 1, 0, 1, 1, 0}))))
-	logits, err := arch.Forward(x, nn.Bind(g, params), true)
+	nodes, err := nn.Bind(g, params)
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	logits, err := arch.Forward(x, nodes, true)
 	if err != nil {
 		fmt.Println(err)
 		return
@@ -90,11 +95,21 @@ func ExampleBind() {
 	arch, _ := nn.NewMLP(2, nil, 2)
 	params, _ := arch.Init(tensor.Float64, 1)
 	train, eval := G.NewGraph(), G.NewGraph()
-	trainNodes := nn.Bind(train, params)
-	evalNodes := nn.Bind(eval, params)
+	trainNodes, err := nn.Bind(train, params)
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	evalNodes, _ := nn.Bind(eval, params)
 	trainNodes[1].Value().Data().([]float64)[0] = 0.5 // fc0.b[0]
 	fmt.Println(evalNodes[1].Name(), evalNodes[1].Value().Data())
-	// Output: fc0.b [0.5 0]
+
+	// A parameter without a value is an error, not a panic.
+	_, err = nn.Bind(G.NewGraph(), []nn.Param{{Name: "w"}})
+	fmt.Println(err)
+	// Output:
+	// fc0.b [0.5 0]
+	// nn: Bind: parameter 0 ("w") has no value
 }
 
 // The paper's CNN for Fashion-MNIST: its parameters and the logits' shape.
@@ -112,7 +127,8 @@ func ExampleNewCNN() {
 	}
 	g := G.NewGraph()
 	x := G.NewMatrix(g, tensor.Float32, G.WithShape(32, 28*28), G.WithName("x"))
-	logits, _ := arch.Forward(x, nn.Bind(g, params), true)
+	nodes, _ := nn.Bind(g, params)
+	logits, _ := arch.Forward(x, nodes, true)
 	fmt.Println(arch.Name(), len(params), "params, logits", logits.Shape())
 	// Output:
 	// conv0.W (64, 1, 3, 3)
@@ -213,7 +229,11 @@ func ExampleNewCNNSized() {
 	params, _ := arch.Init(tensor.Float64, 1)
 	g := G.NewGraph()
 	x := G.NewMatrix(g, tensor.Float64, G.WithShape(5, 64), G.WithName("x"))
-	nodes := nn.Bind(g, params)
+	nodes, err := nn.Bind(g, params)
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
 	logits, err := arch.Forward(x, nodes, true)
 	if err != nil {
 		fmt.Println(err)

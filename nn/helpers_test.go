@@ -94,7 +94,7 @@ func ceGraph(tb testing.TB, arch nn.Architecture, ps []nn.Param, dt tensor.Dtype
 	n := len(labels)
 	features := len(x) / n
 	g := G.NewGraph()
-	params := nn.Bind(g, ps)
+	params := mustBind(tb, g, ps)
 	xn := G.NewMatrix(g, dt, G.WithShape(n, features), G.WithName("x"),
 		G.WithValue(newDense(dt, tensor.Shape{n, features}, x)))
 	y := G.NewMatrix(g, dt, G.WithShape(n, classes), G.WithName("y"),
@@ -115,4 +115,15 @@ func ceGraph(tb testing.TB, arch nn.Architecture, ps []nn.Param, dt tensor.Dtype
 		tb.Fatal(err)
 	}
 	return params, loss, G.NewTapeMachine(g, G.BindDualValues(params...))
+}
+
+// mustBind is nn.Bind for parameters the test made itself: an error there
+// fails the test.
+func mustBind(tb testing.TB, g *G.ExprGraph, ps []nn.Param) G.Nodes {
+	tb.Helper()
+	nodes, err := nn.Bind(g, ps)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	return nodes
 }

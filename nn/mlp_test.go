@@ -1,6 +1,7 @@
 package nn_test
 
 import (
+	"strings"
 	"testing"
 
 	"github.com/hypersimplex/hsloss/nn"
@@ -43,7 +44,7 @@ func runForward(t *testing.T, arch nn.Architecture, ps []nn.Param, dt tensor.Dty
 	g := G.NewGraph()
 	xn := G.NewMatrix(g, dt, G.WithShape(n, features), G.WithName("x"),
 		G.WithValue(newDense(dt, tensor.Shape{n, features}, x)))
-	logits, err := arch.Forward(xn, nn.Bind(g, ps), training)
+	logits, err := arch.Forward(xn, mustBind(t, g, ps), training)
 	if err != nil {
 		t.Fatalf("Forward: %v", err)
 	}
@@ -180,7 +181,7 @@ func TestForwardShapeErrors(t *testing.T) {
 	arch, _ := nn.NewMLP(4, []int{3}, 2)
 	ps, _ := arch.Init(tensor.Float64, 1)
 	g := G.NewGraph()
-	params := nn.Bind(g, ps)
+	params := mustBind(t, g, ps)
 	wrongX := G.NewMatrix(g, tensor.Float64, G.WithShape(2, 5), G.WithName("x5"))
 	x := G.NewMatrix(g, tensor.Float64, G.WithShape(2, 4), G.WithName("x4"))
 	x32 := G.NewMatrix(g, tensor.Float32, G.WithShape(2, 4), G.WithName("x32"))
@@ -203,8 +204,8 @@ func TestBindNamesUniqueAndStorageShared(t *testing.T) {
 	ps, _ := arch.Init(tensor.Float64, 3)
 	ps = append(ps, nn.Param{Name: ps[0].Name, Value: ps[0].Value.Clone().(tensor.Tensor)})
 	g := G.NewGraph()
-	first := nn.Bind(g, ps)
-	second := nn.Bind(g, ps) // a second binding into the same graph
+	first := mustBind(t, g, ps)
+	second := mustBind(t, g, ps) // a second binding into the same graph
 	seen := map[string]bool{}
 	for _, n := range append(first, second...) {
 		if seen[n.Name()] {
@@ -220,7 +221,7 @@ func TestBindNamesUniqueAndStorageShared(t *testing.T) {
 
 	// An update through one graph's node is visible in another graph.
 	g2 := G.NewGraph()
-	other := nn.Bind(g2, ps)
+	other := mustBind(t, g2, ps)
 	w := first[0].Value().Data().([]float64)
 	w[0] = 12.5
 	if got := other[0].Value().Data().([]float64)[0]; got != 12.5 {
@@ -287,5 +288,32 @@ func TestZeroValueArchitecturesFail(t *testing.T) {
 	cnn, _ := nn.NewCNNSized([3]int{1, 4, 4}, 2, 1, 1)
 	if _, err := cnn.RunningStats(make(G.Nodes, 16)); err == nil {
 		t.Error("CNN RunningStats accepted nil nodes")
+	}
+}
+
+// Bind refuses what it cannot bind with an error naming the parameter,
+// instead of Gorgonia's panic.
+func TestBindRejectsBadParams(t *testing.T) {
+	ints := tensor.New(tensor.WithShape(2), tensor.WithBacking([]int{1, 2}))
+	good := nn.Param{Name: "b", Value: tensor.New(tensor.WithShape(2), tensor.WithBacking([]float64{1, 2}))}
+	for _, tc := range []struct {
+		name string
+		g    *G.ExprGraph
+		ps   []nn.Param
+		want string
+	}{
+		{"nil graph", nil, []nn.Param{good}, "nil graph"},
+		{"no value", G.NewGraph(), []nn.Param{good, {Name: "w"}}, `parameter 1 ("w") has no value`},
+		{"int dtype", G.NewGraph(), []nn.Param{{Name: "w", Value: ints}}, `parameter 0 ("w"): nn: dtype int`},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			nodes, err := nn.Bind(tc.g, tc.ps)
+			if err == nil || !strings.Contains(err.Error(), tc.want) {
+				t.Fatalf("err = %v, want one containing %q", err, tc.want)
+			}
+			if nodes != nil {
+				t.Errorf("nodes = %v alongside an error", nodes)
+			}
+		})
 	}
 }

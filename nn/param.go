@@ -21,8 +21,21 @@ type Param struct {
 // is visible in every other graph bound to the same []Param). Nodes are
 // named p.Name; a name already used in g, or repeated in ps, gets a suffix
 // "#2", "#3", … so that no two parameters collapse into one node (Gorgonia
-// identifies same-named input nodes of the same shape).
-func Bind(g *G.ExprGraph, ps []Param) G.Nodes {
+// identifies same-named input nodes of the same shape). A nil graph, a
+// Param without a value or with a dtype other than float32 and float64 is
+// an error naming the parameter.
+func Bind(g *G.ExprGraph, ps []Param) (G.Nodes, error) {
+	if g == nil {
+		return nil, fmt.Errorf("nn: Bind into a nil graph")
+	}
+	for i, p := range ps {
+		if p.Value == nil {
+			return nil, fmt.Errorf("nn: Bind: parameter %d (%q) has no value", i, p.Name)
+		}
+		if err := checkDtype(p.Value.Dtype()); err != nil {
+			return nil, fmt.Errorf("nn: Bind: parameter %d (%q): %w", i, p.Name, err)
+		}
+	}
 	nodes := make(G.Nodes, len(ps))
 	used := make(map[string]bool, len(ps))
 	for i, p := range ps {
@@ -35,7 +48,7 @@ func Bind(g *G.ExprGraph, ps []Param) G.Nodes {
 		nodes[i] = G.NewTensor(g, p.Value.Dtype(), shape.Dims(),
 			G.WithShape(shape...), G.WithValue(p.Value), G.WithName(name))
 	}
-	return nodes
+	return nodes, nil
 }
 
 // checkDtype accepts the two float types the package supports.

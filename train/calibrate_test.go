@@ -88,7 +88,11 @@ func independentCalibratedAccuracy(t *testing.T, cfg train.Config, data *dataset
 	logitsOf := func(s datasets.Split) []float64 {
 		g := G.NewGraph()
 		x := G.NewMatrix(g, dt, G.WithShape(s.Len(), data.Features), G.WithName("x"))
-		out, err := arch.Forward(x, nn.Bind(g, params), false)
+		nodes, err := nn.Bind(g, params)
+		if err != nil {
+			t.Fatal(err)
+		}
+		out, err := arch.Forward(x, nodes, false)
 		if err != nil {
 			t.Fatal(err)
 		}

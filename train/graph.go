@@ -28,7 +28,10 @@ func newTrainGraph(arch nn.Architecture, head nn.Head, params []nn.Param, dt ten
 	t.yT = tensor.New(tensor.WithShape(batch, classes), tensor.Of(dt))
 	t.x = G.NewMatrix(t.g, dt, G.WithShape(batch, features), G.WithName("x"))
 	t.y = G.NewMatrix(t.g, dt, G.WithShape(batch, classes), G.WithName("onehot"))
-	t.params = nn.Bind(t.g, params)
+	var err error
+	if t.params, err = nn.Bind(t.g, params); err != nil {
+		return nil, fmt.Errorf("train: training graph: %w", err)
+	}
 	logits, err := arch.Forward(t.x, t.params, true)
 	if err != nil {
 		return nil, fmt.Errorf("train: training graph: %w", err)
@@ -74,8 +77,11 @@ func newEvalGraph(arch nn.Architecture, params []nn.Param, dt tensor.Dtype, rows
 	e := &evalGraph{g: G.NewGraph()}
 	e.xT = tensor.New(tensor.WithShape(rows, features), tensor.Of(dt))
 	e.x = G.NewMatrix(e.g, dt, G.WithShape(rows, features), G.WithName("x"))
-	var err error
-	if e.logits, err = arch.Forward(e.x, nn.Bind(e.g, params), false); err != nil {
+	nodes, err := nn.Bind(e.g, params)
+	if err != nil {
+		return nil, fmt.Errorf("train: evaluation graph: %w", err)
+	}
+	if e.logits, err = arch.Forward(e.x, nodes, false); err != nil {
 		return nil, fmt.Errorf("train: evaluation graph: %w", err)
 	}
 	e.vm = G.NewTapeMachine(e.g)

@@ -120,7 +120,10 @@ func newTrainStep(solver, headName string, batch int) (*trainStep, error) {
 		return nil, err
 	}
 	g := G.NewGraph()
-	params := nn.Bind(g, ps)
+	params, err := nn.Bind(g, ps)
+	if err != nil {
+		return nil, err
+	}
 	s := &trainStep{
 		x:      G.NewMatrix(g, tensor.Float32, G.WithShape(batch, benchFeatures), G.WithName("x")),
 		onehot: G.NewMatrix(g, tensor.Float32, G.WithShape(batch, benchClasses), G.WithName("onehot")),
@@ -349,7 +352,11 @@ func newEvaluation(params []nn.Param, rows int) (*evaluation, error) {
 		xVal: tensor.New(tensor.WithShape(rows, benchFeatures), tensor.Of(tensor.Float32)),
 		pred: make([]int, rows),
 	}
-	if e.logits, err = arch.Forward(e.x, nn.Bind(g, params), false); err != nil {
+	nodes, err := nn.Bind(g, params)
+	if err != nil {
+		return nil, err
+	}
+	if e.logits, err = arch.Forward(e.x, nodes, false); err != nil {
 		return nil, err
 	}
 	e.vm = G.NewTapeMachine(g)
