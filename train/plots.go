@@ -25,7 +25,9 @@ const (
 // WritePlots writes the PNG figures of a sweep into dir:
 //
 //   - max_acc_vs_batch_<dataset>.png: mean maximum test accuracy against the
-//     batch size (log₂ axis), one line per loss, error bars ± one sd;
+//     batch size (log₂ axis), one line per loss, error bars ± one sd, and a
+//     dashed line per loss for the calibrated accuracy when the runs
+//     measured it (Config.Calibrate);
 //   - test_acc_vs_epoch_<dataset>_b<batch>.png: test accuracy against the
 //     epoch, one line per run, one colour per loss.
 //
@@ -98,18 +100,45 @@ type pointsWithSD struct {
 // YError returns the symmetric error of point i (plotter.YErrorer).
 func (p pointsWithSD) YError(i int) (float64, float64) { return p.sd[i], p.sd[i] }
 
-// accuracyVsBatch plots the mean maximum test accuracy (± sd) of every
-// loss against log₂ of the batch size.
-func accuracyVsBatch(sum Summary, dataset string, colour map[string]color.Color) (*plot.Plot, error) {
-	p := plot.New()
-	p.Title.Text = dataset + ": maximum test accuracy vs batch size"
-	p.X.Label.Text = "batch size (log scale)"
-	p.Y.Label.Text = "max test accuracy (mean ± sd over seeds)"
-	p.Legend.Top = false
-	p.Legend.Left = true
+// accuracySeries is one line of the accuracy-vs-batch plot: a loss's mean
+// maximum test accuracy, or its mean maximum calibrated test accuracy,
+// at each batch size (x = log₂ batch), ± sd.
+type accuracySeries struct {
+	loss       string
+	calibrated bool
+	points     pointsWithSD
+}
+
+// label is the series' legend entry: "HS", "HS calibrated".
+func (s accuracySeries) label() string {
+	if s.calibrated {
+		return strings.ToUpper(s.loss) + " calibrated"
+	}
+	return strings.ToUpper(s.loss)
+}
+
+// batchSeries returns the x ticks (one per batch size) and the series of
+// dataset in sum: one per loss with completed runs, then, in the order
+// they appear, one per loss whose runs measured a calibrated accuracy.
+func batchSeries(sum Summary, dataset string) ([]plot.Tick, []accuracySeries) {
 	var ticks []plot.Tick
-	pts := map[string]*pointsWithSD{}
-	var order []string
+	var series []accuracySeries
+	type key struct {
+		loss       string
+		calibrated bool
+	}
+	index := map[key]int{}
+	add := func(loss string, calibrated bool, x, mean, sd float64) {
+		i, ok := index[key{loss, calibrated}]
+		if !ok {
+			i = len(series)
+			index[key{loss, calibrated}] = i
+			series = append(series, accuracySeries{loss: loss, calibrated: calibrated})
+		}
+		q := &series[i].points
+		q.XYs = append(q.XYs, plotter.XY{X: x, Y: mean})
+		q.sd = append(q.sd, sd)
+	}
 	for _, r := range sum.Rows {
 		if r.Dataset != dataset {
 			continue
@@ -117,34 +146,48 @@ func accuracyVsBatch(sum Summary, dataset string, colour map[string]color.Color)
 		x := math.Log2(float64(r.Batch))
 		ticks = append(ticks, plot.Tick{Value: x, Label: strconv.Itoa(r.Batch)})
 		for _, l := range r.Losses {
-			if l.N == 0 {
-				continue
+			if l.N > 0 {
+				add(l.Loss, false, x, l.Mean, l.SD)
 			}
-			if pts[l.Loss] == nil {
-				pts[l.Loss] = &pointsWithSD{}
-				order = append(order, l.Loss)
+			if c := l.Calibrated; c != nil && c.N > 0 {
+				add(l.Loss, true, x, c.Mean, c.SD)
 			}
-			q := pts[l.Loss]
-			q.XYs = append(q.XYs, plotter.XY{X: x, Y: l.Mean})
-			q.sd = append(q.sd, l.SD)
 		}
 	}
+	return ticks, series
+}
+
+// accuracyVsBatch plots the mean maximum test accuracy (± sd) of every
+// loss against log₂ of the batch size, and, for the losses whose runs
+// measured it (Config.Calibrate), the mean maximum calibrated test
+// accuracy as a dashed line of the same colour.
+func accuracyVsBatch(sum Summary, dataset string, colour map[string]color.Color) (*plot.Plot, error) {
+	p := plot.New()
+	p.Title.Text = dataset + ": maximum test accuracy vs batch size"
+	p.X.Label.Text = "batch size (log scale)"
+	p.Y.Label.Text = "max test accuracy (mean ± sd over seeds)"
+	p.Legend.Top = false
+	p.Legend.Left = true
+	ticks, series := batchSeries(sum, dataset)
 	p.X.Tick.Marker = plot.ConstantTicks(ticks)
-	for _, l := range order {
-		q := pts[l]
-		line, points, err := plotter.NewLinePoints(q.XYs)
+	for _, s := range series {
+		line, points, err := plotter.NewLinePoints(s.points.XYs)
 		if err != nil {
-			return nil, fmt.Errorf("train: plot %s %s: %w", dataset, l, err)
+			return nil, fmt.Errorf("train: plot %s %s: %w", dataset, s.label(), err)
 		}
-		line.Color, points.Color = colour[l], colour[l]
+		line.Color, points.Color = colour[s.loss], colour[s.loss]
 		points.Shape = draw.CircleGlyph{}
-		bars, err := plotter.NewYErrorBars(q)
-		if err != nil {
-			return nil, fmt.Errorf("train: plot %s %s: %w", dataset, l, err)
+		if s.calibrated {
+			line.Dashes = []vg.Length{vg.Points(5), vg.Points(3)}
+			points.Shape = draw.TriangleGlyph{}
 		}
-		bars.Color = colour[l]
+		bars, err := plotter.NewYErrorBars(s.points)
+		if err != nil {
+			return nil, fmt.Errorf("train: plot %s %s: %w", dataset, s.label(), err)
+		}
+		bars.Color = colour[s.loss]
 		p.Add(line, points, bars)
-		p.Legend.Add(strings.ToUpper(l), line, points)
+		p.Legend.Add(s.label(), line, points)
 	}
 	// Keep a single batch size from collapsing the x range.
 	p.X.Min, p.X.Max = p.X.Min-0.5, p.X.Max+0.5
