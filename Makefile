@@ -100,7 +100,7 @@ STUDY_TRAIN    := $(GO) run $(BLAS_TAGS) ./cmd/train
 STUDY_BATCHES  := 128,256,512,1024,2048,4096,8192
 
 .PHONY: reproduce
-reproduce: data ## the large-batch study (paper grid scaled down) and its ablations into results/study (about an hour with OpenBLAS on 2 cores)
+reproduce: data ## the large-batch study (paper grid scaled down) and its ablations into results/study (about 1.5 hours with OpenBLAS on 2 cores)
 	@for ds in $(STUDY_DATASETS); do \
 	  $(STUDY_TRAIN) $(STUDY_COMMON) -dataset $$ds -loss ce,hs,hinge,mse -batch $(STUDY_BATCHES) -out $(STUDY_DIR)/$$ds || exit 1; \
 	  $(STUDY_TRAIN) $(STUDY_COMMON) -dataset $$ds -loss ce,hs -batch $(STUDY_BATCHES) -k fraction -fraction 0.5 -norm entry-mean -out $(STUDY_DIR)/$$ds-ablation-k-fraction || exit 1; \
