@@ -28,6 +28,7 @@ BLAS_TAG  := $(shell ldconfig -p 2>/dev/null | grep -q libopenblas && echo openb
 BLAS_TAGS := $(if $(BLAS_TAG),-tags $(BLAS_TAG))
 PEER_PYTHON ?= /usr/bin/python3
 PEER_COUNT  ?= 3
+EPOCH_ROUNDS ?= 3
 TRAIN_BENCH ?= ^BenchmarkTrainStep$$
 
 .PHONY: bench-train bench-peer bench-epoch
@@ -81,9 +82,13 @@ fuzz: ## fuzz the op kernels, FUZZTIME per target with one worker; failures land
 
 bench-epoch: SHELL := /bin/bash
 bench-epoch: .SHELLFLAGS := -o pipefail -c
-bench-epoch: ## split of one MNIST epoch (batching, forward+backward, Adam, evaluation) vs train.Train; benchstat file in results/
+bench-epoch: ## split of one MNIST epoch (batching, forward+backward, Adam, evaluation) vs train.Train, EPOCH_ROUNDS rounds; benchstat file in results/
 	@mkdir -p results
-	HSLOSS_EPOCH_SPLIT=1 $(GO) test $(BLAS_TAGS) -run '^$$' -bench '^BenchmarkEpochSplit$$' -benchtime 1x -count 1 -timeout 60m ./train/ | tee results/bench-epoch.txt
+	@: > results/bench-epoch.txt
+	for round in $$(seq $(EPOCH_ROUNDS)); do \
+	  HSLOSS_EPOCH_SPLIT=1 $(GO) test $(BLAS_TAGS) -run '^$$' -bench '^BenchmarkEpochSplit$$' -benchtime 1x -count 1 -timeout 60m ./train/ | tee -a results/bench-epoch.txt || exit 1; \
+	done
+	@if command -v python3 >/dev/null; then python3 scripts/bench_training.py epoch results/bench-epoch.txt; fi
 
 # ---- the large-batch study (docs/results.md) ----
 # Fashion-MNIST and MNIST, MLP 784-256-10, four losses, batch 128…8192,

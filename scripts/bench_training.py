@@ -18,7 +18,15 @@
       instead of the median: on a shared host whose slow spells outlast
       half of a case's repeats, it is the steadier estimate.
 
-Used by `make bench-peer` and `make bench-train`. Standard library only.
+  bench_training.py epoch FILE...
+      Tabulates BenchmarkEpochSplit output (`make bench-epoch`): seconds of
+      forward+backward, optimiser, batching and evaluation per epoch, their
+      total and train.Train's epoch, for each optimiser, head and batch
+      size. With several rounds in the files it takes, per case, the round
+      with the smallest total (the host's slow spells only add time).
+
+Used by `make bench-peer`, `make bench-train` and `make bench-epoch`.
+Standard library only.
 """
 
 import argparse
@@ -35,6 +43,8 @@ GO_LINE = re.compile(
     r"(?P<rate>[\d.]+) samples/s")
 PEER_LINE = re.compile(r"^peer head=(?P<head>\w+) batch=(?P<batch>\d+) samples/s=(?P<rate>[\d.]+)")
 BLAS_LINE = re.compile(r"^blas: (?P<blas>.+)$")
+EPOCH_LINE = re.compile(
+    r"^BenchmarkEpochSplit/solver=(?P<solver>\w+)/head=(?P<head>\w+)/batch=(?P<batch>\d+)(-\d+)?\s+\d+\s+(?P<ns>[\d.]+) ns/op(?P<metrics>.*)$")
 DETAILS_LINE = re.compile(r"^blas-details: (?P<details>.+)$")
 
 
@@ -163,6 +173,41 @@ def summary(a):
     return 0
 
 
+def epoch(a):
+    best = {}  # (solver, head, batch) -> (total seconds, {metric: value})
+    order = []
+    for name in a.files:
+        with open(name) as f:
+            for line in f:
+                m = EPOCH_LINE.match(line)
+                if not m:
+                    continue
+                fields = m.group("metrics").split()
+                metrics = {unit: float(v) for v, unit in zip(fields[::2], fields[1::2])}
+                key = (m.group("solver"), m.group("head"), int(m.group("batch")))
+                total = float(m.group("ns")) / 1e9
+                if key not in best:
+                    order.append(key)
+                if key not in best or total < best[key][0]:
+                    best[key] = (total, metrics)
+    if not best:
+        sys.exit("bench_training.py: no BenchmarkEpochSplit results in %s" % ", ".join(a.files))
+    names = {"gorgonia": "Gorgonia AdamSolver", "accel": "`accel.Adam`"}
+    print()
+    print("Seconds per MNIST epoch (best round), MLP 784-512-512-10 float32")
+    print()
+    print("| optimiser | head | batch | forward+backward | optimiser step | batching | evaluation | total | `train.Train` epoch |")
+    print("|---|---|---:|---:|---:|---:|---:|---:|---:|")
+    nan = float("nan")
+    for key in order:
+        total, mt = best[key]
+        trainer = mt.get("trainer-s")
+        print("| %s | %s | %d | %.2f | %.2f | %.3f | %.2f | %.2f | %s |" % (
+            names.get(key[0], key[0]), key[1], key[2], mt.get("fwdbwd-s", nan), mt.get("adam-s", nan),
+            mt.get("batch-s", nan), mt.get("eval-s", nan), total, "–" if trainer is None else "%.2f" % trainer))
+    return 0
+
+
 def main(argv):
     p = argparse.ArgumentParser(description=__doc__.split("\n\n")[0],
                                 formatter_class=argparse.RawDescriptionHelpFormatter, epilog=__doc__)
@@ -182,9 +227,13 @@ def main(argv):
     ps.add_argument("--stat", default="median", choices=["median", "best"],
                     help="per-case statistic of the repeats (default %(default)s)")
     ps.add_argument("files", nargs="+")
+    pe = sub.add_parser("epoch", help="tabulate BenchmarkEpochSplit output")
+    pe.add_argument("files", nargs="+")
     a = p.parse_args(argv)
     if a.cmd == "summary":
         return summary(a)
+    if a.cmd == "epoch":
+        return epoch(a)
     try:
         a.batches = [int(b) for b in a.batches.split(",")]
     except ValueError:
