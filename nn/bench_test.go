@@ -23,14 +23,7 @@ func benchStep(b *testing.B, arch nn.Architecture, dt tensor.Dtype, batch, featu
 	}
 	_, _, vm := ceGraph(b, arch, ps, dt, randomValues(batch*features, 1), labels, classes)
 	defer vm.Close()
-	b.ReportAllocs()
-	b.ResetTimer()
-	for b.Loop() {
-		if err := vm.RunAll(); err != nil {
-			b.Fatal(err)
-		}
-		vm.Reset()
-	}
+	loopMachine(b, vm)
 	b.ReportMetric(float64(batch)*float64(b.N)/b.Elapsed().Seconds(), "samples/s")
 }
 
@@ -76,14 +69,7 @@ func BenchmarkBatchNormStep(b *testing.B) {
 				}
 				vm := G.NewTapeMachine(g, G.BindDualValues(x, gamma, beta))
 				defer vm.Close()
-				b.ReportAllocs()
-				b.ResetTimer()
-				for b.Loop() {
-					if err := vm.RunAll(); err != nil {
-						b.Fatal(err)
-					}
-					vm.Reset()
-				}
+				loopMachine(b, vm)
 			})
 		}
 	}
@@ -137,12 +123,19 @@ func benchActivation(b *testing.B, act func(*G.Node) (*G.Node, error), shape ten
 	}
 	vm := G.NewTapeMachine(g, G.BindDualValues(x))
 	defer vm.Close()
+	loopMachine(b, vm)
+	b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N)/float64(n), "ns/elem")
+}
+
+// loopMachine times RunAll + Reset of vm (b.Loop times), with allocations.
+func loopMachine(b *testing.B, vm G.VM) {
+	b.Helper()
 	b.ReportAllocs()
+	b.ResetTimer()
 	for b.Loop() {
 		if err := vm.RunAll(); err != nil {
 			b.Fatal(err)
 		}
 		vm.Reset()
 	}
-	b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N)/float64(n), "ns/elem")
 }
