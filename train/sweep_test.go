@@ -87,29 +87,28 @@ func TestSweepWritesEveryFile(t *testing.T) {
 	}
 }
 
-func TestResumedSweepEqualsUninterrupted(t *testing.T) {
-	cfg := tinyConfig()
+// resumeAndCompare runs cfg into two folders: one without interruption,
+// and one cancelled at the first event for which stop returns true and
+// then rerun to the end. It fails t unless the interrupted sweep returned
+// context.Canceled, the rerun trained exactly the runs the interrupted one
+// had not finished (finished of them), and both folders end with the same
+// runs and the same summary files. It returns the uninterrupted folder.
+func resumeAndCompare(t *testing.T, cfg train.Config, finished int, stop func(train.Event) bool) string {
+	t.Helper()
 	full := t.TempDir()
 	if _, err := train.Sweep(context.Background(), cfg, train.SweepOptions{Dir: full, Load: loadBlobs}); err != nil {
 		t.Fatal(err)
 	}
 	resumed := t.TempDir()
 	ctx, cancel := context.WithCancel(context.Background())
-	finished := 0
+	defer cancel()
 	_, err := train.Sweep(ctx, cfg, train.SweepOptions{Dir: resumed, Load: loadBlobs, Observe: func(e train.Event) {
-		if e.Kind == train.RunDone {
-			finished++
-		}
-		// Interrupt in the middle of the fourth run.
-		if e.Kind == train.EpochDone && finished == 3 && e.Epoch.Epoch == 2 {
+		if stop(e) {
 			cancel()
 		}
 	}})
 	if !errors.Is(err, context.Canceled) {
 		t.Fatalf("interrupted sweep returned %v, want context.Canceled", err)
-	}
-	if got := readRuns(t, resumed); len(got) != 3 {
-		t.Fatalf("interrupted sweep kept %d runs, want the 3 finished ones", len(got))
 	}
 	trained := 0
 	if _, err := train.Sweep(context.Background(), cfg, train.SweepOptions{Dir: resumed, Load: loadBlobs, Observe: func(e train.Event) {
@@ -119,17 +118,31 @@ func TestResumedSweepEqualsUninterrupted(t *testing.T) {
 	}}); err != nil {
 		t.Fatal(err)
 	}
-	if want := len(cfg.Grid()) - 3; trained != want {
+	if want := len(cfg.Grid()) - finished; trained != want {
 		t.Errorf("resumed sweep trained %d runs, want %d", trained, want)
 	}
-	if a, b := readRuns(t, full), readRuns(t, resumed); !reflect.DeepEqual(a, b) {
+	if a, b := readRuns(t, full), readRuns(t, resumed); len(a) != len(cfg.Grid()) || !reflect.DeepEqual(a, b) {
 		t.Errorf("resumed sweep differs from the uninterrupted one:\n%+v\n%+v", b, a)
 	}
-	a, _ := os.ReadFile(filepath.Join(full, train.SummaryMDFile))
-	b, _ := os.ReadFile(filepath.Join(resumed, train.SummaryMDFile))
-	if string(a) != string(b) {
-		t.Errorf("summary.md differs:\n%s\nvs\n%s", b, a)
+	for _, name := range []string{train.SummaryMDFile, train.SummaryCSVFile} {
+		x, _ := os.ReadFile(filepath.Join(full, name))
+		y, _ := os.ReadFile(filepath.Join(resumed, name))
+		if string(x) != string(y) {
+			t.Errorf("%s differs:\n%s\nvs\n%s", name, y, x)
+		}
 	}
+	return full
+}
+
+func TestResumedSweepEqualsUninterrupted(t *testing.T) {
+	finished := 0
+	resumeAndCompare(t, tinyConfig(), 3, func(e train.Event) bool {
+		if e.Kind == train.RunDone {
+			finished++
+		}
+		// Interrupt in the middle of the fourth run.
+		return e.Kind == train.EpochDone && finished == 3 && e.Epoch.Epoch == 2
+	})
 }
 
 func TestShardsMergeIntoTheFullSweep(t *testing.T) {
