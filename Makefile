@@ -38,7 +38,7 @@ bench-train: .SHELLFLAGS := -o pipefail -c
 # bench-train repeats the whole suite BENCHCOUNT times (not each case
 # BENCHCOUNT times in a row), so that a slow spell of a shared host hits
 # different cases in different rounds; the table takes the best round.
-bench-train: ## training-step samples/s (MLP 784-512-512-10, CE/HS), pure Go and OpenBLAS; benchstat file in results/
+bench-train: ## training-step samples/s (MLP 784-512-512-10, CE/HS), pure Go and OpenBLAS, BENCHCOUNT rounds, best round tabulated; benchstat file in results/
 	@mkdir -p results
 	@: > results/bench-train.txt
 	for round in $$(seq $(BENCHCOUNT)); do \
@@ -61,7 +61,7 @@ data: ## put MNIST and Fashion-MNIST into data/ (idempotent; DATA_FLAGS=-downloa
 # Extra cmd/train flags go in EXPERIMENT_FLAGS / REPRODUCE_FLAGS (e.g. -quiet).
 EXPERIMENT_FLAGS ?=
 
-experiment: ## compact study: MNIST, MLP 784-256-10, CE vs HS, batch 128/1024/8192, 3 seeds, 5 epochs (< 15 min on 2 cores) into results/experiment
+experiment: ## compact study: MNIST, MLP 784-256-10, CE vs HS, batch 128/1024/8192, 3 seeds, 5 epochs (about a minute with OpenBLAS, 6 in pure Go) into results/experiment
 	$(GO) run $(BLAS_TAGS) ./cmd/train -dataset mnist -train-subset 0 -model mlp -hidden 256 \
 		-loss ce,hs -batch 128,1024,8192 -seeds 3 -epochs 5 -lr 1e-3 -out results/experiment $(EXPERIMENT_FLAGS)
 
