@@ -197,6 +197,26 @@ func ExampleWriteRuns() {
 	// 2 runs read back; the second failed: true
 }
 
+// Runs come back from a sweep in the order they finish; SortRuns puts
+// them in the order of runs.csv: dataset, batch size, seed, loss.
+func ExampleSortRuns() {
+	runs := []train.RunResult{
+		{Spec: train.RunSpec{Dataset: "mnist", Loss: "hs", Batch: 1024, Seed: 1}},
+		{Spec: train.RunSpec{Dataset: "mnist", Loss: "hs", Batch: 128, Seed: 2}},
+		{Spec: train.RunSpec{Dataset: "mnist", Loss: "ce", Batch: 128, Seed: 2}},
+		{Spec: train.RunSpec{Dataset: "fashion-mnist", Loss: "ce", Batch: 8192, Seed: 1}},
+	}
+	train.SortRuns(runs)
+	for _, r := range runs {
+		fmt.Println(r.Spec.Dataset, r.Spec.Batch, r.Spec.Seed, r.Spec.Loss)
+	}
+	// Output:
+	// fashion-mnist 8192 1 ce
+	// mnist 128 2 ce
+	// mnist 128 2 hs
+	// mnist 1024 1 hs
+}
+
 func ExampleWriteFileAtomic() {
 	dir, err := os.MkdirTemp("", "atomic")
 	if err != nil {
