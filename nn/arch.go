@@ -58,6 +58,20 @@ func checkInput(arch string, x *G.Node, features int, params G.Nodes, want []ten
 	if err := checkDtype(x.Dtype()); err != nil {
 		return fmt.Errorf("nn: %s: x: %w", arch, err)
 	}
+	if err := checkParams(arch, params, want); err != nil {
+		return err
+	}
+	for i, p := range params {
+		if p.Dtype() != x.Dtype() {
+			return fmt.Errorf("nn: %s: parameter %d (%s) has dtype %v, x has %v", arch, i, p.Name(), p.Dtype(), x.Dtype())
+		}
+	}
+	return nil
+}
+
+// checkParams checks that params are non-nil nodes of the expected shapes
+// (Init's order).
+func checkParams(arch string, params G.Nodes, want []tensor.Shape) error {
 	if len(params) != len(want) {
 		return fmt.Errorf("nn: %s: got %d parameter nodes, want %d", arch, len(params), len(want))
 	}
@@ -67,9 +81,6 @@ func checkInput(arch string, x *G.Node, features int, params G.Nodes, want []ten
 		}
 		if !p.Shape().Eq(want[i]) {
 			return fmt.Errorf("nn: %s: parameter %d (%s) has shape %v, want %v", arch, i, p.Name(), p.Shape(), want[i])
-		}
-		if p.Dtype() != x.Dtype() {
-			return fmt.Errorf("nn: %s: parameter %d (%s) has dtype %v, x has %v", arch, i, p.Name(), p.Dtype(), x.Dtype())
 		}
 	}
 	return nil

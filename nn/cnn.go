@@ -140,12 +140,8 @@ func (c *CNN) RunningStats(params G.Nodes) ([]*BatchNormStats, error) {
 	if err := c.check(); err != nil {
 		return nil, err
 	}
-	want := c.shapes()
-	if len(params) != len(want) {
-		return nil, fmt.Errorf("nn: %s: got %d parameter nodes, want %d", c.Name(), len(params), len(want))
-	}
-	if params[1] == nil {
-		return nil, fmt.Errorf("nn: %s: parameter node 1 (bn0.gamma) is nil", c.Name())
+	if err := checkParams(c.Name(), params, c.shapes()); err != nil {
+		return nil, err
 	}
 	gamma := params[1].Value()
 	key, err := storageKey(gamma)

@@ -289,6 +289,13 @@ func TestZeroValueArchitecturesFail(t *testing.T) {
 	if _, err := cnn.RunningStats(make(G.Nodes, 16)); err == nil {
 		t.Error("CNN RunningStats accepted nil nodes")
 	}
+	// Sixteen nodes of another CNN's shapes are not this CNN's parameters.
+	wider, _ := nn.NewCNNSized([3]int{1, 4, 4}, 2, 2, 1)
+	ps, _ := wider.Init(tensor.Float64, 1)
+	nodes := mustBind(t, G.NewGraph(), ps)
+	if _, err := cnn.RunningStats(nodes); err == nil || !strings.Contains(err.Error(), "has shape") {
+		t.Errorf("CNN RunningStats of another CNN's parameters: err = %v, want a shape error", err)
+	}
 }
 
 // Bind refuses what it cannot bind with an error naming the parameter,
