@@ -301,20 +301,5 @@ func PredictWithOffsets(dst []int, logits, offsets []float64) error {
 	if len(logits) != len(dst)*C {
 		return fmt.Errorf("nn: PredictWithOffsets: len(logits) = %d, want len(dst)·len(offsets) = %d·%d", len(logits), len(dst), C)
 	}
-	for i := range dst {
-		row := logits[i*C : (i+1)*C]
-		best, bestV := 0, math.Inf(-1)
-		for c, v := range row {
-			v += offsets[c]
-			if math.IsNaN(v) {
-				return fmt.Errorf("nn: PredictWithOffsets: logits[%d, %d] + offsets[%d] is NaN", i, c, c)
-			}
-			// invariant: best is the first index of the maximum bestV of row[:c] + offsets[:c]
-			if c == 0 || v > bestV {
-				best, bestV = c, v
-			}
-		}
-		dst[i] = best
-	}
-	return nil
+	return argmaxRows("PredictWithOffsets", dst, logits, C, offsets)
 }

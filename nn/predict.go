@@ -30,34 +30,42 @@ func Predict(dst []int, logits tensor.Tensor) error {
 	if d, ok := logits.(*tensor.Dense); ok { // typed access: no allocation
 		switch d.Dtype() {
 		case tensor.Float32:
-			return argmaxRows(dst, d.Float32s(), cols)
+			return argmaxRows("Predict", dst, d.Float32s(), cols, nil)
 		case tensor.Float64:
-			return argmaxRows(dst, d.Float64s(), cols)
+			return argmaxRows("Predict", dst, d.Float64s(), cols, nil)
 		}
 	}
 	switch data := logits.Data().(type) {
 	case []float32:
-		return argmaxRows(dst, data, cols)
+		return argmaxRows("Predict", dst, data, cols, nil)
 	case []float64:
-		return argmaxRows(dst, data, cols)
+		return argmaxRows("Predict", dst, data, cols, nil)
 	default:
 		return fmt.Errorf("nn: Predict: logits dtype %v not supported (want float32 or float64)", logits.Dtype())
 	}
 }
 
 // argmaxRows sets dst[i] to the first index of the maximum of row i of the
-// row-major matrix x with cols columns.
-func argmaxRows[T float32 | float64](dst []int, x []T, cols int) error {
+// row-major matrix x with cols columns, plus offsets (one per column) when
+// offsets is not nil. A NaN is an error of the function named caller.
+func argmaxRows[T float32 | float64](caller string, dst []int, x []T, cols int, offsets []float64) error {
 	for i := range dst {
 		row := x[i*cols : (i+1)*cols]
-		best := 0
-		for c, v := range row {
-			if math.IsNaN(float64(v)) {
-				return fmt.Errorf("nn: Predict: logits[%d, %d] is NaN", i, c)
+		best, bestV := 0, math.Inf(-1)
+		for c, xv := range row {
+			v := float64(xv)
+			if offsets != nil {
+				v += offsets[c]
 			}
-			// invariant: row[best] is the first maximum of row[:c]
-			if v > row[best] {
-				best = c
+			if math.IsNaN(v) {
+				if offsets != nil {
+					return fmt.Errorf("nn: %s: logits[%d, %d] + offsets[%d] is NaN", caller, i, c, c)
+				}
+				return fmt.Errorf("nn: %s: logits[%d, %d] is NaN", caller, i, c)
+			}
+			// invariant: best is the first index of the maximum bestV of row[:c] (+ offsets[:c])
+			if c == 0 || v > bestV {
+				best, bestV = c, v
 			}
 		}
 		dst[i] = best
