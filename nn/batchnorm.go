@@ -3,7 +3,6 @@ package nn
 import (
 	"fmt"
 	"hash"
-	"hash/fnv"
 	"math"
 	"sync"
 
@@ -179,11 +178,7 @@ func (op *batchNormOp) WriteHash(h hash.Hash) {
 	fmt.Fprintf(h, "nn.batchnorm{training=%v, stats=%p}", op.training, op.stats)
 }
 
-func (op *batchNormOp) Hashcode() uint32 {
-	h := fnv.New32a()
-	op.WriteHash(h)
-	return h.Sum32()
-}
+func (op *batchNormOp) Hashcode() uint32 { return opHash(op) }
 
 func (op *batchNormOp) String() string {
 	return fmt.Sprintf("nn.BatchNorm{training=%v, momentum=%g, eps=%g}", op.training, op.stats.momentum, op.stats.epsilon)
@@ -325,11 +320,7 @@ func (op *batchNormDiffOp) WriteHash(h hash.Hash) {
 	fmt.Fprintf(h, "nn.batchnormdiff{wrt=%d, training=%v, stats=%p}", op.wrt, op.fwd.training, op.fwd.stats)
 }
 
-func (op *batchNormDiffOp) Hashcode() uint32 {
-	h := fnv.New32a()
-	op.WriteHash(h)
-	return h.Sum32()
-}
+func (op *batchNormDiffOp) Hashcode() uint32 { return opHash(op) }
 
 func (op *batchNormDiffOp) String() string {
 	return fmt.Sprintf("nn.BatchNormDiff{wrt=%d, training=%v}", op.wrt, op.fwd.training)

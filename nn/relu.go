@@ -90,22 +90,11 @@ func (op reluOp) Hashcode() uint32 { return opHash(op) }
 func (reluOp) String() string { return "nn.ReLU" }
 
 // Do returns y = max(x, 0) in a new tensor.
-func (op reluOp) Do(inputs ...G.Value) (G.Value, error) {
-	if len(inputs) != 1 {
-		return nil, fmt.Errorf("nn: ReLU: got %d values, want 1 (x)", len(inputs))
-	}
-	x, err := reluInput("ReLU", "x", inputs[0])
-	if err != nil {
-		return nil, err
-	}
-	y := tensor.New(tensor.Of(x.Dtype()), tensor.WithShape(x.Shape().Clone()...))
-	op.into(y, x)
-	return y, nil
-}
+func (op reluOp) Do(inputs ...G.Value) (G.Value, error) { return op.UsePreallocDo(nil, inputs...) }
 
 // UsePreallocDo writes y = max(x, 0) into prealloc, which may be x itself
-// (the TapeMachine's in-place case). A prealloc of another dtype or shape,
-// or a view, is not used: the result is then a new tensor, as from Do.
+// (the TapeMachine's in-place case). A nil prealloc, one of another dtype
+// or shape, or a view, is not used: the result is then a new tensor.
 func (op reluOp) UsePreallocDo(prealloc G.Value, inputs ...G.Value) (G.Value, error) {
 	if len(inputs) != 1 {
 		return nil, fmt.Errorf("nn: ReLU: got %d values, want 1 (x)", len(inputs))
@@ -114,10 +103,7 @@ func (op reluOp) UsePreallocDo(prealloc G.Value, inputs ...G.Value) (G.Value, er
 	if err != nil {
 		return nil, err
 	}
-	y, ok := usableBuffer(prealloc, x)
-	if !ok {
-		return op.Do(x)
-	}
+	y := bufferOrNew(prealloc, x)
 	op.into(y, x)
 	return y, nil
 }
@@ -227,28 +213,17 @@ func (op reluDiffOp) Hashcode() uint32 { return opHash(op) }
 func (reluDiffOp) String() string { return "nn.ReLUDiff" }
 
 // Do returns g ⊙ 1[y > 0] in a new tensor.
-func (op reluDiffOp) Do(inputs ...G.Value) (G.Value, error) {
-	y, g, err := op.inputs(inputs)
-	if err != nil {
-		return nil, err
-	}
-	dx := tensor.New(tensor.Of(y.Dtype()), tensor.WithShape(y.Shape().Clone()...))
-	op.into(dx, y, g)
-	return dx, nil
-}
+func (op reluDiffOp) Do(inputs ...G.Value) (G.Value, error) { return op.UsePreallocDo(nil, inputs...) }
 
 // UsePreallocDo writes g ⊙ 1[y > 0] into prealloc, which may be g or y
-// itself. A prealloc of another dtype or shape, or a view, is not used:
-// the result is then a new tensor, as from Do.
+// itself. A nil prealloc, one of another dtype or shape, or a view, is not
+// used: the result is then a new tensor.
 func (op reluDiffOp) UsePreallocDo(prealloc G.Value, inputs ...G.Value) (G.Value, error) {
 	y, g, err := op.inputs(inputs)
 	if err != nil {
 		return nil, err
 	}
-	dx, ok := usableBuffer(prealloc, y)
-	if !ok {
-		return op.Do(y, g)
-	}
+	dx := bufferOrNew(prealloc, y)
 	op.into(dx, y, g)
 	return dx, nil
 }
@@ -302,14 +277,15 @@ func reluInput(what, name string, v G.Value) (*tensor.Dense, error) {
 	return d, nil
 }
 
-// usableBuffer returns prealloc as a dense tensor if results of like's
-// dtype and shape can be written into it in row-major order.
-func usableBuffer(prealloc G.Value, like *tensor.Dense) (*tensor.Dense, bool) {
+// bufferOrNew returns prealloc as a dense tensor if results of like's
+// dtype and shape can be written into it in row-major order, else a new
+// tensor of like's dtype and shape.
+func bufferOrNew(prealloc G.Value, like *tensor.Dense) *tensor.Dense {
 	d, ok := prealloc.(*tensor.Dense)
 	if !ok || d == nil || d.Dtype() != like.Dtype() || !d.Shape().Eq(like.Shape()) || d.IsView() {
-		return nil, false
+		return tensor.New(tensor.Of(like.Dtype()), tensor.WithShape(like.Shape().Clone()...))
 	}
-	return d, true
+	return d
 }
 
 // opHash is the FNV-1a hash of what op.WriteHash writes.
