@@ -220,6 +220,16 @@ func TestCalibrateNeedsEveryTrainingClass(t *testing.T) {
 	if err == nil || !strings.Contains(err.Error(), "calibrate: class 3 has no sample in the 512 training samples") {
 		t.Errorf("err = %v, want the missing class named", err)
 	}
+	// A sweep refuses before it records anything.
+	dir := t.TempDir()
+	load := func(string) (*datasets.Dataset, error) { return data, nil }
+	_, err = train.Sweep(context.Background(), cfg, train.SweepOptions{Dir: dir, Load: load})
+	if err == nil || !strings.Contains(err.Error(), "calibrate: class 3 has no sample") {
+		t.Errorf("sweep: err = %v, want the missing class named", err)
+	}
+	if entries, _ := os.ReadDir(dir); len(entries) != 0 {
+		t.Errorf("a sweep that cannot start wrote %v", entries)
+	}
 }
 
 // calibrateConfig is a small sweep with calibration on.

@@ -113,6 +113,9 @@ func Sweep(ctx context.Context, cfg Config, opts SweepOptions) (Summary, error) 
 		if err := checkBatchSizes(cfg, d); err != nil {
 			return Summary{}, err
 		}
+		if err := checkCalibration(cfg, d); err != nil {
+			return Summary{}, fmt.Errorf("train: sweep: %s: %w", spec.Dataset, err)
+		}
 		data[spec.Dataset] = d
 	}
 	// Only a sweep that can start records its grid.

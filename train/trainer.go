@@ -167,9 +167,10 @@ func newRun(cfg Config, data *datasets.Dataset, spec RunSpec) (*run, error) {
 		r.xBatch = make([]float32, spec.Batch*data.Features)
 	}
 	if cfg.Calibrate {
-		if r.cal, err = newCalibration(trainSplit, test, data.Classes); err != nil {
+		if err := checkCalibration(cfg, data); err != nil {
 			return nil, err
 		}
+		r.cal = newCalibration(trainSplit, test, data.Classes)
 		r.cal.fromSample = r.sample.Len() == trainSplit.Len() // evenSample returned trainSplit itself
 	}
 	if r.batches, err = datasets.NewBatcher(trainSplit, spec.Batch, spec.Seed, true); err != nil {
@@ -262,23 +263,30 @@ func (r *run) evaluate() (EpochStats, time.Duration, error) {
 	return st, time.Since(start), nil
 }
 
+// checkCalibration rejects cfg.Calibrate when a class of data has no
+// sample in the training split (after cfg.TrainSubset): its offset cannot
+// be fitted.
+func checkCalibration(cfg Config, data *datasets.Dataset) error {
+	if !cfg.Calibrate {
+		return nil
+	}
+	train := subset(data.Train, cfg.TrainSubset, data.Features)
+	if c := slices.Index(train.ClassCounts(data.Classes), 0); c >= 0 {
+		return fmt.Errorf("calibrate: class %d has no sample in the %d training samples: its offset cannot be fitted", c, train.Len())
+	}
+	return nil
+}
+
 // newCalibration allocates the buffers of Config.Calibrate for the training
-// split train and the test split test; every class must be in train.
-func newCalibration(train, test datasets.Split, classes int) (*calibration, error) {
-	count := make([]int, classes)
-	for _, y := range train.Y {
-		count[y]++
-	}
-	if c := slices.Index(count, 0); c >= 0 {
-		return nil, fmt.Errorf("calibrate: class %d has no sample in the %d training samples: its offset cannot be fitted", c, train.Len())
-	}
+// split train and the test split test (checkCalibration has checked train).
+func newCalibration(train, test datasets.Split, classes int) *calibration {
 	return &calibration{
 		train:       train,
 		trainLogits: make([]float64, train.Len()*classes),
 		testLogits:  make([]float64, test.Len()*classes),
 		offsets:     make([]float64, classes),
 		pred:        make([]int, test.Len()),
-	}, nil
+	}
 }
 
 // accuracy computes the training logits on e's graphs (unless the
