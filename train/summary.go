@@ -13,19 +13,28 @@ import (
 // Baseline is the loss every other loss is tested against.
 const Baseline = "ce"
 
-// LossStats summarises the runs of one loss at one batch size over the seeds.
-type LossStats struct {
-	Loss          string
-	N             int     // completed runs
-	Failed        int     // runs that stopped with a failure (not in Mean/SD)
-	Mean, SD      float64 // of the maximum test accuracy over the completed runs
-	MeanBestEpoch float64 // mean epoch of the maximum
-	// VsBaseline is the paired t-test of this loss against cross-entropy
-	// over the seeds where both completed (accuracy of this loss minus
-	// accuracy of CE); nil for CE itself, without a CE run, or with fewer
-	// than two pairs (then Note says why).
+// AccStats summarises one accuracy measure of the completed runs of one
+// loss at one batch size over the seeds: the maximum test accuracy over
+// the epochs (LossStats), or the maximum calibrated test accuracy
+// (CalibratedStats).
+type AccStats struct {
+	N             int     // completed runs with a value
+	Mean, SD      float64 // of the runs' maxima
+	MeanBestEpoch float64 // mean epoch of the maxima
+	// VsBaseline is the paired t-test of this loss's maxima against
+	// cross-entropy's over the seeds where both have one (this loss minus
+	// CE); nil for CE itself, without a CE run, or with fewer than two
+	// pairs (then Note says why).
 	VsBaseline *TTest
 	Note       string // why there is no t-test, or TTest.Note
+}
+
+// LossStats summarises the runs of one loss at one batch size over the
+// seeds: AccStats of the maximum test accuracy.
+type LossStats struct {
+	Loss   string
+	Failed int // runs that stopped with a failure (not in Mean/SD)
+	AccStats
 	// Calibrated summarises the calibrated test accuracy
 	// (EpochStats.TestAccCalibrated) of the completed runs; nil when none
 	// of them measured it (Config.Calibrate off).
@@ -33,19 +42,10 @@ type LossStats struct {
 }
 
 // CalibratedStats summarises the maximum calibrated test accuracy of one
-// loss at one batch size over the seeds, like LossStats the maximum test
-// accuracy.
+// loss at one batch size over the seeds.
 type CalibratedStats struct {
-	N             int     // completed runs with a calibrated accuracy
-	Missing       int     // completed runs that measured none (every fit failed)
-	Mean, SD      float64 // of the maximum calibrated test accuracy over the N runs
-	MeanBestEpoch float64 // mean epoch of that maximum
-	// VsBaseline is the paired t-test of this loss's maximum calibrated
-	// test accuracy against cross-entropy's over the seeds where both have
-	// one; nil for CE itself, without such CE runs, or with fewer than two
-	// pairs (then Note says why).
-	VsBaseline *TTest
-	Note       string // why there is no t-test, or TTest.Note
+	AccStats
+	Missing int // completed runs that measured none (every fit failed)
 }
 
 // BatchSummary holds the statistics of every loss at one batch size.
@@ -122,115 +122,98 @@ func Summarize(runs []RunResult, losses []string) Summary {
 	return sum
 }
 
+// measure is what a summary takes from each completed run: its maximum
+// test accuracy, or its maximum calibrated test accuracy.
+type measure struct {
+	has    func(RunResult) bool                     // the run measured it
+	best   func(RunResult) (acc float64, epoch int) // epoch 0: no value
+	noBase string                                   // Note without baseline runs
+	pairs  string                                   // what a t-test pair has
+}
+
+var (
+	maxAccuracy = measure{
+		has:    func(RunResult) bool { return true },
+		best:   RunResult.Best,
+		noBase: "no " + Baseline + " runs to compare with",
+		pairs:  "both runs complete",
+	}
+	maxCalibratedAccuracy = measure{
+		has:    RunResult.calibrated,
+		best:   RunResult.BestCalibrated,
+		noBase: "no " + Baseline + " runs with a calibrated accuracy to compare with",
+		pairs:  "both calibrated accuracies",
+	}
+)
+
 // lossStats summarises the runs of one loss at one batch size (bySeed) and
 // tests them against the baseline's runs of the same seeds (base).
 func lossStats(loss string, bySeed, base map[int64]RunResult) LossStats {
-	st := LossStats{Loss: loss}
 	seeds := make([]int64, 0, len(bySeed))
 	for s := range bySeed {
 		seeds = append(seeds, s)
 	}
 	slices.Sort(seeds)
-	var accs, epochs, a, b []float64
-	var cal calibratedSeeds
+	st := LossStats{Loss: loss}
+	var completed []RunResult
 	for _, s := range seeds {
-		r := bySeed[s]
-		if r.Failed() || len(r.Epochs) == 0 {
+		if r := bySeed[s]; r.Failed() || len(r.Epochs) == 0 {
 			st.Failed++
+		} else {
+			completed = append(completed, r)
+		}
+	}
+	st.AccStats, _, _ = maxAccuracy.stats(loss, completed, base)
+	if cal, measured, missing := maxCalibratedAccuracy.stats(loss, completed, base); measured {
+		st.Calibrated = &CalibratedStats{AccStats: cal, Missing: missing}
+	}
+	return st
+}
+
+// stats summarises m over the completed runs of one loss and tests it
+// against the completed baseline runs of the same seeds (base). measured
+// reports whether a run measured m; missing counts those that did but have
+// no value.
+func (m measure) stats(loss string, completed []RunResult, base map[int64]RunResult) (st AccStats, measured bool, missing int) {
+	var accs, epochs, a, b []float64
+	for _, r := range completed {
+		if !m.has(r) {
 			continue
 		}
-		acc, ep := r.Best()
+		measured = true
+		acc, ep := m.best(r)
+		if ep == 0 {
+			missing++
+			continue
+		}
 		accs = append(accs, acc)
 		epochs = append(epochs, float64(ep))
-		rb, ok := base[s]
-		ok = ok && !rb.Failed() && len(rb.Epochs) > 0
-		if ok {
-			accB, _ := rb.Best()
-			a, b = append(a, acc), append(b, accB)
+		if rb, ok := base[r.Spec.Seed]; ok && !rb.Failed() && m.has(rb) {
+			if accB, epB := m.best(rb); epB > 0 {
+				a, b = append(a, acc), append(b, accB)
+			}
 		}
-		cal.add(r, rb, ok)
 	}
-	st.Calibrated = cal.stats(loss, base)
 	st.N = len(accs)
 	st.Mean, st.SD = MeanSD(accs)
 	st.MeanBestEpoch, _ = MeanSD(epochs)
 	switch {
 	case loss == Baseline:
 	case base == nil:
-		st.Note = "no " + Baseline + " runs to compare with"
+		st.Note = m.noBase
 	default:
 		tt, err := PairedTTest(a, b)
 		if err != nil {
-			st.Note = fmt.Sprintf("no t-test: %d seed pairs with both runs complete, need 2", len(a))
+			st.Note = fmt.Sprintf("no t-test: %d seed pairs with %s, need 2", len(a), m.pairs)
 			break
 		}
 		st.VsBaseline = &tt
 		st.Note = tt.Note
 	}
-	return st
-}
-
-// calibratedSeeds collects the calibrated accuracies of one loss at one
-// batch size, seed by seed (see lossStats).
-type calibratedSeeds struct {
-	measured     bool // a completed run measured calibrated accuracies
-	missing      int
-	accs, epochs []float64
-	pairA, pairB []float64 // this loss and the baseline, same seed
-	baseMeasured bool      // a completed baseline run of these seeds measured them
-}
-
-// add records the completed run r and, if baseOK, the completed baseline
-// run rb of the same seed.
-func (c *calibratedSeeds) add(r, rb RunResult, baseOK bool) {
-	if baseOK && rb.calibrated() {
-		c.baseMeasured = true
+	if missing > 0 {
+		st.Note = strings.TrimPrefix(st.Note+fmt.Sprintf("; %d completed runs without a calibrated accuracy (every fit failed)", missing), "; ")
 	}
-	if !r.calibrated() {
-		return
-	}
-	c.measured = true
-	acc, ep := r.BestCalibrated()
-	if ep == 0 {
-		c.missing++
-		return
-	}
-	c.accs = append(c.accs, acc)
-	c.epochs = append(c.epochs, float64(ep))
-	if !baseOK {
-		return
-	}
-	if accB, epB := rb.BestCalibrated(); epB > 0 {
-		c.pairA, c.pairB = append(c.pairA, acc), append(c.pairB, accB)
-	}
-}
-
-// stats returns the CalibratedStats of loss, nil if no run measured them;
-// base holds the baseline's runs.
-func (c *calibratedSeeds) stats(loss string, base map[int64]RunResult) *CalibratedStats {
-	if !c.measured {
-		return nil
-	}
-	st := &CalibratedStats{N: len(c.accs), Missing: c.missing}
-	st.Mean, st.SD = MeanSD(c.accs)
-	st.MeanBestEpoch, _ = MeanSD(c.epochs)
-	switch {
-	case loss == Baseline:
-	case base == nil || !c.baseMeasured:
-		st.Note = "no " + Baseline + " runs with a calibrated accuracy to compare with"
-	default:
-		tt, err := PairedTTest(c.pairA, c.pairB)
-		if err != nil {
-			st.Note = fmt.Sprintf("no t-test: %d seed pairs with both calibrated accuracies, need 2", len(c.pairA))
-			break
-		}
-		st.VsBaseline = &tt
-		st.Note = tt.Note
-	}
-	if c.missing > 0 {
-		st.Note = strings.TrimPrefix(st.Note+fmt.Sprintf("; %d completed runs without a calibrated accuracy (every fit failed)", c.missing), "; ")
-	}
-	return st
+	return st, measured, missing
 }
 
 // hasCalibrated reports whether any loss of s, in dataset if it is not "",
@@ -269,28 +252,33 @@ func (s Summary) WriteCSV(w io.Writer) error {
 		header = append(slices.Clone(summaryHeader), summaryCalibratedHeader...)
 	}
 	cw.Write(header)
-	f := func(v float64) string { return strconv.FormatFloat(v, 'g', -1, 64) }
 	for _, row := range s.Rows {
 		for _, l := range row.Losses {
-			rec := []string{row.Dataset, strconv.Itoa(row.Batch), l.Loss, strconv.Itoa(l.N), strconv.Itoa(l.Failed), f(l.Mean), f(l.SD), f(l.MeanBestEpoch), "", "", "", "", l.Note}
-			if t := l.VsBaseline; t != nil {
-				rec[8], rec[9], rec[10], rec[11] = f(t.MeanDiff), f(t.T), f(t.DF), f(t.P)
-			}
+			rec := []string{row.Dataset, strconv.Itoa(row.Batch), l.Loss, strconv.Itoa(l.N), strconv.Itoa(l.Failed)}
+			rec = append(rec, l.AccStats.csvColumns()...)
 			if withCal {
-				cal := make([]string, len(summaryCalibratedHeader))
 				if c := l.Calibrated; c != nil {
-					cal[0], cal[1], cal[2], cal[3], cal[8] = strconv.Itoa(c.N), f(c.Mean), f(c.SD), f(c.MeanBestEpoch), c.Note
-					if t := c.VsBaseline; t != nil {
-						cal[4], cal[5], cal[6], cal[7] = f(t.MeanDiff), f(t.T), f(t.DF), f(t.P)
-					}
+					rec = append(append(rec, strconv.Itoa(c.N)), c.csvColumns()...)
+				} else {
+					rec = append(rec, make([]string, len(summaryCalibratedHeader))...)
 				}
-				rec = append(rec, cal...)
 			}
 			cw.Write(rec)
 		}
 	}
 	cw.Flush()
 	return cw.Error()
+}
+
+// csvColumns are a's columns of summary.csv after the run counts: mean, sd,
+// mean best epoch, Δ, t, df and p of the t-test (empty without one), note.
+func (a AccStats) csvColumns() []string {
+	f := func(v float64) string { return strconv.FormatFloat(v, 'g', -1, 64) }
+	cols := []string{f(a.Mean), f(a.SD), f(a.MeanBestEpoch), "", "", "", "", a.Note}
+	if t := a.VsBaseline; t != nil {
+		cols[3], cols[4], cols[5], cols[6] = f(t.MeanDiff), f(t.T), f(t.DF), f(t.P)
+	}
+	return cols
 }
 
 // Markdown writes one table per dataset shaped like Table 1 of the paper:
@@ -328,35 +316,26 @@ func (s Summary) Markdown(w io.Writer) error {
 	return err
 }
 
-// cellStats is what a summary table shows of one loss at one batch size.
-type cellStats struct {
-	n, failed int
-	mean, sd  float64
-	vs        *TTest // against the baseline
-}
-
 // tableView selects a summary table's measure: the title's text after the
-// dataset up to the seeds, and each loss's statistics (ok = false: none).
+// dataset up to the seeds, and each loss's statistics with the number of
+// its runs without a value (ok = false: none).
 type tableView struct {
 	title string
-	cell  func(LossStats) (st cellStats, ok bool)
+	cell  func(LossStats) (st AccStats, failed int, ok bool)
 }
 
 var (
 	rawView = tableView{
 		title: ": maximum test accuracy over epochs",
-		cell: func(l LossStats) (cellStats, bool) {
-			return cellStats{n: l.N, failed: l.Failed, mean: l.Mean, sd: l.SD, vs: l.VsBaseline}, true
-		},
+		cell:  func(l LossStats) (AccStats, int, bool) { return l.AccStats, l.Failed, true },
 	}
 	calibratedView = tableView{
 		title: ", calibrated: maximum test accuracy over epochs of argmax(logits + b), b the per-class logit offsets fitted on the training split after each epoch",
-		cell: func(l LossStats) (cellStats, bool) {
-			c := l.Calibrated
-			if c == nil {
-				return cellStats{}, false
+		cell: func(l LossStats) (AccStats, int, bool) {
+			if c := l.Calibrated; c != nil {
+				return c.AccStats, l.Failed + c.Missing, true
 			}
-			return cellStats{n: c.N, failed: l.Failed + c.Missing, mean: c.Mean, sd: c.SD, vs: c.VsBaseline}, true
+			return AccStats{}, 0, false
 		},
 	}
 )
@@ -426,10 +405,11 @@ func (s Summary) markdownTable(b *strings.Builder, dataset string, view tableVie
 		fmt.Fprintf(b, "| %d |", r.Batch)
 		for _, l := range cols {
 			i := slices.IndexFunc(r.Losses, func(x LossStats) bool { return x.Loss == l })
-			var st cellStats
+			var st AccStats
+			var failed int
 			ok := i >= 0
 			if ok {
-				st, ok = view.cell(r.Losses[i])
+				st, failed, ok = view.cell(r.Losses[i])
 			}
 			if !ok {
 				b.WriteString(" — |")
@@ -438,8 +418,8 @@ func (s Summary) markdownTable(b *strings.Builder, dataset string, view tableVie
 				}
 				continue
 			}
-			fmt.Fprintf(b, " %s |", meanSD(st))
-			t := st.vs
+			fmt.Fprintf(b, " %s |", meanSD(st, failed))
+			t := st.VsBaseline
 			switch {
 			case l == primary && t != nil:
 				fmt.Fprintf(b, " %+.4f | %s | %s |", t.MeanDiff, num(t.T, "%.2f"), num(t.P, "%.3f"))
@@ -452,11 +432,11 @@ func (s Summary) markdownTable(b *strings.Builder, dataset string, view tableVie
 	var notes []string
 	for _, r := range rows {
 		for _, l := range r.Losses {
-			st, ok := view.cell(l)
-			if !ok || l.Loss == primary || l.Loss == Baseline || st.vs == nil {
+			st, _, ok := view.cell(l)
+			if !ok || l.Loss == primary || l.Loss == Baseline || st.VsBaseline == nil {
 				continue
 			}
-			t := st.vs
+			t := st.VsBaseline
 			notes = append(notes, fmt.Sprintf("batch %d %s − %s: Δ %+.4f, t %s, p %s", r.Batch, strings.ToUpper(l.Loss), strings.ToUpper(Baseline), t.MeanDiff, num(t.T, "%.2f"), num(t.P, "%.3f")))
 		}
 	}
@@ -466,13 +446,13 @@ func (s Summary) markdownTable(b *strings.Builder, dataset string, view tableVie
 }
 
 // meanSD formats a table cell: "mean ± sd", with the failed runs noted.
-func meanSD(st cellStats) string {
-	if st.n == 0 {
-		return fmt.Sprintf("failed (%d)", st.failed)
+func meanSD(st AccStats, failed int) string {
+	if st.N == 0 {
+		return fmt.Sprintf("failed (%d)", failed)
 	}
-	s := fmt.Sprintf("%.4f ± %.4f", st.mean, st.sd)
-	if st.failed > 0 {
-		s += fmt.Sprintf(" (%d failed)", st.failed)
+	s := fmt.Sprintf("%.4f ± %.4f", st.Mean, st.SD)
+	if failed > 0 {
+		s += fmt.Sprintf(" (%d failed)", failed)
 	}
 	return s
 }
