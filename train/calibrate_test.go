@@ -249,6 +249,8 @@ func TestCalibrateFolderCompatibility(t *testing.T) {
 	on.Losses, on.Seeds, on.Epochs = []string{"ce"}, 1, 1
 	off := on
 	off.Calibrate = false
+	other := on
+	other.Epochs, other.LR, other.Hidden = 2, 1e-3, []int{8, 8}
 	for _, tc := range []struct {
 		name        string
 		made, again train.Config
@@ -256,6 +258,7 @@ func TestCalibrateFolderCompatibility(t *testing.T) {
 	}{
 		{"off then on", off, on, "calibrate false vs true"},
 		{"on then off", on, off, "calibrate true vs false"},
+		{"three other settings", on, other, "epochs 1 vs 2; hidden [16] vs [8 8]; lr 0.01 vs 0.001"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			dir := t.TempDir()

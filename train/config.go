@@ -1,9 +1,9 @@
 package train
 
 import (
-	"encoding/json"
 	"fmt"
 	"math"
+	"reflect"
 	"slices"
 	"strings"
 )
@@ -244,56 +244,30 @@ func (c Config) SeedList() []int64 {
 
 // compatible reports why runs made under c and d cannot live in one results
 // folder: everything but the grid (datasets, losses, batch sizes, seeds) and
-// the shard must be equal. It returns "" when they can.
+// the shard must be equal. It returns "" when they can, else the differing
+// settings by their config.json names ("epochs 3 vs 5; lr 0.001 vs 0.0001").
 func (c Config) compatible(d Config) string {
-	a, b := c.trainingSettings(), d.trainingSettings()
-	ja, _ := json.Marshal(a)
-	jb, _ := json.Marshal(b)
-	if string(ja) == string(jb) {
-		return ""
-	}
-	var ma, mb map[string]any
-	_ = json.Unmarshal(ja, &ma)
-	_ = json.Unmarshal(jb, &mb)
-	// Every key of either side: a field omitted when empty (calibrate) is
-	// on one side only.
+	a, b := reflect.ValueOf(c.trainingSettings()), reflect.ValueOf(d.trainingSettings())
 	var diff []string
-	for k, va := range ma {
-		vb, ok := mb[k]
-		if !ok {
-			vb = zeroLike(va)
+	for i := range a.NumField() {
+		x, y := a.Field(i), b.Field(i)
+		if sameSetting(x, y) {
+			continue
 		}
-		if fmt.Sprint(va) != fmt.Sprint(vb) {
-			diff = append(diff, fmt.Sprintf("%s %v vs %v", k, va, vb))
-		}
-	}
-	for k, vb := range mb {
-		if _, ok := ma[k]; !ok {
-			if va := zeroLike(vb); fmt.Sprint(va) != fmt.Sprint(vb) {
-				diff = append(diff, fmt.Sprintf("%s %v vs %v", k, va, vb))
-			}
-		}
+		name, _, _ := strings.Cut(a.Type().Field(i).Tag.Get("json"), ",")
+		diff = append(diff, fmt.Sprintf("%s %v vs %v", name, x, y))
 	}
 	slices.Sort(diff)
-	if len(diff) == 0 {
-		return "settings differ"
-	}
 	return strings.Join(diff, "; ")
 }
 
-// zeroLike returns the zero value of the JSON type of v: the value of a
-// field omitted from config.json because it is empty (omitempty), such as
-// calibrate = false.
-func zeroLike(v any) any {
-	switch v.(type) {
-	case bool:
-		return false
-	case float64:
-		return float64(0)
-	case string:
-		return ""
+// sameSetting reports whether two values of one Config field are equal; a
+// nil and an empty slice are (config.json turns one into the other).
+func sameSetting(x, y reflect.Value) bool {
+	if x.Kind() == reflect.Slice && x.Len() == 0 && y.Len() == 0 {
+		return true
 	}
-	return nil
+	return reflect.DeepEqual(x.Interface(), y.Interface())
 }
 
 // trainingSettings returns c without the grid and the shard: the settings
