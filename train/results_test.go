@@ -59,19 +59,36 @@ func TestRunsRoundTrip(t *testing.T) {
 }
 
 func TestReadRunsRejectsBadFiles(t *testing.T) {
-	header := "dataset,loss,batch,seed,epoch,train_loss,train_acc,test_acc,seconds,status,error\n"
-	tests := []struct{ name, in, want string }{
+	legacy := "dataset,loss,batch,seed,epoch,train_loss,train_acc,test_acc,seconds,status,error\n"
+	header := strings.TrimSuffix(legacy, "\n") + ",test_acc_calibrated\n"
+	type badFile struct{ name, in, want string }
+	tests := []badFile{
 		{"empty", "", "empty file"},
 		{"header", "a,b\n", `header ["a" "b"]`},
 		{"header names", strings.Replace(header, "seed", "seeds", 1), "header"},
-		{"short row", header + "synthetic,ce,128,1,1,0.5\n", "wrong number of fields"},
-		{"batch", header + "synthetic,ce,0,1,1,0.5,0.9,0.9,1,ok,\n", `batch "0"`},
-		{"epoch gap", header + "synthetic,ce,128,1,2,0.5,0.9,0.9,1,ok,\n", "epoch 2 follows epoch 0"},
-		{"number", header + "synthetic,ce,128,1,1,x,0.9,0.9,1,ok,\n", `train_loss "x"`},
-		{"status", header + "synthetic,ce,128,1,1,0.5,0.9,0.9,1,maybe,\n", `status "maybe"`},
-		{"bare quote", header + "synth\"etic,ce,128,1,1,0.5,0.9,0.9,1,ok,\n", "bare \" in non-quoted-field"},
-		{"unterminated quote", header + "\"synthetic,ce,128,1,1,0.5,0.9,0.9,1,ok,\n", "extraneous or missing \" in quoted-field"},
-		{"failure without message", header + "synthetic,ce,128,1,1,,,,,failed,\n", "without an error message"},
+		{"legacy header names", strings.Replace(legacy, "seed", "seeds", 1), "header"},
+		// The calibrated column.
+		{"calibrated number", header + "synthetic,ce,128,1,1,0.5,0.9,0.9,1,ok,,high\n", `test_acc_calibrated "high"`},
+		{"legacy row", header + "synthetic,ce,128,1,1,0.5,0.9,0.9,1,ok,\n", "wrong number of fields"},
+		{"long legacy row", legacy + "synthetic,ce,128,1,1,0.5,0.9,0.9,1,ok,,0.9\n", "wrong number of fields"},
+		{"mixed run", header + "synthetic,ce,128,1,1,0.5,0.9,0.9,1,ok,,0.9\nsynthetic,ce,128,1,2,0.5,0.9,0.9,1,ok,,\n",
+			"epoch 2 and epoch 1 disagree on having test_acc_calibrated"},
+	}
+	// Bad rows, written in the legacy format; each is also checked in the
+	// current one, with an empty test_acc_calibrated.
+	for _, tc := range []badFile{
+		{"short row", "synthetic,ce,128,1,1,0.5\n", "wrong number of fields"},
+		{"batch", "synthetic,ce,0,1,1,0.5,0.9,0.9,1,ok,\n", `batch "0"`},
+		{"epoch gap", "synthetic,ce,128,1,2,0.5,0.9,0.9,1,ok,\n", "epoch 2 follows epoch 0"},
+		{"number", "synthetic,ce,128,1,1,x,0.9,0.9,1,ok,\n", `train_loss "x"`},
+		{"status", "synthetic,ce,128,1,1,0.5,0.9,0.9,1,maybe,\n", `status "maybe"`},
+		{"bare quote", "synth\"etic,ce,128,1,1,0.5,0.9,0.9,1,ok,\n", "bare \" in non-quoted-field"},
+		{"unterminated quote", "\"synthetic,ce,128,1,1,0.5,0.9,0.9,1,ok,\n", "extraneous or missing \" in quoted-field"},
+		{"failure without message", "synthetic,ce,128,1,1,,,,,failed,\n", "without an error message"},
+	} {
+		tests = append(tests,
+			badFile{tc.name + " (legacy)", legacy + tc.in, tc.want},
+			badFile{tc.name, header + strings.ReplaceAll(tc.in, "\n", ",\n"), tc.want})
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
