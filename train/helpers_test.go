@@ -2,6 +2,9 @@ package train_test
 
 import (
 	"math/rand/v2"
+	"os"
+	"path/filepath"
+	"testing"
 
 	"github.com/hypersimplex/hsloss/datasets"
 	"github.com/hypersimplex/hsloss/train"
@@ -53,3 +56,24 @@ func tinyConfig() train.Config {
 
 // loadBlobs is a SweepOptions.Load for tinyConfig.
 func loadBlobs(string) (*datasets.Dataset, error) { return blobs(4, 8, 512, 250, 7), nil }
+
+// readFile returns the content of dir/name; a missing file fails the test.
+func readFile(t *testing.T, dir, name string) string {
+	t.Helper()
+	b, err := os.ReadFile(filepath.Join(dir, name))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return string(b)
+}
+
+// sameSummaries fails t unless folders a and b hold the same summary.md and
+// summary.csv.
+func sameSummaries(t *testing.T, a, b string) {
+	t.Helper()
+	for _, name := range []string{train.SummaryMDFile, train.SummaryCSVFile} {
+		if x, y := readFile(t, a, name), readFile(t, b, name); x != y {
+			t.Errorf("%s differs:\n%s\nvs\n%s", name, y, x)
+		}
+	}
+}

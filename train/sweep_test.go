@@ -124,13 +124,7 @@ func resumeAndCompare(t *testing.T, cfg train.Config, finished int, stop func(tr
 	if a, b := readRuns(t, full), readRuns(t, resumed); len(a) != len(cfg.Grid()) || !reflect.DeepEqual(a, b) {
 		t.Errorf("resumed sweep differs from the uninterrupted one:\n%+v\n%+v", b, a)
 	}
-	for _, name := range []string{train.SummaryMDFile, train.SummaryCSVFile} {
-		x, _ := os.ReadFile(filepath.Join(full, name))
-		y, _ := os.ReadFile(filepath.Join(resumed, name))
-		if string(x) != string(y) {
-			t.Errorf("%s differs:\n%s\nvs\n%s", name, y, x)
-		}
-	}
+	sameSummaries(t, full, resumed)
 	return full
 }
 
@@ -169,11 +163,7 @@ func TestShardsMergeIntoTheFullSweep(t *testing.T) {
 	if a, b := readRuns(t, full), readRuns(t, merged); !reflect.DeepEqual(a, b) {
 		t.Errorf("merged shards differ from the full sweep:\n%+v\n%+v", b, a)
 	}
-	a, _ := os.ReadFile(filepath.Join(full, train.SummaryMDFile))
-	b, _ := os.ReadFile(filepath.Join(merged, train.SummaryMDFile))
-	if string(a) != string(b) {
-		t.Errorf("summary.md differs:\n%s\nvs\n%s", b, a)
-	}
+	sameSummaries(t, full, merged)
 	f, err := train.ReadFolder(merged)
 	if err != nil {
 		t.Fatal(err)
@@ -219,8 +209,7 @@ func TestDivergingRunIsRecordedAsFailure(t *testing.T) {
 	if len(sum.Failures) != 1 || sum.Rows[0].Losses[0].N != 0 {
 		t.Errorf("summary %+v, want the failure listed and no statistics", sum)
 	}
-	md, _ := os.ReadFile(filepath.Join(dir, train.SummaryMDFile))
-	if !strings.Contains(string(md), "Failed runs") {
+	if md := readFile(t, dir, train.SummaryMDFile); !strings.Contains(md, "Failed runs") {
 		t.Errorf("summary.md does not list the failure:\n%s", md)
 	}
 }
