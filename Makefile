@@ -4,7 +4,7 @@ PKGS    ?= ./...
 BENCHTIME ?= 1s
 BENCHCOUNT ?= 1
 
-.PHONY: help test test-short vet fmt-check fuzz bench bench-op data experiment reproduce
+.PHONY: help test test-short vet fmt-check fuzz bench bench-op bench-other data experiment reproduce
 
 help: ## list the targets
 	@grep -E '^[a-zA-Z_-]+:.*##' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-14s %s\n", $$1, $$2}'
@@ -66,7 +66,7 @@ experiment: ## compact study: MNIST, MLP 784-256-10, CE vs HS, batch 128/1024/81
 		-loss ce,hs -batch 128,1024,8192 -seeds 3 -epochs 5 -lr 1e-3 -out results/experiment $(EXPERIMENT_FLAGS)
 
 # ---- benchmarks and fuzzing (README "Performance") ----
-bench: bench-op bench-train ## the operator table and the training table (BENCHTIME, BENCHCOUNT); benchstat files in results/
+bench: bench-op bench-train bench-other ## every benchmark of the repository: the operator table, the training table and the rest (BENCHTIME, BENCHCOUNT); benchstat files in results/
 
 bench-op: SHELL := /bin/bash
 bench-op: .SHELLFLAGS := -o pipefail -c
@@ -74,6 +74,12 @@ bench-op: ## operator kernels vs the sort-based oracle and a streaming pass, and
 	@mkdir -p results
 	$(GO) test -run '^$$' -bench . -benchmem -benchtime $(BENCHTIME) -count $(BENCHCOUNT) ./op/ | tee results/bench-op.txt
 	@if command -v python3 >/dev/null; then python3 scripts/bench_op_table.py results/bench-op.txt; fi
+
+bench-other: SHELL := /bin/bash
+bench-other: .SHELLFLAGS := -o pipefail -c
+bench-other: ## the other packages' benchmarks (ReLU, batch norm, CNN step, Predict, dataset loading, batcher, Adam); results/bench-other.txt
+	@mkdir -p results
+	$(GO) test -run '^$$' -bench . -benchmem -benchtime $(BENCHTIME) -count $(BENCHCOUNT) ./nn/ ./datasets/ ./internal/accel/ | tee results/bench-other.txt
 
 FUZZTIME ?= 5m
 fuzz: ## fuzz the op kernels, FUZZTIME per target with one worker; failures land in op/testdata/fuzz
@@ -104,7 +110,6 @@ STUDY_COMMON   := -data data -train-subset 0 -model mlp -hidden 256 -lr 1e-3 -ep
 STUDY_TRAIN    := $(GO) run $(BLAS_TAGS) ./cmd/train
 STUDY_BATCHES  := 128,256,512,1024,2048,4096,8192
 
-.PHONY: reproduce
 reproduce: data ## the large-batch study (paper grid scaled down) and its ablations into results/study (about 1.5 hours with OpenBLAS on 2 cores)
 	@for ds in $(STUDY_DATASETS); do \
 	  $(STUDY_TRAIN) $(STUDY_COMMON) -dataset $$ds -loss ce,hs,hinge,mse -batch $(STUDY_BATCHES) -out $(STUDY_DIR)/$$ds || exit 1; \
