@@ -85,6 +85,7 @@ import argparse
 import csv
 import gzip
 import math
+import statistics
 import os
 import struct
 import sys
@@ -96,7 +97,7 @@ import torch
 import torch.nn.functional as F
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from peer_bench import HypersimplexProjection, hs_loss  # noqa: E402,F401
+from peer_bench import hs_loss  # noqa: E402
 
 FEATURES, CLASSES = 784, 10
 FILES = {
@@ -105,13 +106,9 @@ FILES = {
     "test_images": "t10k-images-idx3-ubyte.gz",
     "test_labels": "t10k-labels-idx1-ubyte.gz",
 }
-# Columns of files written before --calibrate-offsets existed; still read
-# (as files without calibration) and rewritten with FIELDS.
-LEGACY_FIELDS = ["dataset", "loss", "hidden", "batch", "seed", "lr", "tau", "init",
-                 "epochs", "epoch", "train_loss", "test_acc", "seconds"]
-# test_acc_calibrated: empty without --calibrate-offsets. Last, so that the
-# other columns keep their positions.
-FIELDS = LEGACY_FIELDS + ["test_acc_calibrated"]
+# test_acc_calibrated: empty without --calibrate-offsets.
+FIELDS = ["dataset", "loss", "hidden", "batch", "seed", "lr", "tau", "init",
+          "epochs", "epoch", "train_loss", "test_acc", "seconds", "test_acc_calibrated"]
 # Columns that identify a run (together with the epoch count). Whether the
 # run was made with --calibrate-offsets is a property of the whole --out
 # file, checked in main (a file never mixes the two settings).
@@ -363,9 +360,6 @@ def read_rows(path):
         return []
     with open(path, newline="") as f:
         r = csv.DictReader(f)
-        if r.fieldnames == LEGACY_FIELDS:
-            # Written before --calibrate-offsets existed: no calibration.
-            return [dict(row, test_acc_calibrated="") for row in r]
         if r.fieldnames != FIELDS:
             raise SystemExit("%s: columns %s, want %s (another file? choose another --out)"
                              % (path, r.fieldnames, FIELDS))
@@ -425,9 +419,7 @@ def write_rows(path, runs):
 # ---- statistics ----
 
 def mean_sd(v):
-    m = sum(v) / len(v)
-    sd = math.sqrt(sum((x - m) ** 2 for x in v) / (len(v) - 1)) if len(v) > 1 else float("nan")
-    return m, sd
+    return statistics.mean(v), statistics.stdev(v) if len(v) > 1 else float("nan")
 
 
 def t_two_sided_closed_form(t, df):
@@ -451,26 +443,6 @@ def t_two_sided_closed_form(t, df):
                 acc += term
         a = 2 / math.pi * (theta + s * acc)
     return min(max(1.0 - a, 0.0), 1.0)
-
-
-def p_value_method():
-    """Returns (name, f) with f(t, df) -> two-sided p, or (name, None)."""
-    try:
-        from scipy import stats
-        return "scipy.stats.t", lambda t, df: float(2 * stats.t.sf(abs(t), df))
-    except ImportError:
-        pass
-    try:
-        torch.distributions.StudentT(torch.tensor(3.0)).cdf(torch.tensor(0.5))
-        return ("torch.distributions.StudentT.cdf",
-                lambda t, df: float(2 * (1 - torch.distributions.StudentT(
-                    torch.tensor(float(df), dtype=torch.float64)).cdf(
-                    torch.tensor(abs(t), dtype=torch.float64)))))
-    except (NotImplementedError, AttributeError, RuntimeError):
-        pass
-    # A paired test has integer df = n - 1, where the closed form is exact.
-    return ("Student-t CDF in closed form for integer df (scipy absent, "
-            "torch StudentT.cdf not implemented)", t_two_sided_closed_form)
 
 
 def best_epoch(rows, column):
@@ -519,7 +491,9 @@ def paired_test(a, best, pfun):
 
 
 def summary(a, runs):
-    method, pfun = p_value_method()
+    # A paired test has integer df = n - 1, where the closed form is exact.
+    method, pfun = ("Student-t CDF in closed form for integer df (scipy absent, "
+                    "torch StudentT.cdf not implemented)", t_two_sided_closed_form)
     cal = a.calibrate_offsets
     lines = []
     head = ["| hidden | batch | n | CE max acc | HS max acc | Δ = HS − CE | t | df | p |",
