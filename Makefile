@@ -45,7 +45,7 @@ bench-train: ## training-step samples/s (MLP 784-512-512-10, CE/HS), pure Go and
 	  $(GO) test -run '^$$' -bench '$(TRAIN_BENCH)' -benchtime $(BENCHTIME) -count 1 ./train/ | tee -a results/bench-train.txt || exit 1; \
 	  $(if $(BLAS_TAG),$(GO) test $(BLAS_TAGS) -run '^$$' -bench '$(TRAIN_BENCH)' -benchtime $(BENCHTIME) -count 1 ./train/ | tee -a results/bench-train.txt || exit 1;) \
 	done
-	@if command -v python3 >/dev/null; then python3 scripts/bench_training.py summary --stat best results/bench-train.txt; fi
+	@if command -v python3 >/dev/null; then python3 scripts/bench_training.py summary results/bench-train.txt; fi
 
 bench-peer: SHELL := /bin/bash
 bench-peer: .SHELLFLAGS := -o pipefail -c

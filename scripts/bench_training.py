@@ -10,13 +10,13 @@
       gives medians of the per-repeat values and ratios, so that each ratio
       compares measurements taken seconds apart.
 
-  bench_training.py summary [--stat best] FILE...
+  bench_training.py summary FILE...
       Summarises BenchmarkTrainStep output (benchstat format, the
-      "blas: ..." configuration lines of both builds): median samples/s per
-      BLAS, solver, head and batch size, the OpenBLAS/pure-Go speed-up and
-      the HS/CE step-time ratio. --stat best takes the fastest repeat
-      instead of the median: on a shared host whose slow spells outlast
-      half of a case's repeats, it is the steadier estimate.
+      "blas: ..." configuration lines of both builds): the best samples/s
+      of the repeats per BLAS, solver, head and batch size, the
+      OpenBLAS/pure-Go speed-up and the HS/CE step-time ratio. Best, not
+      median: on a shared host whose slow spells outlast half of a case's
+      repeats, it is the steadier estimate.
 
   bench_training.py epoch FILE...
       Tabulates BenchmarkEpochSplit output (`make bench-epoch`): seconds of
@@ -145,13 +145,12 @@ def summary(a):
     blases = sorted({k[0] for k in rates}, key=lambda b: (b != "gonum (pure Go)", b))
     solvers = sorted({k[1] for k in rates})
     batches = sorted({k[3] for k in rates})
-    pick = {"median": median, "best": max}[a.stat]
-    m = {k: pick(v) for k, v in rates.items()}
+    m = {k: max(v) for k, v in rates.items()}
     nan = float("nan")
     for solver in solvers:
         print()
-        print("Training step samples/s (%s of %d), MLP 784-512-512-10 float32, solver %s"
-              % (a.stat, max(len(v) for v in rates.values()), solver))
+        print("Training step samples/s (best of %d), MLP 784-512-512-10 float32, solver %s"
+              % (max(len(v) for v in rates.values()), solver))
         print()
         cols = ["batch"]
         for blas in blases:
@@ -224,8 +223,6 @@ def main(argv):
     pp.add_argument("--seconds", type=float, default=2, help="seconds per measurement (default %(default)s)")
     pp.add_argument("--threads", type=int, default=2, help="PyTorch threads (default %(default)s)")
     ps = sub.add_parser("summary", help="summarise BenchmarkTrainStep output")
-    ps.add_argument("--stat", default="median", choices=["median", "best"],
-                    help="per-case statistic of the repeats (default %(default)s)")
     ps.add_argument("files", nargs="+")
     pe = sub.add_parser("epoch", help="tabulate BenchmarkEpochSplit output")
     pe.add_argument("files", nargs="+")
