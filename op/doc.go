@@ -25,8 +25,8 @@
 //     function documents, and the inputs are otherwise left unchanged.
 //   - One generic kernel serves float32 and float64 (Float); every sum is
 //     accumulated in float64.
-//   - Bad arguments (lengths, k outside [0, n] or NaN, τ not a finite
-//     positive normal number, NaN or ±Inf entries) give an error naming the
+//   - Bad arguments (lengths, k outside [0, n] or NaN, τ not finite or
+//     below the smallest normal float64 2⁻¹⁰²², NaN or ±Inf entries) give an error naming the
 //     argument and its value, e.g. "op: k = 11 outside [0, 10]"; the kernels
 //     never panic, never return NaN and write nothing on error.
 //   - No allocation per call: Project and BinaryArgmax borrow a float64

@@ -94,10 +94,11 @@ func DefaultLossOptions() LossOptions {
 const priorSumTolerance = 1e-6
 
 // Validate checks the options for a loss over the given number of classes
-// (1 for the binary loss, whose Prior is the positive rate alone): τ finite,
-// > 0 and normal, as Project requires (a float32 loss also needs τ to stay
-// so in float32, which it checks when it is built); a known KPolicy and Normalization; for KPrior, one prior per
-// class, each in [0, 1], summing to 1 (multiclass); for KFraction, f in (0, 1].
+// (1 for the binary loss, whose Prior is the positive rate alone): τ finite
+// and at least 2⁻¹⁰²², as Project requires (a float32 loss also needs τ to
+// be neither 0 nor +Inf in float32, which it checks when it is built); a
+// known KPolicy and Normalization; for KPrior, one prior per class, each in
+// [0, 1], summing to 1 (multiclass); for KFraction, f in (0, 1].
 func (o LossOptions) Validate(classes int) error {
 	if err := checkTau(o.Tau); err != nil {
 		return &prefixedError{prefix: "op: LossOptions.Tau: ", err: err}

@@ -9,7 +9,8 @@ import "math"
 //
 // k may be fractional. y may alias x; otherwise x is left unchanged.
 // It returns an error, leaving y unchanged, if len(y) != len(x), k is NaN or
-// outside [0, n], τ is not a finite positive normal number, or x holds a NaN
+// outside [0, n], τ is not finite or is below 2⁻¹⁰²² (the smallest normal
+// float64; float32 subnormals above it are fine), or x holds a NaN
 // or ±Inf.
 func Project[T Float](y, x []T, k, tau T) error {
 	if err := checkLen("y", len(y), "x", len(x)); err != nil {

@@ -27,7 +27,8 @@ import (
 // row, no sort); the LispMachine uses the op's DoDiff. Rows are projected
 // in parallel when rows × n is large.
 //
-// Errors: tau not a finite positive normal number (in x's dtype), x not a
+// Errors: tau not finite, below 2⁻¹⁰²² (the smallest normal float64), or 0
+// or +Inf once rounded to x's dtype, x not a
 // float vector or matrix, k of another dtype, shape or length here; NaN or
 // ±Inf in x and k outside [0, n] when the graph runs (an error from the
 // machine's RunAll).

@@ -16,7 +16,7 @@ import (
 // product. O(n), no allocation; dx may alias g.
 //
 // It returns an error, leaving dx unchanged, if the lengths differ, τ is not
-// a finite positive normal number, y holds a value outside [0, 1] (or NaN),
+// finite or is below 2⁻¹⁰²² (the smallest normal float64), y holds a value outside [0, 1] (or NaN),
 // or g holds a NaN or ±Inf.
 func ProjectVJP[T Float](dx, y, g []T, tau T) error {
 	if err := checkLen("dx", len(dx), "y", len(y)); err != nil {
