@@ -114,6 +114,7 @@ type run struct {
 // calibration holds what Config.Calibrate needs, allocated once per run.
 type calibration struct {
 	train       datasets.Split // the whole training split
+	testY       []int          // the test split's labels
 	trainLogits []float64      // its logits, rows × classes
 	testLogits  []float64      // the test split's, kept by the test accuracy
 	offsets     []float64      // b, one per class
@@ -257,7 +258,7 @@ func (r *run) evaluate() (EpochStats, time.Duration, error) {
 	}
 	start := time.Now()
 	st.Calibrated = true
-	if st.TestAccCalibrated, err = r.cal.accuracy(r.eval, r.test.Y); err != nil {
+	if st.TestAccCalibrated, err = r.cal.accuracy(r.eval); err != nil {
 		return st, 0, fmt.Errorf("calibration: %w", err)
 	}
 	return st, time.Since(start), nil
@@ -282,6 +283,7 @@ func checkCalibration(cfg Config, data *datasets.Dataset) error {
 func newCalibration(train, test datasets.Split, classes int) *calibration {
 	return &calibration{
 		train:       train,
+		testY:       test.Y,
 		trainLogits: make([]float64, train.Len()*classes),
 		testLogits:  make([]float64, test.Len()*classes),
 		offsets:     make([]float64, classes),
@@ -291,10 +293,10 @@ func newCalibration(train, test datasets.Split, classes int) *calibration {
 
 // accuracy computes the training logits on e's graphs (unless the
 // training accuracy's pass kept them), fits the offsets on them and returns
-// the accuracy against testY of argmax(test logits + b), the test logits
-// being those the test accuracy kept. A failed fit gives NaN; only a graph
-// error is an error.
-func (c *calibration) accuracy(e *evaluator, testY []int) (float64, error) {
+// the test accuracy of argmax(test logits + b), the test logits being
+// those the test accuracy kept. A failed fit gives NaN; only a graph error
+// is an error.
+func (c *calibration) accuracy(e *evaluator) (float64, error) {
 	if !c.fromSample {
 		if err := e.logits(c.trainLogits, c.train); err != nil {
 			return 0, err
@@ -306,13 +308,18 @@ func (c *calibration) accuracy(e *evaluator, testY []int) (float64, error) {
 	if err := nn.PredictWithOffsets(c.pred, c.testLogits, c.offsets); err != nil {
 		return math.NaN(), nil
 	}
-	correct := 0
-	for i, p := range c.pred {
-		if p == testY[i] {
-			correct++
+	return float64(countCorrect(c.pred, c.testY)) / float64(len(c.testY)), nil
+}
+
+// countCorrect returns how many predictions equal their labels.
+func countCorrect(pred, labels []int) int {
+	n := 0
+	for i, p := range pred {
+		if p == labels[i] {
+			n++
 		}
 	}
-	return float64(correct) / float64(len(testY)), nil
+	return n
 }
 
 // newArchitecture returns the model cfg.Model for data's shape and classes.
@@ -379,11 +386,7 @@ func (e *evaluator) accuracy(s datasets.Split, keep []float64) (float64, error) 
 		if keep != nil {
 			copyLogits(keep[off*logits.Shape()[1]:], logits)
 		}
-		for i, p := range pred {
-			if p == s.Y[off+i] {
-				correct++
-			}
-		}
+		correct += countCorrect(pred, s.Y[off:])
 		return nil
 	})
 	if err != nil {
