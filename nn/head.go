@@ -23,7 +23,8 @@ type Head interface {
 
 // HeadOptions configures the heads that have options.
 type HeadOptions struct {
-	// HS configures the "hs" head (τ, k policy, normalisation).
+	// HS configures the "hs" head (τ, k policy, normalisation); the "hs-ref"
+	// head takes only its τ.
 	HS op.LossOptions
 	// HingeMargin is Δ > 0 of the "hinge" head.
 	HingeMargin float64
@@ -37,10 +38,12 @@ func DefaultHeadOptions() HeadOptions {
 
 // headBuilders maps each head name to its constructor.
 var headBuilders = map[string]func(HeadOptions) (Head, error){
-	"ce":    func(HeadOptions) (Head, error) { return crossEntropyHead{}, nil },
-	"mse":   func(HeadOptions) (Head, error) { return mseHead{}, nil },
-	"hinge": newHingeHead,
-	"hs":    newHyperSimplexHead,
+	"ce":     func(HeadOptions) (Head, error) { return crossEntropyHead{}, nil },
+	"mse":    func(HeadOptions) (Head, error) { return mseHead{}, nil },
+	"brier":  func(HeadOptions) (Head, error) { return brierHead{}, nil },
+	"hinge":  newHingeHead,
+	"hs":     newHyperSimplexHead,
+	"hs-ref": newReferenceHyperSimplexHead,
 }
 
 // HeadNames returns the valid head names, sorted.
@@ -53,8 +56,9 @@ func HeadNames() []string {
 	return names
 }
 
-// NewHead returns the head called name: "ce", "hs", "hinge" or "mse" (see
-// the package documentation and each head's Loss for the normalisation).
+// NewHead returns the head called name: "ce", "hs", "hs-ref", "hinge",
+// "brier" or "mse" (see the package documentation and each head's Loss for
+// the normalisation).
 func NewHead(name string, opts HeadOptions) (Head, error) {
 	build, ok := headBuilders[name]
 	if !ok {

@@ -18,6 +18,7 @@ import (
 // τ = 1.5, k_c = Σ_i T[i,c], s = ½/n: the batch mean). See
 // op.HyperSimplexLoss.
 type hyperSimplexHead struct {
+	name string
 	opts op.LossOptions
 }
 
@@ -34,11 +35,24 @@ func newHyperSimplexHead(opts HeadOptions) (Head, error) {
 			return nil, fmt.Errorf("nn: hs head: %w", err)
 		}
 	}
-	return hyperSimplexHead{opts: o}, nil
+	return hyperSimplexHead{name: "hs", opts: o}, nil
 }
 
-// Name returns "hs".
-func (hyperSimplexHead) Name() string { return "hs" }
+// newReferenceHyperSimplexHead returns the "hs-ref" head: the HyperSimplex
+// loss as the public reference code computes it (op.ReferenceLossOptions:
+// k_c = ⌊n/2⌋ for every class, the mean over all n·C entries) with τ from
+// opts.HS.Tau.
+func newReferenceHyperSimplexHead(opts HeadOptions) (Head, error) {
+	o := op.ReferenceLossOptions()
+	o.Tau = opts.HS.Tau
+	if !(o.Tau > 0) || math.IsInf(o.Tau, 0) {
+		return nil, fmt.Errorf("nn: hs-ref head: HS.Tau = %v, want a finite value > 0", o.Tau)
+	}
+	return hyperSimplexHead{name: "hs-ref", opts: o}, nil
+}
+
+// Name returns "hs" or "hs-ref".
+func (h hyperSimplexHead) Name() string { return h.name }
 
 // Loss returns op.HyperSimplexLoss(logits, onehot, HS options).
 func (h hyperSimplexHead) Loss(logits, onehot *G.Node) (*G.Node, error) {
@@ -47,7 +61,7 @@ func (h hyperSimplexHead) Loss(logits, onehot *G.Node) (*G.Node, error) {
 	}
 	loss, err := op.HyperSimplexLoss(logits, onehot, h.opts)
 	if err != nil {
-		return nil, fmt.Errorf("nn: hs head: %w", err)
+		return nil, fmt.Errorf("nn: %s head: %w", h.name, err)
 	}
 	return loss, nil
 }

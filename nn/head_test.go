@@ -2,6 +2,7 @@ package nn_test
 
 import (
 	"math"
+	"slices"
 	"strings"
 	"testing"
 
@@ -118,6 +119,38 @@ func mseReference(x []float64, labels []int, classes int) (float64, []float64) {
 	return loss, grad
 }
 
+// brierReference is the entry-mean squared error of softmax(x) against
+// one-hot targets, with the softmax Jacobian applied by hand.
+func brierReference(x []float64, labels []int, classes int) (float64, []float64) {
+	t := oneHot(labels, classes)
+	grad := make([]float64, len(x))
+	m := float64(len(x))
+	loss := 0.0
+	for i := 0; i < len(labels); i++ {
+		row := x[i*classes : (i+1)*classes]
+		mx := slices.Max(row)
+		p := make([]float64, classes)
+		z := 0.0
+		for c, v := range row {
+			p[c] = math.Exp(v - mx)
+			z += p[c]
+		}
+		g := make([]float64, classes)
+		dot := 0.0
+		for c := range p {
+			p[c] /= z
+			d := p[c] - t[i*classes+c]
+			loss += d * d / m
+			g[c] = 2 * d / m
+			dot += g[c] * p[c]
+		}
+		for c := range p {
+			grad[i*classes+c] = p[c] * (g[c] - dot)
+		}
+	}
+	return loss, grad
+}
+
 func TestHeadsValueAndGradient(t *testing.T) {
 	const margin = 0.75
 	tests := []struct {
@@ -127,6 +160,7 @@ func TestHeadsValueAndGradient(t *testing.T) {
 	}{
 		{"ce", nn.DefaultHeadOptions(), ceReference},
 		{"mse", nn.DefaultHeadOptions(), mseReference},
+		{"brier", nn.DefaultHeadOptions(), brierReference},
 		{"hinge", nn.HeadOptions{HingeMargin: margin}, func(x []float64, l []int, c int) (float64, []float64) {
 			return hingeReference(x, l, c, margin)
 		}},
@@ -213,6 +247,9 @@ func TestHeadShapeErrors(t *testing.T) {
 //
 //	ce     softmax(0) = 1/C:            L = ln C,             ∂L/∂X = (1/C − T)/n
 //	mse    (0 − T)² sums to n:          L = 1/C,              ∂L/∂X = −2T/(nC)
+//	brier  (1/C − T)² sums to n(C−1)/C: L = (C−1)/C²,         ∂L/∂X = 2(1/C − T)/(nC²)
+//	       (Σ_c G[i,c]·P[i,c] = 0 when P = 1/C)
+//	hs-ref k = ⌊n/2⌋ = 2, p = ½ everywhere: L = ¼, ∂L/∂X[i,c] = 2(k_c/n − T[i,c])/(nCτ)
 //	hinge  every wrong class at Δ:      L = (C − 1)Δ,         ∂L/∂X = (1 − C·T)/n
 //	hs     Π_{Δ(n,k)}(0) = k/n on every entry (inside the box, all active):
 //	       L = s Σ_c k_c(1 − k_c/n),   ∂L/∂X[i,c] = 2s(k_c/n − T[i,c])/τ (the mean
@@ -236,6 +273,13 @@ func TestHeadsAtZeroLogits(t *testing.T) {
 		{"mse", 1.0 / classes, func(i, c int) float64 { return -2 * T[i*classes+c] / (n * classes) }},
 		{"hinge", (classes - 1) * margin, func(i, c int) float64 { return (1 - classes*T[i*classes+c]) / n }},
 		{"hs", wantHS, func(i, c int) float64 { return 2 * s * (k[c]/n - T[i*classes+c]) / tau }},
+		{"brier", (classes - 1.0) / (classes * classes), func(i, c int) float64 {
+			return 2 * (1.0/classes - T[i*classes+c]) / (n * classes * classes)
+		}},
+		{"hs-ref", 0.25, func(i, c int) float64 { return 2 * (k[c]/n - T[i*classes+c]) / (n * classes * tau) }},
+	}
+	if len(tests) != len(nn.HeadNames()) {
+		t.Fatalf("%d closed forms for %d heads %v: add the new head's", len(tests), len(nn.HeadNames()), nn.HeadNames())
 	}
 	opts := nn.DefaultHeadOptions()
 	opts.HingeMargin, opts.HS.Tau = margin, tau

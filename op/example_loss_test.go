@@ -76,18 +76,19 @@ func ExampleBinaryHyperSimplexLoss() {
 	// grad = [0.0000 0.0185 0.0852 0.0000 -0.0630 -0.0407]
 }
 
-// The defaults, and the reference code's setting (k_c = n/2 for every class,
-// the loss averaged over all n·C entries) checked before building a graph.
+// The defaults, and the reference code's setting (k_c = ⌊n/2⌋ for every
+// class, the loss averaged over all n·C entries) checked before building a
+// graph.
 func ExampleDefaultLossOptions() {
 	opts := op.DefaultLossOptions()
 	fmt.Printf("τ = %v, k policy %v, normalisation %v\n", opts.Tau, opts.KPolicy, opts.Normalization)
 
-	reference := op.DefaultLossOptions()
-	reference.KPolicy, reference.Fraction = op.KFraction, 0.5
-	reference.Normalization = op.NormEntryMean
+	reference := op.ReferenceLossOptions()
+	fmt.Printf("reference: τ = %v, k policy %v (f = %v), normalisation %v\n", reference.Tau, reference.KPolicy, reference.Fraction, reference.Normalization)
 	fmt.Println(reference.Validate(10))
 	// Output:
 	// τ = 1.5, k policy batch, normalisation batch-mean
+	// reference: τ = 1.5, k policy fraction-floor (f = 0.5), normalisation entry-mean
 	// <nil>
 }
 

@@ -2,6 +2,7 @@ package op
 
 import (
 	"fmt"
+	"math"
 
 	G "gorgonia.org/gorgonia"
 	"gorgonia.org/tensor"
@@ -16,7 +17,8 @@ import (
 //	L   = s · Σ_c ‖p_c − T[:,c]‖²,
 //
 // with k_c from opts.KPolicy (KBatch: column sums of T, computed in the graph
-// for every batch; KPrior: π_c·n; KFraction: f·n) and the scale s from
+// for every batch; KPrior: π_c·n; KFraction: f·n; KFractionFloor: ⌊f·n⌋,
+// the reference code's rounding) and the scale s from
 // opts.Normalization: ½/n (NormBatchMean, the default), ½ (NormSum) or
 // 1/(n·C) (NormEntryMean, the public reference code's mean over all
 // entries). The gradient is ∇_X L = 2s · Jᵀ(p − T) column by column, so the
@@ -48,7 +50,8 @@ func HyperSimplexLoss(logits, targets *G.Node, opts LossOptions) (*G.Node, error
 //	p = SBA_k(x; τ),   L = s · ‖p − t‖²,
 //
 // with k = Σ_i t_i (KBatch, computed in the graph), π·n (KPrior, Prior
-// holding the one positive rate π) or f·n (KFraction), and s = ½/n
+// holding the one positive rate π), f·n (KFraction) or ⌊f·n⌋
+// (KFractionFloor), and s = ½/n
 // (NormBatchMean, default), ½ (NormSum) or 1/n (NormEntryMean). The gradient
 // is 2s · Jᵀ(p − t), scaled like the loss.
 func BinaryHyperSimplexLoss(logits, labels *G.Node, opts LossOptions) (*G.Node, error) {
@@ -98,7 +101,7 @@ func squaredErrorLoss(x, t, k *G.Node, columns bool, opts LossOptions, s float64
 
 // lossK builds the k node for the policy: for classes > 1 a vector of length
 // C (KBatch: column sums of the n × C targets; KPrior: π_c·n; KFraction: f·n
-// as a scalar), for the binary loss a scalar.
+// and KFractionFloor: ⌊f·n⌋ as a scalar), for the binary loss a scalar.
 func lossK(targets *G.Node, n, classes int, opts LossOptions) (*G.Node, error) {
 	dt := targets.Dtype()
 	switch opts.KPolicy {
@@ -118,6 +121,8 @@ func lossK(targets *G.Node, n, classes int, opts LossOptions) (*G.Node, error) {
 		return vectorConstant(dt, k)
 	case KFraction:
 		return scalarConstant(dt, opts.Fraction*float64(n))
+	case KFractionFloor:
+		return scalarConstant(dt, math.Floor(opts.Fraction*float64(n)))
 	}
 	return nil, fmt.Errorf("KPolicy = %v unknown", opts.KPolicy)
 }

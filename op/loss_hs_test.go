@@ -2,6 +2,7 @@ package op_test
 
 import (
 	"fmt"
+	"math"
 	"math/rand/v2"
 	"slices"
 	"testing"
@@ -33,6 +34,8 @@ func (c hsCase) k() []float64 {
 			k[cl] = c.opts.Prior[cl] * float64(c.n)
 		case op.KFraction:
 			k[cl] = c.opts.Fraction * float64(c.n)
+		case op.KFractionFloor:
+			k[cl] = math.Floor(c.opts.Fraction * float64(c.n))
 		}
 		if c.dt == tensor.Float32 {
 			k[cl] = float64(float32(k[cl]))
@@ -134,9 +137,11 @@ func TestHyperSimplexLossValueAndGradient(t *testing.T) {
 		{"multiclass/batch/sum", 4, withOpts(op.KBatch, op.NormSum, nil, 0)},
 		{"multiclass/prior/entry-mean", 4, withOpts(op.KPrior, op.NormEntryMean, []float64{0.1, 0.2, 0.3, 0.4}, 0)},
 		{"multiclass/fraction/entry-mean", 4, withOpts(op.KFraction, op.NormEntryMean, nil, 0.5)},
+		{"multiclass/reference", 4, op.ReferenceLossOptions()},
 		{"binary/batch/batch-mean", 1, withOpts(op.KBatch, op.NormBatchMean, nil, 0)},
 		{"binary/prior/sum", 1, withOpts(op.KPrior, op.NormSum, []float64{0.3}, 0)},
 		{"binary/fraction/entry-mean", 1, withOpts(op.KFraction, op.NormEntryMean, nil, 0.25)},
+		{"binary/fraction-floor/sum", 1, withOpts(op.KFractionFloor, op.NormSum, nil, 0.3)},
 	}
 	const n = 13
 	for _, dt := range floatDtypes {
@@ -311,5 +316,48 @@ func TestHyperSimplexLossIgnoresClassOffsets(t *testing.T) {
 				}
 			})
 		}
+	}
+}
+
+// TestReferenceLossOptionsRoundKDown checks the reference code's HS loss at
+// odd batch sizes, where its k = ⌊n/2⌋ differs from f·n: the loss node
+// equals the sort-based oracle's projection with k = (n−1)/2 averaged over
+// the n·C entries, and differs from the unrounded KFraction loss. At n = 1
+// the reference's k is 0, so p = 0 and the loss is 1/C exactly.
+func TestReferenceLossOptionsRoundKDown(t *testing.T) {
+	const classes = 3
+	for _, n := range []int{1, 3, 5, 127} {
+		t.Run(fmt.Sprint(n), func(t *testing.T) {
+			c := newHSCase(tensor.Float64, n, classes, op.ReferenceLossOptions(), uint64(n))
+			g, x, loss := c.build(t)
+			got, _ := tapeRun(t, g, loss, x)
+
+			k := float64(n / 2)
+			col, p := make([]float64, n), make([]float64, n)
+			z, s := make([]float64, n), make([]float64, n)
+			want := 0.0
+			for cl := 0; cl < classes; cl++ {
+				for i := range col {
+					col[i] = c.x[i*classes+cl]
+				}
+				sortProject(p, col, k, 1.5, z, s)
+				for i := range p {
+					d := p[i] - c.t[i*classes+cl]
+					want += d * d
+				}
+			}
+			want /= float64(n * classes)
+			assertClose(t, "loss with k = ⌊n/2⌋", []float64{got}, []float64{want}, lossTolFor(tensor.Float64))
+			if n == 1 && got != 1.0/classes {
+				t.Fatalf("n = 1: loss %v, want 1/C = %v (k = 0, p = 0)", got, 1.0/classes)
+			}
+
+			unrounded := c
+			unrounded.opts.KPolicy = op.KFraction
+			g2, x2, loss2 := unrounded.build(t)
+			if other, _ := tapeRun(t, g2, loss2, x2); math.Abs(other-got) < 1e-6 {
+				t.Fatalf("KFraction loss %v equals the rounded one %v at odd n: the case does not test the rounding", other, got)
+			}
+		})
 	}
 }

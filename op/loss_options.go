@@ -20,9 +20,13 @@ const (
 	// KFraction sets k_c = f·n for every class with f = LossOptions.Fraction;
 	// the public reference code uses f = 0.5.
 	KFraction
+	// KFractionFloor sets k_c = ⌊f·n⌋ for every class with f =
+	// LossOptions.Fraction: the public reference code's rounding (f = 0.5,
+	// k = ⌊n/2⌋ also for an odd last batch, and k = 0 at n = 1).
+	KFractionFloor
 )
 
-// String returns "batch", "prior" or "fraction".
+// String returns "batch", "prior", "fraction" or "fraction-floor".
 func (p KPolicy) String() string {
 	switch p {
 	case KBatch:
@@ -31,6 +35,8 @@ func (p KPolicy) String() string {
 		return "prior"
 	case KFraction:
 		return "fraction"
+	case KFractionFloor:
+		return "fraction-floor"
 	}
 	return fmt.Sprintf("KPolicy(%d)", int(p))
 }
@@ -80,13 +86,21 @@ type LossOptions struct {
 	Tau           float64   // temperature τ > 0 (an error otherwise; no silent default)
 	KPolicy       KPolicy   // how k_c is chosen
 	Prior         []float64 // π_c per class for KPrior (binary: one entry, the positive rate)
-	Fraction      float64   // f in (0, 1] for KFraction
+	Fraction      float64   // f in (0, 1] for KFraction and KFractionFloor
 	Normalization Normalization
 }
 
 // DefaultLossOptions returns τ = 1.5 (the paper's), KBatch and NormBatchMean.
 func DefaultLossOptions() LossOptions {
 	return LossOptions{Tau: 1.5, KPolicy: KBatch, Normalization: NormBatchMean}
+}
+
+// ReferenceLossOptions returns the HyperSimplex loss as the public reference
+// code computes it: τ = 1.5, k_c = ⌊n/2⌋ for every class (KFractionFloor
+// with f = ½, also on an odd last batch) and the mean over all n·C entries
+// (NormEntryMean).
+func ReferenceLossOptions() LossOptions {
+	return LossOptions{Tau: 1.5, KPolicy: KFractionFloor, Fraction: 0.5, Normalization: NormEntryMean}
 }
 
 // priorSumTolerance is how far from 1 the class priors may sum (they are
@@ -98,7 +112,8 @@ const priorSumTolerance = 1e-6
 // and at least 2⁻¹⁰²², as Project requires (a float32 loss also needs τ to
 // be neither 0 nor +Inf in float32, which it checks when it is built); a
 // known KPolicy and Normalization; for KPrior, one prior per class, each in
-// [0, 1], summing to 1 (multiclass); for KFraction, f in (0, 1].
+// [0, 1], summing to 1 (multiclass); for KFraction and KFractionFloor, f in
+// (0, 1].
 func (o LossOptions) Validate(classes int) error {
 	if err := checkTau(o.Tau); err != nil {
 		return &prefixedError{prefix: "op: LossOptions.Tau: ", err: err}
@@ -129,11 +144,11 @@ func (o LossOptions) Validate(classes int) error {
 			return fmt.Errorf("op: LossOptions.Prior sums to %v, want 1 (within %g)", sum, priorSumTolerance)
 		}
 		return nil
-	case KFraction:
+	case KFraction, KFractionFloor:
 		if !(o.Fraction > 0 && o.Fraction <= 1) {
-			return fmt.Errorf("op: LossOptions.Fraction = %v, want f in (0, 1] for KFraction", o.Fraction)
+			return fmt.Errorf("op: LossOptions.Fraction = %v, want f in (0, 1] for %s", o.Fraction, o.KPolicy)
 		}
 		return nil
 	}
-	return fmt.Errorf("op: LossOptions.KPolicy = %v, want KBatch, KPrior or KFraction", o.KPolicy)
+	return fmt.Errorf("op: LossOptions.KPolicy = %v, want KBatch, KPrior, KFraction or KFractionFloor", o.KPolicy)
 }
