@@ -265,3 +265,37 @@ func ExampleFileError() {
 	// data_batch_1.bin true
 	// truncated data: record 1 has 100 of 3073 bytes
 }
+
+// The reference code's Fashion-MNIST augmentation on one 4×4 image: a
+// random crop of the image padded by reflection, then maybe a mirror.
+// The seed fixes every draw.
+func ExampleNewAugmenter() {
+	aug, err := datasets.ReferenceAugmentation("fashion-mnist")
+	if err != nil {
+		log.Fatal(err)
+	}
+	aug.Pad = 1 // the reference pads 28×28 images by 3; 1 suits a 4×4 image
+	a, err := datasets.NewAugmenter(aug, [3]int{1, 4, 4}, 3)
+	if err != nil {
+		log.Fatal(err)
+	}
+	img := []float32{
+		0, 1, 2, 3,
+		4, 5, 6, 7,
+		8, 9, 10, 11,
+		12, 13, 14, 15,
+	}
+	if err := a.Apply(img); err != nil {
+		log.Fatal(err)
+	}
+	for r := 0; r < 4; r++ {
+		fmt.Println(img[r*4 : (r+1)*4])
+	}
+	// Seed 3 draws the window one column to the right (its last column is
+	// the reflection of column 2) and the mirror.
+	// Output:
+	// [2 3 2 1]
+	// [6 7 6 5]
+	// [10 11 10 9]
+	// [14 15 14 13]
+}
