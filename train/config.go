@@ -6,6 +6,8 @@ import (
 	"reflect"
 	"slices"
 	"strings"
+
+	"github.com/hypersimplex/hsloss/datasets"
 )
 
 // Config describes a sweep: the run grid (datasets × losses × batch sizes ×
@@ -14,7 +16,7 @@ import (
 type Config struct {
 	// The run grid.
 	Datasets   []string `json:"datasets"`    // "mnist", "fashion-mnist", "cifar10", "synthetic"
-	Losses     []string `json:"losses"`      // heads of package nn: "ce", "hs", "hinge", "mse"
+	Losses     []string `json:"losses"`      // heads of package nn: "ce", "hs", "hs-ref", "hinge", "brier", "mse"
 	BatchSizes []int    `json:"batch_sizes"` // training batch sizes
 	Seeds      int      `json:"seeds"`       // number of seeds: FirstSeed, FirstSeed+1, …
 	FirstSeed  int64    `json:"first_seed"`  // the first of the Seeds seeds
@@ -33,6 +35,22 @@ type Config struct {
 	// stream: the other measurements are the same with it on or off.
 	// Omitted from config.json when false, as before the field existed.
 	Calibrate bool `json:"calibrate,omitempty"`
+	// CalibrateEvery, with Calibrate, measures the calibrated accuracy only
+	// after every CalibrateEvery-th epoch and the last one (0 or 1: after
+	// every epoch).
+	CalibrateEvery int `json:"calibrate_every,omitempty"`
+
+	// Augment applies the public reference code's augmentation to every
+	// training batch (datasets.ReferenceAugmentation: a random crop of the
+	// reflect-padded image and, but for MNIST, a horizontal flip), drawn
+	// from the run's seed so that the runs of one seed see the same
+	// augmented batches whatever their loss. Never applied to evaluation.
+	Augment bool `json:"augment,omitempty"`
+	// KeepLast trains on the last, smaller batch of every epoch too, as the
+	// reference code does (its size is the training split's size modulo
+	// the batch size); otherwise it is dropped and every step sees exactly
+	// the batch size.
+	KeepLast bool `json:"keep_last,omitempty"`
 
 	// Model.
 	Model  string `json:"model"`  // "mlp" or "cnn"
@@ -49,8 +67,8 @@ type Config struct {
 
 	// Heads.
 	Tau           float64 `json:"tau"`           // HyperSimplex temperature τ
-	KPolicy       string  `json:"k_policy"`      // "batch", "prior" or "fraction"
-	Fraction      float64 `json:"fraction"`      // k_c = f·n for KPolicy "fraction"
+	KPolicy       string  `json:"k_policy"`      // "batch", "prior", "fraction" or "fraction-floor"
+	Fraction      float64 `json:"fraction"`      // k_c = f·n for KPolicy "fraction", ⌊f·n⌋ for "fraction-floor"
 	Normalization string  `json:"normalization"` // "batch-mean", "sum" or "entry-mean"
 	HingeMargin   float64 `json:"hinge_margin"`  // margin of the multiclass hinge head
 
@@ -98,10 +116,10 @@ func DefaultConfig() Config {
 // Known values of the string fields of Config.
 var (
 	KnownDatasets       = []string{"mnist", "fashion-mnist", "cifar10", "synthetic"}
-	KnownLosses         = []string{"ce", "hs", "hinge", "mse"}
+	KnownLosses         = []string{"ce", "hs", "hs-ref", "hinge", "brier", "mse"}
 	KnownModels         = []string{"mlp", "cnn"}
 	KnownDtypes         = []string{"float32", "float64"}
-	KnownKPolicies      = []string{"batch", "prior", "fraction"}
+	KnownKPolicies      = []string{"batch", "prior", "fraction", "fraction-floor"}
 	KnownNormalizations = []string{"batch-mean", "sum", "entry-mean"}
 )
 
@@ -144,6 +162,19 @@ func (c Config) Validate() error {
 	}
 	if c.FirstSeed < 0 {
 		return fieldErr("first_seed", "%d < 0", c.FirstSeed)
+	}
+	if c.Augment {
+		for _, d := range c.Datasets {
+			if _, err := datasets.ReferenceAugmentation(d); err != nil {
+				return fieldErr("augment", "dataset %s has no augmentation: its samples are not images", d)
+			}
+		}
+	}
+	if c.CalibrateEvery < 0 {
+		return fieldErr("calibrate_every", "%d < 0", c.CalibrateEvery)
+	}
+	if c.CalibrateEvery > 1 && !c.Calibrate {
+		return fieldErr("calibrate_every", "%d without calibrate", c.CalibrateEvery)
 	}
 	if c.DataDir == "" {
 		return fieldErr("data_dir", "empty")
@@ -193,7 +224,7 @@ func (c Config) Validate() error {
 	if !slices.Contains(KnownKPolicies, c.KPolicy) {
 		return fieldErr("k_policy", "%q unknown, want one of %s", c.KPolicy, strings.Join(KnownKPolicies, ", "))
 	}
-	if c.KPolicy == "fraction" && !(c.Fraction > 0 && c.Fraction <= 1) {
+	if (c.KPolicy == "fraction" || c.KPolicy == "fraction-floor") && !(c.Fraction > 0 && c.Fraction <= 1) {
 		return fieldErr("fraction", "%v outside (0, 1]", c.Fraction)
 	}
 	if !slices.Contains(KnownNormalizations, c.Normalization) {

@@ -17,13 +17,16 @@ type trainGraph struct {
 	xT, yT *tensor.Dense // their values, reused for every batch
 	loss   *G.Node
 	params G.Nodes
-	vm     G.VM
+	// valueGrads are the parameter nodes as the solver takes them.
+	valueGrads []G.ValueGrad
+	batch      int
+	vm         G.VM
 }
 
 // newTrainGraph builds arch and head on params for batches of batch rows,
 // adds the gradients and compiles the TapeMachine.
 func newTrainGraph(arch nn.Architecture, head nn.Head, params []nn.Param, dt tensor.Dtype, batch, features, classes int) (*trainGraph, error) {
-	t := &trainGraph{g: G.NewGraph()}
+	t := &trainGraph{g: G.NewGraph(), batch: batch}
 	t.xT = tensor.New(tensor.WithShape(batch, features), tensor.Of(dt))
 	t.yT = tensor.New(tensor.WithShape(batch, classes), tensor.Of(dt))
 	t.x = G.NewMatrix(t.g, dt, G.WithShape(batch, features), G.WithName("x"))
@@ -43,6 +46,7 @@ func newTrainGraph(arch nn.Architecture, head nn.Head, params []nn.Param, dt ten
 		return nil, fmt.Errorf("train: training graph: gradient: %w", err)
 	}
 	t.vm = G.NewTapeMachine(t.g, G.BindDualValues(t.params...))
+	t.valueGrads = G.NodesToValueGrads(t.params)
 	return t, nil
 }
 

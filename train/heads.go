@@ -28,6 +28,9 @@ func newHead(cfg Config, name string, trainSplit datasets.Split, classes int) (n
 	case "fraction":
 		hs.KPolicy = op.KFraction
 		hs.Fraction = cfg.Fraction
+	case "fraction-floor":
+		hs.KPolicy = op.KFractionFloor
+		hs.Fraction = cfg.Fraction
 	default:
 		return nil, fmt.Errorf("unknown k policy %q", cfg.KPolicy)
 	}

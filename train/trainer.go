@@ -22,7 +22,10 @@ import (
 // its input tensors are allocated once and refilled in place. Every epoch
 // reshuffles the training split with a generator seeded from spec.Seed and
 // drops the last partial batch, so every step sees exactly spec.Batch
-// samples. Adam (cfg.LR, cfg.Beta1, cfg.Beta2, cfg.Epsilon; the fused,
+// samples; with cfg.KeepLast that batch is trained on too, by a second
+// graph of its size bound to the same parameters and the same Adam state.
+// With cfg.Augment every training batch is augmented
+// (datasets.ReferenceAugmentation) by a generator seeded from spec.Seed. Adam (cfg.LR, cfg.Beta1, cfg.Beta2, cfg.Epsilon; the fused,
 // allocation-free accel.Adam, equal to gorgonia's AdamSolver up to rounding)
 // steps on the gradient of the head's loss, which is already a mean over
 // the batch, so no batch scaling is applied. The parameters are initialised from
@@ -34,7 +37,8 @@ import (
 // measured on separate evaluation graphs bound to the same parameters, in
 // batches of cfg.EvalBatch rows plus one graph for the last partial batch.
 //
-// With cfg.Calibrate, the same evaluation graphs then compute the logits of
+// With cfg.Calibrate (after every cfg.CalibrateEvery-th epoch and the
+// last, or every epoch), the same evaluation graphs then compute the logits of
 // the whole training split (after cfg.TrainSubset), nn.FitClassOffsets fits
 // the per-class offsets b on them, and the test logits kept from the test
 // accuracy give EpochStats.TestAccCalibrated = accuracy of argmax(logits +
@@ -72,7 +76,7 @@ func Train(ctx context.Context, cfg Config, data *datasets.Dataset, spec RunSpec
 		if err == nil {
 			var st EpochStats
 			var calTime time.Duration
-			st, calTime, err = r.evaluate()
+			st, calTime, err = r.evaluate(r.calibrates(epoch))
 			st.Epoch, st.TrainLoss, st.Seconds = epoch, loss, (time.Since(start) - calTime).Seconds()
 			if err == nil {
 				res.Epochs = append(res.Epochs, st)
@@ -98,17 +102,16 @@ type run struct {
 	classes  int
 	features int
 	train    *trainGraph
+	last     *trainGraph // the graph of the last, smaller batch (Config.KeepLast); nil if none
 	solver   G.Solver
-	// valueGrads are the training graph's parameter nodes as the solver
-	// takes them, built once.
-	valueGrads []G.ValueGrad
-	batches    *datasets.Batcher
-	labels     []int     // labels of the current batch
-	xBatch     []float32 // features of the current batch (float64 graphs only)
-	test       datasets.Split
-	sample     datasets.Split // fixed training sample for the training accuracy
-	eval       *evaluator
-	cal        *calibration // nil unless cfg.Calibrate
+	batches  *datasets.Batcher
+	augment  *datasets.Augmenter // nil unless Config.Augment
+	labels   []int               // labels of the current batch
+	xBatch   []float32           // features of the current batch (float64 graphs only)
+	test     datasets.Split
+	sample   datasets.Split // fixed training sample for the training accuracy
+	eval     *evaluator
+	cal      *calibration // nil unless cfg.Calibrate
 }
 
 // calibration holds what Config.Calibrate needs, allocated once per run.
@@ -164,6 +167,20 @@ func newRun(cfg Config, data *datasets.Dataset, spec RunSpec) (*run, error) {
 	if r.train, err = newTrainGraph(arch, head, params, dt, spec.Batch, data.Features, data.Classes); err != nil {
 		return nil, err
 	}
+	if last := trainSplit.Len() % spec.Batch; cfg.KeepLast && last > 0 {
+		if r.last, err = newTrainGraph(arch, head, params, dt, last, data.Features, data.Classes); err != nil {
+			return nil, err
+		}
+	}
+	if cfg.Augment {
+		aug, err := datasets.ReferenceAugmentation(data.Name)
+		if err != nil {
+			return nil, err
+		}
+		if r.augment, err = datasets.NewAugmenter(aug, data.Shape, spec.Seed); err != nil {
+			return nil, err
+		}
+	}
 	if dt == tensor.Float64 {
 		r.xBatch = make([]float32, spec.Batch*data.Features)
 	}
@@ -174,13 +191,12 @@ func newRun(cfg Config, data *datasets.Dataset, spec RunSpec) (*run, error) {
 		r.cal = newCalibration(trainSplit, test, data.Classes)
 		r.cal.fromSample = r.sample.Len() == trainSplit.Len() // evenSample returned trainSplit itself
 	}
-	if r.batches, err = datasets.NewBatcher(trainSplit, spec.Batch, spec.Seed, true); err != nil {
+	if r.batches, err = datasets.NewBatcher(trainSplit, spec.Batch, spec.Seed, !cfg.KeepLast); err != nil {
 		return nil, err
 	}
 	if r.solver, err = accel.NewAdam(cfg.LR, cfg.Beta1, cfg.Beta2, cfg.Epsilon); err != nil {
 		return nil, err
 	}
-	r.valueGrads = G.NodesToValueGrads(r.train.params)
 	return r, nil
 }
 
@@ -202,24 +218,33 @@ func (r *run) trainEpoch(ctx context.Context) (float64, error) {
 		if !ok {
 			break
 		}
+		g := r.train
 		if n != r.spec.Batch {
-			return 0, fmt.Errorf("batcher returned %d rows, want %d", n, r.spec.Batch)
+			if r.last == nil || n != r.last.batch {
+				return 0, fmt.Errorf("batcher returned %d rows, want %d", n, r.spec.Batch)
+			}
+			g = r.last
 		}
-		if r.xBatch != nil {
-			setRows(r.train.xT, r.xBatch)
+		if r.augment != nil {
+			if err := r.augment.Apply(xDst[:n*r.features]); err != nil {
+				return 0, err
+			}
 		}
-		setOneHot(r.train.yT, r.labels, r.classes)
-		loss, err := r.train.step()
+		if g != r.train || r.xBatch != nil {
+			setRows(g.xT, xDst[:n*r.features])
+		}
+		setOneHot(g.yT, r.labels[:n], r.classes)
+		loss, err := g.step()
 		if err != nil {
 			return 0, fmt.Errorf("step %d: %w", steps+1, err)
 		}
 		if math.IsNaN(loss) || math.IsInf(loss, 0) {
 			return 0, fmt.Errorf("training loss is %v at step %d of the epoch", loss, steps+1)
 		}
-		if err := r.solver.Step(r.valueGrads); err != nil {
+		if err := r.solver.Step(g.valueGrads); err != nil {
 			return 0, fmt.Errorf("step %d: Adam: %w", steps+1, err)
 		}
-		r.train.vm.Reset()
+		g.vm.Reset()
 		sum += loss
 		steps++
 	}
@@ -232,13 +257,21 @@ func (r *run) trainEpoch(ctx context.Context) (float64, error) {
 	return sum / float64(steps), nil
 }
 
-// evaluate measures the test accuracy, the training accuracy and, with
-// Config.Calibrate, the calibrated test accuracy; it returns the time the
+// calibrates reports whether the calibrated accuracy is measured after
+// epoch: with Config.Calibrate, after every Config.CalibrateEvery-th epoch
+// and the last.
+func (r *run) calibrates(epoch int) bool {
+	every := max(r.cfg.CalibrateEvery, 1)
+	return r.cal != nil && (epoch%every == 0 || epoch == r.cfg.Epochs)
+}
+
+// evaluate measures the test accuracy, the training accuracy and, if
+// calibrate, the calibrated test accuracy; it returns the time the
 // calibration took.
-func (r *run) evaluate() (EpochStats, time.Duration, error) {
+func (r *run) evaluate(calibrate bool) (EpochStats, time.Duration, error) {
 	st := EpochStats{TrainAcc: math.NaN()}
 	var keepTest, keepSample []float64
-	if r.cal != nil {
+	if calibrate {
 		keepTest = r.cal.testLogits
 		if r.cal.fromSample {
 			keepSample = r.cal.trainLogits
@@ -253,7 +286,7 @@ func (r *run) evaluate() (EpochStats, time.Duration, error) {
 			return st, 0, fmt.Errorf("training accuracy: %w", err)
 		}
 	}
-	if r.cal == nil {
+	if !calibrate {
 		return st, 0, nil
 	}
 	start := time.Now()

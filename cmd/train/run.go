@@ -25,6 +25,7 @@ var flagOf = map[string]string{
 	"beta1": "beta1", "beta2": "beta2", "epsilon": "eps", "eval_batch": "eval-batch",
 	"tau": "tau", "k_policy": "k", "fraction": "fraction", "normalization": "norm",
 	"hinge_margin": "margin", "shard": "shard", "calibrate": "calibrate",
+	"calibrate_every": "calibrate-every", "augment": "augment", "keep_last": "keep-last",
 }
 
 // run is the whole command: it parses args, runs the sweep (or the merge
@@ -57,8 +58,11 @@ func run(ctx context.Context, stdout, stderr io.Writer, args []string) error {
 		testSub  = fs.Int("test-subset", def.TestSubset, "use the first n test samples (0: all)")
 		sample   = fs.Int("train-sample", def.TrainSample, "measure training accuracy on n fixed training samples (0: not at all)")
 		calib    = fs.Bool("calibrate", def.Calibrate, "after each epoch also fit per-class logit offsets b on the training set (all of it after -train-subset; network frozen; the HS loss cannot train them) and record the test accuracy of argmax(logits + b): column test_acc_calibrated of runs.csv, a second table in summary.md")
+		calEvery = fs.Int("calibrate-every", def.CalibrateEvery, "with -calibrate, measure it only after every n-th epoch and the last (0: every epoch); n > 1 turns -calibrate on")
+		augment  = fs.Bool("augment", def.Augment, "augment training batches as the reference code: random crop of the reflect-padded image (pad 3; CIFAR-10 4) and horizontal flip (not MNIST), drawn from the run's seed")
+		keepLast = fs.Bool("keep-last", def.KeepLast, "train on the last, smaller batch of each epoch too (the reference code keeps it)")
 		tau      = fs.Float64("tau", def.Tau, "temperature τ of the HyperSimplex loss")
-		kPolicy  = fs.String("k", def.KPolicy, "k of class c for the HyperSimplex loss: batch (its count in the batch), prior (training frequency × batch size) or fraction (-fraction × batch size)")
+		kPolicy  = fs.String("k", def.KPolicy, "k of class c for the HyperSimplex loss: batch (its count in the batch), prior (training frequency × batch size), fraction (-fraction × batch size) or fraction-floor (rounded down, as the reference code)")
 		fraction = fs.Float64("fraction", def.Fraction, "f of -k fraction, in (0, 1]")
 		norm     = fs.String("norm", def.Normalization, "normalisation of the HyperSimplex loss: batch-mean (½Σ‖p−t‖²/n), sum, entry-mean (mean over n·C entries)")
 		margin   = fs.Float64("margin", def.HingeMargin, "margin of the hinge loss")
@@ -98,7 +102,8 @@ func run(ctx context.Context, stdout, stderr io.Writer, args []string) error {
 	cfg.DataDir, cfg.Model, cfg.Dtype = *dataDir, *model, *dtype
 	cfg.LR, cfg.Beta1, cfg.Beta2, cfg.Epsilon = *lr, *beta1, *beta2, *eps
 	cfg.EvalBatch, cfg.TrainSubset, cfg.TestSubset, cfg.TrainSample = *evalB, *trainSub, *testSub, *sample
-	cfg.Calibrate = *calib
+	cfg.Calibrate, cfg.CalibrateEvery = *calib || *calEvery > 1, *calEvery
+	cfg.Augment, cfg.KeepLast = *augment, *keepLast
 	cfg.Tau, cfg.KPolicy, cfg.Fraction, cfg.Normalization, cfg.HingeMargin = *tau, *kPolicy, *fraction, *norm, *margin
 	if err := configErr(cfg.Validate()); err != nil {
 		return err

@@ -1,0 +1,131 @@
+package train_test
+
+import (
+	"context"
+	"errors"
+	"reflect"
+	"slices"
+	"testing"
+
+	"github.com/hypersimplex/hsloss/datasets"
+	"github.com/hypersimplex/hsloss/train"
+)
+
+// trainRun trains spec under cfg on data and returns the epochs with their
+// wall times zeroed, failing the test on an error or a failed run.
+func trainRun(t *testing.T, cfg train.Config, data *datasets.Dataset, spec train.RunSpec) []train.EpochStats {
+	t.Helper()
+	res, err := train.Train(context.Background(), cfg, data, spec, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if res.Failed() {
+		t.Fatalf("run failed in epoch %d: %s", res.FailedEpoch, res.Failure)
+	}
+	for i := range res.Epochs {
+		res.Epochs[i].Seconds = 0
+	}
+	return res.Epochs
+}
+
+func TestKeepLastTrainsTheLastBatch(t *testing.T) {
+	data := blobs(4, 8, 512, 250, 7)
+	for _, dtype := range train.KnownDtypes {
+		for _, loss := range []string{"ce", "hs", "hs-ref"} {
+			t.Run(dtype+"/"+loss, func(t *testing.T) {
+				cfg := tinyConfig()
+				cfg.Dtype = dtype
+				spec := train.RunSpec{Dataset: "synthetic", Loss: loss, Batch: 96, Seed: 2} // 5 × 96 + 32
+				dropped := trainRun(t, cfg, data, spec)
+				cfg.KeepLast = true
+				kept := trainRun(t, cfg, data, spec)
+				if reflect.DeepEqual(dropped, kept) {
+					t.Error("keeping the last batch of 32 changed nothing")
+				}
+				spec.Batch = 128 // 512 = 4 × 128: no last batch, nothing to keep
+				cfg.KeepLast = false
+				whole := trainRun(t, cfg, data, spec)
+				cfg.KeepLast = true
+				if got := trainRun(t, cfg, data, spec); !reflect.DeepEqual(got, whole) {
+					t.Errorf("no last batch, yet KeepLast changed the run:\n got %+v\nwant %+v", got, whole)
+				}
+			})
+		}
+	}
+}
+
+// TestKeepLastSingleSample trains with a last batch of one sample, where
+// the reference code's k = ⌊1/2⌋ = 0.
+func TestKeepLastSingleSample(t *testing.T) {
+	data := blobs(4, 8, 513, 250, 7)
+	cfg := tinyConfig()
+	cfg.KeepLast = true
+	for _, loss := range train.KnownLosses {
+		trainRun(t, cfg, data, train.RunSpec{Dataset: "synthetic", Loss: loss, Batch: 128, Seed: 1})
+	}
+}
+
+// imageBlobs is the blobs dataset presented as 1×4×4 Fashion-MNIST images,
+// so that Config.Augment applies.
+func imageBlobs() *datasets.Dataset {
+	d := blobs(4, 16, 512, 250, 7)
+	d.Name, d.Shape = "fashion-mnist", [3]int{1, 4, 4}
+	return d
+}
+
+func TestAugmentTrainsOnAugmentedBatchesOnly(t *testing.T) {
+	data := imageBlobs()
+	train0, test0 := slices.Clone(data.Train.X), slices.Clone(data.Test.X)
+	cfg := tinyConfig()
+	cfg.Datasets = []string{"fashion-mnist"}
+	spec := train.RunSpec{Dataset: "fashion-mnist", Loss: "hs", Batch: 64, Seed: 4}
+	plain := trainRun(t, cfg, data, spec)
+	cfg.Augment = true
+	augmented := trainRun(t, cfg, data, spec)
+	if !slices.Equal(data.Train.X, train0) || !slices.Equal(data.Test.X, test0) {
+		t.Fatal("augmentation changed the dataset's splits; it must only touch the batch copies")
+	}
+	if reflect.DeepEqual(plain, augmented) {
+		t.Error("augmentation changed nothing")
+	}
+	if again := trainRun(t, cfg, data, spec); !reflect.DeepEqual(again, augmented) {
+		t.Error("the same seed gave another augmented run")
+	}
+}
+
+func TestCalibrateEvery(t *testing.T) {
+	data := blobs(4, 8, 512, 250, 7)
+	cfg := tinyConfig()
+	cfg.Epochs, cfg.Calibrate, cfg.CalibrateEvery = 5, true, 2
+	epochs := trainRun(t, cfg, data, train.RunSpec{Dataset: "synthetic", Loss: "hs", Batch: 64, Seed: 1})
+	var got []int
+	for _, e := range epochs {
+		if e.Calibrated {
+			got = append(got, e.Epoch)
+		}
+	}
+	if want := []int{2, 4, 5}; !slices.Equal(got, want) {
+		t.Errorf("calibrated after epochs %v, want %v", got, want)
+	}
+}
+
+func TestReferenceOptionErrors(t *testing.T) {
+	for _, tc := range []struct {
+		name  string
+		mod   func(*train.Config)
+		field string
+	}{
+		{"augment synthetic", func(c *train.Config) { c.Augment = true }, "augment"},
+		{"calibrate_every negative", func(c *train.Config) { c.Calibrate, c.CalibrateEvery = true, -1 }, "calibrate_every"},
+		{"calibrate_every without calibrate", func(c *train.Config) { c.CalibrateEvery = 10 }, "calibrate_every"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			cfg := tinyConfig()
+			tc.mod(&cfg)
+			var fe *train.FieldError
+			if err := cfg.Validate(); !errors.As(err, &fe) || fe.Field != tc.field {
+				t.Errorf("Validate() = %v, want a FieldError on %s", err, tc.field)
+			}
+		})
+	}
+}
