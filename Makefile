@@ -72,7 +72,7 @@ bench-op: SHELL := /bin/bash
 bench-op: .SHELLFLAGS := -o pipefail -c
 bench-op: ## operator kernels vs the sort-based oracle and a streaming pass, and the op through a TapeMachine; results/bench-op.txt
 	@mkdir -p results
-	$(GO) test -run '^$$' -bench . -benchmem -benchtime $(BENCHTIME) -count $(BENCHCOUNT) ./op/ | tee results/bench-op.txt
+	$(GO) test -run '^$$' -bench . -benchmem -benchtime $(BENCHTIME) -count $(BENCHCOUNT) ./op/hypersimplex/ ./op/ | tee results/bench-op.txt
 	@if command -v python3 >/dev/null; then python3 scripts/bench_op_table.py results/bench-op.txt; fi
 
 bench-other: SHELL := /bin/bash
@@ -82,9 +82,9 @@ bench-other: ## the other packages' benchmarks (ReLU, batch norm, CNN step, Pred
 	$(GO) test -run '^$$' -bench . -benchmem -benchtime $(BENCHTIME) -count $(BENCHCOUNT) ./nn/ ./datasets/ ./internal/accel/ | tee results/bench-other.txt
 
 FUZZTIME ?= 5m
-fuzz: ## fuzz the op kernels, FUZZTIME per target with one worker; failures land in op/testdata/fuzz
-	$(GO) test -run '^$$' -fuzz '^FuzzProject$$' -fuzztime $(FUZZTIME) -parallel 1 ./op
-	$(GO) test -run '^$$' -fuzz '^FuzzProjectVJP$$' -fuzztime $(FUZZTIME) -parallel 1 ./op
+fuzz: ## fuzz the op kernels, FUZZTIME per target with one worker; failures land in op/hypersimplex/testdata/fuzz
+	$(GO) test -run '^$$' -fuzz '^FuzzProject$$' -fuzztime $(FUZZTIME) -parallel 1 ./op/hypersimplex
+	$(GO) test -run '^$$' -fuzz '^FuzzProjectVJP$$' -fuzztime $(FUZZTIME) -parallel 1 ./op/hypersimplex
 
 bench-epoch: SHELL := /bin/bash
 bench-epoch: .SHELLFLAGS := -o pipefail -c

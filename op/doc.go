@@ -1,5 +1,5 @@
-// Package op implements Soft-Binary-Argmax@k, the Euclidean projection onto
-// the hypersimplex, and the HyperSimplex loss of
+// Package op adds Soft-Binary-Argmax@k, the Euclidean projection onto the
+// hypersimplex, and the HyperSimplex loss to Gorgonia graphs, following
 //
 //	C. Gomez, P. Wang, L. Tang, "Differentiable Zero-One Loss via
 //	Hypersimplex Projections", arXiv 2602.23336 (PAKDD 2026).
@@ -17,39 +17,13 @@
 //
 // # Kernels
 //
-// Project (forward), ProjectVJP (backward) and BinaryArgmax (the hard top-k
-// indicator, the τ → 0 limit) work on plain slices and import nothing from
-// Gorgonia. Conventions:
-//
-//   - The slice written comes first (y, dx); it may alias the input as each
-//     function documents, and the inputs are otherwise left unchanged.
-//   - One generic kernel serves float32 and float64 (Float); every sum is
-//     accumulated in float64.
-//   - Bad arguments (lengths, k outside [0, n] or NaN, τ not finite or
-//     below the smallest normal float64 2⁻¹⁰²², NaN or ±Inf entries) give an error naming the
-//     argument and its value, e.g. "op: k = 11 outside [0, 10]"; the kernels
-//     never panic, never return NaN and write nothing on error.
-//   - No allocation per call: Project and BinaryArgmax borrow a float64
-//     scratch buffer of length n from a sync.Pool.
-//
-// Project finds μ by breakpoint search with selection (K. C. Kiwiel,
-// "Breakpoint searching algorithms for the continuous quadratic knapsack
-// problem", Math. Program. 112, 2008): O(n) expected, no sort. For long
-// rows the first pivots come from a strided sample, so that a single
-// classifying pass over x leaves only the entries near the root; pairs of
-// interpolated pivots and medians of random breakpoints finish the search.
-// The search is written in the units of x (so x/τ cannot overflow) and
-// compares points symbolically, so inputs up to the float64 range, with ties
-// at |x| ≫ 2^53·τ where x − τ == x in floating point, still give a feasible
-// exact result; a τ above 2^960, for which the search's sums (up to about
-// 3n·τ) could overflow, is brought below it together with x by an exact
-// power-of-two rescaling (the result depends on x/τ only). ProjectVJP is two branch-free passes, O(n); it reads A from y
-// as stored (an entry exactly 0 or 1 is clipped), so at ties among clipped
-// entries the gradient is 0, as it should be.
+// The kernels (Project, ProjectVJP, BinaryArgmax) live in package
+// op/hypersimplex, which imports only the standard library; this package
+// wraps them in Gorgonia.
 //
 // # Gorgonia
 //
-// SoftBinaryArgmax applies Project to every row of a node (with SymDiff and
-// DoDiff through ProjectVJP), and HyperSimplexLoss / BinaryHyperSimplexLoss
+// SoftBinaryArgmax applies hypersimplex.Project to every row of a node (with SymDiff and
+// DoDiff through hypersimplex.ProjectVJP), and HyperSimplexLoss / BinaryHyperSimplexLoss
 // build the loss on it; see their documentation.
 package op

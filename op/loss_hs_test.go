@@ -2,6 +2,7 @@ package op_test
 
 import (
 	"fmt"
+	"github.com/hypersimplex/hsloss/op/hypersimplex"
 	"math"
 	"math/rand/v2"
 	"slices"
@@ -64,7 +65,7 @@ func (c hsCase) oracle(tb testing.TB, x []float64) float64 {
 		for i := range col {
 			col[i] = x[i*c.classes+cl]
 		}
-		if err := op.Project(p, col, k[cl], c.opts.Tau); err != nil {
+		if err := hypersimplex.Project(p, col, k[cl], c.opts.Tau); err != nil {
 			tb.Fatalf("oracle Project class %d: %v", cl, err)
 		}
 		for i := range p {
@@ -321,8 +322,8 @@ func TestHyperSimplexLossIgnoresClassOffsets(t *testing.T) {
 
 // TestReferenceLossOptionsRoundKDown checks the reference code's HS loss at
 // odd batch sizes, where its k = ⌊n/2⌋ differs from f·n: the loss node
-// equals the sort-based oracle's projection with k = (n−1)/2 averaged over
-// the n·C entries, and differs from the unrounded KFraction loss. At n = 1
+// equals the kernels' projection with k = (n−1)/2 averaged over the n·C
+// entries, and differs from the unrounded KFraction loss. At n = 1
 // the reference's k is 0, so p = 0 and the loss is 1/C exactly.
 func TestReferenceLossOptionsRoundKDown(t *testing.T) {
 	const classes = 3
@@ -334,13 +335,14 @@ func TestReferenceLossOptionsRoundKDown(t *testing.T) {
 
 			k := float64(n / 2)
 			col, p := make([]float64, n), make([]float64, n)
-			z, s := make([]float64, n), make([]float64, n)
 			want := 0.0
 			for cl := 0; cl < classes; cl++ {
 				for i := range col {
 					col[i] = c.x[i*classes+cl]
 				}
-				sortProject(p, col, k, 1.5, z, s)
+				if err := hypersimplex.Project(p, col, k, 1.5); err != nil {
+					t.Fatal(err)
+				}
 				for i := range p {
 					d := p[i] - c.t[i*classes+cl]
 					want += d * d

@@ -2,6 +2,7 @@ package op
 
 import (
 	"fmt"
+	"github.com/hypersimplex/hsloss/op/hypersimplex"
 	"math"
 )
 
@@ -115,7 +116,7 @@ const priorSumTolerance = 1e-6
 // [0, 1], summing to 1 (multiclass); for KFraction and KFractionFloor, f in
 // (0, 1].
 func (o LossOptions) Validate(classes int) error {
-	if err := checkTau(o.Tau); err != nil {
+	if err := hypersimplex.CheckTau(o.Tau); err != nil {
 		return &prefixedError{prefix: "op: LossOptions.Tau: ", err: err}
 	}
 	if classes < 1 {

@@ -2,6 +2,7 @@ package op
 
 import (
 	"fmt"
+	"github.com/hypersimplex/hsloss/op/hypersimplex"
 	"hash"
 
 	"github.com/chewxy/hm"
@@ -104,7 +105,7 @@ func doVJP[T float32 | float64](op *sbaDiffOp, yt, gt tensor.Tensor, minElems in
 	t := T(op.tau)
 	err = forEachRowBlock(lines, n, minElems, func(lo, hi int) error {
 		for l := lo; l < hi; l++ {
-			if err := ProjectVJP(out[l*n:(l+1)*n], y[l*n:(l+1)*n], g[l*n:(l+1)*n], t); err != nil {
+			if err := hypersimplex.ProjectVJP(out[l*n:(l+1)*n], y[l*n:(l+1)*n], g[l*n:(l+1)*n], t); err != nil {
 				return lineError("SoftBinaryArgmax gradient", lines, l, op.columns, err)
 			}
 		}

@@ -2,6 +2,7 @@ package op_test
 
 import (
 	"fmt"
+	"github.com/hypersimplex/hsloss/op/hypersimplex"
 	"math/rand/v2"
 	"testing"
 
@@ -27,7 +28,7 @@ func projectRowsAs(t *testing.T, dt tensor.Dtype, x []float64, rows, n int, k []
 		for i := range xr {
 			xr[i] = float32(x[r*n+i])
 		}
-		if err := op.Project(yr, xr, float32(kr), float32(tau)); err != nil {
+		if err := hypersimplex.Project(yr, xr, float32(kr), float32(tau)); err != nil {
 			t.Fatalf("Project row %d: %v", r, err)
 		}
 		for i, v := range yr {
@@ -159,7 +160,7 @@ func TestSoftBinaryArgmaxTauInHash(t *testing.T) {
 	for _, tau := range []float64{1, 2} {
 		y := projectRowsOracle(t, x, 1, len(x), []float64{2}, tau)
 		dx := make([]float64, len(x))
-		if err := op.ProjectVJP(dx, y, wv, tau); err != nil {
+		if err := hypersimplex.ProjectVJP(dx, y, wv, tau); err != nil {
 			t.Fatal(err)
 		}
 		for i := range want {

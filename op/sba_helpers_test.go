@@ -2,11 +2,11 @@ package op_test
 
 import (
 	"fmt"
+	"github.com/hypersimplex/hsloss/op/hypersimplex"
 	"math"
 	"math/rand/v2"
 	"testing"
 
-	"github.com/hypersimplex/hsloss/op"
 	G "gorgonia.org/gorgonia"
 	"gorgonia.org/tensor"
 )
@@ -123,7 +123,7 @@ func projectRowsOracle(t testing.TB, x []float64, rows, n int, k []float64, tau 
 		if len(k) > 1 {
 			kr = k[r]
 		}
-		if err := op.Project(y[r*n:(r+1)*n], x[r*n:(r+1)*n], kr, tau); err != nil {
+		if err := hypersimplex.Project(y[r*n:(r+1)*n], x[r*n:(r+1)*n], kr, tau); err != nil {
 			t.Fatalf("oracle Project row %d: %v", r, err)
 		}
 	}

@@ -2,6 +2,7 @@ package op
 
 import (
 	"fmt"
+	"github.com/hypersimplex/hsloss/op/hypersimplex"
 	"hash"
 	"hash/fnv"
 	"strings"
@@ -122,7 +123,7 @@ func doProject[T float32 | float64](op *sbaOp, xt tensor.Tensor, kv G.Value, min
 	t := T(op.tau)
 	err = forEachRowBlock(lines, n, minElems, func(lo, hi int) error {
 		for l := lo; l < hi; l++ {
-			if err := Project(dst[l*n:(l+1)*n], src[l*n:(l+1)*n], k.at(l), t); err != nil {
+			if err := hypersimplex.Project(dst[l*n:(l+1)*n], src[l*n:(l+1)*n], k.at(l), t); err != nil {
 				return lineError("SoftBinaryArgmax", lines, l, op.columns, err)
 			}
 		}
@@ -348,14 +349,15 @@ func lineError(what string, lines, line int, columns bool, err error) error {
 	return &prefixedError{prefix: prefix, err: err}
 }
 
-// prefixedError is err with a prefix replacing its own "op: ".
+// prefixedError is a kernel error with a prefix replacing its own
+// "hypersimplex: ".
 type prefixedError struct {
 	prefix string
 	err    error
 }
 
 func (e *prefixedError) Error() string {
-	return e.prefix + strings.TrimPrefix(e.err.Error(), "op: ")
+	return e.prefix + strings.TrimPrefix(e.err.Error(), "hypersimplex: ")
 }
 
 func (e *prefixedError) Unwrap() error { return e.err }

@@ -2,6 +2,7 @@ package op
 
 import (
 	"fmt"
+	"github.com/hypersimplex/hsloss/op/hypersimplex"
 	"math"
 
 	G "gorgonia.org/gorgonia"
@@ -70,7 +71,7 @@ func applySBA(x, k *G.Node, tau float64, columns bool) (*G.Node, error) {
 // would reject when it runs in dtype dt: one checkTau rejects, or one that
 // float32 rounds to 0 or +Inf.
 func checkTemperature(tau float64, dt tensor.Dtype) error {
-	if err := checkTau(tau); err != nil {
+	if err := hypersimplex.CheckTau(tau); err != nil {
 		return err
 	}
 	if t := float32(tau); dt == tensor.Float32 && (t == 0 || math.IsInf(float64(t), 0)) {

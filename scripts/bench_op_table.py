@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""The operator's benchmark table, from `go test -bench` output of ./op.
+"""The operator's benchmark table, from `go test -bench` output of ./op/hypersimplex and ./op.
 
     bench_op_table.py results/bench-op.txt
 

@@ -1,4 +1,4 @@
-package op
+package hypersimplex
 
 import "math"
 
@@ -20,7 +20,7 @@ func Project[T Float](y, x []T, k, tau T) error {
 	if err := checkK(float64(k), n); err != nil {
 		return err
 	}
-	if err := checkTau(float64(tau)); err != nil {
+	if err := CheckTau(float64(tau)); err != nil {
 		return err
 	}
 	kk := float64(k)

@@ -1,4 +1,4 @@
-package op
+package hypersimplex
 
 // BinaryArgmax sets y to the hard top-k indicator of x, the τ → 0 limit of
 // Project for integer k: y_i = 1 if x_i is among the k largest entries of x,

@@ -1,11 +1,11 @@
-package op_test
+package hypersimplex_test
 
 import (
 	"math"
 	"math/rand/v2"
 	"testing"
 
-	"github.com/hypersimplex/hsloss/op"
+	"github.com/hypersimplex/hsloss/op/hypersimplex"
 )
 
 // Finite-difference settings of the VJP tests.
@@ -17,7 +17,7 @@ const (
 )
 
 // activeSet returns the indices with 0 < y_i < 1, as ProjectVJP reads them.
-func activeSet[T op.Float](y []T) []bool {
+func activeSet[T hypersimplex.Float](y []T) []bool {
 	a := make([]bool, len(y))
 	for i, v := range y {
 		a[i] = v > 0 && v < 1
@@ -37,7 +37,7 @@ func sameActiveSet(a, b []bool) bool {
 // checkVJPByFiniteDifferences compares ⟨ProjectVJP(g), v⟩ with the central
 // difference of ⟨g, Project(x + h v)⟩ at points where no kink lies within
 // ±h (the map is linear there, so the difference is exact up to rounding).
-func checkVJPByFiniteDifferences[T op.Float](t *testing.T, step, tol float64) {
+func checkVJPByFiniteDifferences[T hypersimplex.Float](t *testing.T, step, tol float64) {
 	r := rand.New(rand.NewPCG(11, 12))
 	checked := 0
 	for trial := 0; trial < 400 && checked < 100; trial++ {
@@ -51,7 +51,7 @@ func checkVJPByFiniteDifferences[T op.Float](t *testing.T, step, tol float64) {
 			v[i] = T(r.NormFloat64())
 		}
 		y := make([]T, n)
-		if err := op.Project(y, x, k, tau); err != nil {
+		if err := hypersimplex.Project(y, x, k, tau); err != nil {
 			t.Fatal(err)
 		}
 		inner := func(s float64) (float64, []bool) {
@@ -60,7 +60,7 @@ func checkVJPByFiniteDifferences[T op.Float](t *testing.T, step, tol float64) {
 				xs[i] = x[i] + T(s)*v[i]
 			}
 			ys := make([]T, n)
-			if err := op.Project(ys, xs, k, tau); err != nil {
+			if err := hypersimplex.Project(ys, xs, k, tau); err != nil {
 				t.Fatal(err)
 			}
 			var d float64
@@ -77,7 +77,7 @@ func checkVJPByFiniteDifferences[T op.Float](t *testing.T, step, tol float64) {
 		}
 		fd := (plus - minus) / (2 * step)
 		dx := make([]T, n)
-		if err := op.ProjectVJP(dx, y, g, tau); err != nil {
+		if err := hypersimplex.ProjectVJP(dx, y, g, tau); err != nil {
 			t.Fatal(err)
 		}
 		var got, scale float64
@@ -108,11 +108,11 @@ func TestProjectVJPFiniteDifferences32(t *testing.T) {
 func TestProjectVJPTiedClipped(t *testing.T) {
 	x := []float64{5, 5, 0, 0}
 	y := make([]float64, 4)
-	if err := op.Project(y, x, 2, 1); err != nil {
+	if err := hypersimplex.Project(y, x, 2, 1); err != nil {
 		t.Fatal(err)
 	}
 	dx := make([]float64, 4)
-	if err := op.ProjectVJP(dx, y, []float64{1, 2, 3, 4}, 1); err != nil {
+	if err := hypersimplex.ProjectVJP(dx, y, []float64{1, 2, 3, 4}, 1); err != nil {
 		t.Fatal(err)
 	}
 	for _, d := range dx {
@@ -143,7 +143,7 @@ func TestProjectVJPStructure(t *testing.T) {
 		}
 		tau := taus[trial%len(taus)]
 		dx := make([]float64, n)
-		if err := op.ProjectVJP(dx, y, g, tau); err != nil {
+		if err := hypersimplex.ProjectVJP(dx, y, g, tau); err != nil {
 			t.Fatal(err)
 		}
 		var mean, sum float64
@@ -171,7 +171,7 @@ func TestProjectVJPStructure(t *testing.T) {
 			t.Fatalf("Σ dx = %v, want 0", sum)
 		}
 		alias := append([]float64(nil), g...)
-		if err := op.ProjectVJP(alias, y, alias, tau); err != nil {
+		if err := hypersimplex.ProjectVJP(alias, y, alias, tau); err != nil {
 			t.Fatal(err)
 		}
 		for i := range alias {

@@ -1,4 +1,4 @@
-package op_test
+package hypersimplex_test
 
 import (
 	"fmt"
@@ -6,7 +6,7 @@ import (
 	"math/rand/v2"
 	"testing"
 
-	"github.com/hypersimplex/hsloss/op"
+	"github.com/hypersimplex/hsloss/op/hypersimplex"
 )
 
 // Tolerances of the kernel tests.
@@ -95,7 +95,7 @@ func TestProjectAgainstBruteForce(t *testing.T) {
 				tau := taus[trial%len(taus)]
 				want := bruteProject(x, k, tau)
 				got := make([]float64, n)
-				if err := op.Project(got, x, k, tau); err != nil {
+				if err := hypersimplex.Project(got, x, k, tau); err != nil {
 					t.Fatalf("n=%d %v: %v", n, g, err)
 				}
 				for i := range got {
@@ -129,7 +129,7 @@ func TestProjectAgainstSort(t *testing.T) {
 					want := make([]float64, n)
 					sortProject(want, x, k, tau, make([]float64, n), make([]float64, n))
 					got := make([]float64, n)
-					if err := op.Project(got, x, k, tau); err != nil {
+					if err := hypersimplex.Project(got, x, k, tau); err != nil {
 						t.Fatal(err)
 					}
 					checkFeasible(t, got, k, feasTol64)
@@ -156,7 +156,7 @@ func TestProjectAgainstSort(t *testing.T) {
 					}
 					sortProject(want, x64, k, tau, make([]float64, n), make([]float64, n))
 					got32 := make([]float32, n)
-					if err := op.Project(got32, x32, float32(k), float32(tau)); err != nil {
+					if err := hypersimplex.Project(got32, x32, float32(k), float32(tau)); err != nil {
 						t.Fatal(err)
 					}
 					checkFeasible(t, got32, float32(k), feasTol32)
@@ -172,7 +172,7 @@ func TestProjectAgainstSort(t *testing.T) {
 }
 
 // checkFeasible fails unless 0 ≤ y_i ≤ 1 and |Σ y − k| ≤ tol·max(1, k).
-func checkFeasible[T op.Float](t *testing.T, y []T, k T, tol float64) {
+func checkFeasible[T hypersimplex.Float](t *testing.T, y []T, k T, tol float64) {
 	t.Helper()
 	var sum float64
 	for i, v := range y {
@@ -186,11 +186,11 @@ func checkFeasible[T op.Float](t *testing.T, y []T, k T, tol float64) {
 	}
 }
 
-// project is op.Project into a new slice, failing the test on error.
+// project is hypersimplex.Project into a new slice, failing the test on error.
 func project(t *testing.T, x []float64, k, tau float64) []float64 {
 	t.Helper()
 	y := make([]float64, len(x))
-	if err := op.Project(y, x, k, tau); err != nil {
+	if err := hypersimplex.Project(y, x, k, tau); err != nil {
 		t.Fatal(err)
 	}
 	return y
@@ -268,7 +268,7 @@ func TestProjectProperties(t *testing.T) {
 
 					// y may alias x.
 					alias := append([]float64(nil), x...)
-					if err := op.Project(alias, alias, k, tau); err != nil {
+					if err := hypersimplex.Project(alias, alias, k, tau); err != nil {
 						t.Fatal(err)
 					}
 					for i := range y {
@@ -328,7 +328,7 @@ func TestProjectHugeFloat32(t *testing.T) {
 		}
 		for _, k := range []float32{1, 1.5, float32(n) / 3} {
 			y := make([]float32, n)
-			if err := op.Project(y, x, k, 1); err != nil {
+			if err := hypersimplex.Project(y, x, k, 1); err != nil {
 				t.Fatal(err)
 			}
 			checkFeasible(t, y, k, feasTol32)

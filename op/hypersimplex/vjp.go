@@ -1,7 +1,6 @@
-package op
+package hypersimplex
 
 import (
-	"fmt"
 	"math"
 )
 
@@ -25,7 +24,7 @@ func ProjectVJP[T Float](dx, y, g []T, tau T) error {
 	if err := checkLen("g", len(g), "y", len(y)); err != nil {
 		return err
 	}
-	if err := checkTau(float64(tau)); err != nil {
+	if err := CheckTau(float64(tau)); err != nil {
 		return err
 	}
 	g, dx = g[:len(y)], dx[:len(y)] // lets the compiler drop bounds checks
@@ -34,7 +33,7 @@ func ProjectVJP[T Float](dx, y, g []T, tau T) error {
 	nA := 0
 	for i, v := range y {
 		if !(v >= 0 && v <= 1) {
-			return fmt.Errorf("op: y[%d] = %v outside [0, 1]", i, float64(v))
+			return outsideUnit("y", i, float64(v))
 		}
 		gi := float64(g[i])
 		if gi-gi != 0 {

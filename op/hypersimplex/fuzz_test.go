@@ -1,11 +1,11 @@
-package op_test
+package hypersimplex_test
 
 import (
 	"encoding/binary"
 	"math"
 	"testing"
 
-	"github.com/hypersimplex/hsloss/op"
+	"github.com/hypersimplex/hsloss/op/hypersimplex"
 )
 
 // Tolerances of the fuzz targets.
@@ -67,7 +67,7 @@ func FuzzProject(f *testing.F) {
 		n := len(x)
 		k, tau := fuzzParams(n, kRaw, tauRaw)
 		y := make([]float64, n)
-		err := op.Project(y, x, k, tau)
+		err := hypersimplex.Project(y, x, k, tau)
 		if !validParams(n, k, tau) {
 			if err == nil {
 				t.Fatalf("k = %v, tau = %v: no error", k, tau)
@@ -107,7 +107,7 @@ func FuzzProject(f *testing.F) {
 			return
 		}
 		y32 := make([]float32, n)
-		if err := op.Project(y32, x32, float32(k), float32(tau)); err != nil {
+		if err := hypersimplex.Project(y32, x32, float32(k), float32(tau)); err != nil {
 			t.Fatalf("float32: %v", err)
 		}
 		checkFeasible(t, y32, float32(k), feasTol32)
@@ -127,7 +127,7 @@ func FuzzProjectVJP(f *testing.F) {
 			return
 		}
 		y := make([]float64, n)
-		if err := op.Project(y, x, k, tau); err != nil {
+		if err := hypersimplex.Project(y, x, k, tau); err != nil {
 			t.Fatal(err)
 		}
 		g := make([]float64, n)
@@ -135,7 +135,7 @@ func FuzzProjectVJP(f *testing.F) {
 			g[i] = float64(int(data[(3*i+1)%len(data)])-128) / 16
 		}
 		dx := make([]float64, n)
-		if err := op.ProjectVJP(dx, y, g, tau); err != nil {
+		if err := hypersimplex.ProjectVJP(dx, y, g, tau); err != nil {
 			t.Fatal(err)
 		}
 		var sum, gmax float64
@@ -152,7 +152,7 @@ func FuzzProjectVJP(f *testing.F) {
 		if math.Abs(sum) > fuzzSumTol*float64(n)*gmax/tau {
 			t.Fatalf("Σ dx = %v, want 0", sum)
 		}
-		if err := op.ProjectVJP(g, y, g, tau); err != nil {
+		if err := hypersimplex.ProjectVJP(g, y, g, tau); err != nil {
 			t.Fatal(err)
 		}
 		for i := range g {

@@ -1,4 +1,4 @@
-package op_test
+package hypersimplex_test
 
 import (
 	"fmt"
@@ -8,10 +8,10 @@ import (
 	"sort"
 	"testing"
 
-	"github.com/hypersimplex/hsloss/op"
+	"github.com/hypersimplex/hsloss/op/hypersimplex"
 )
 
-// sortArgmax is the reference for op.BinaryArgmax: a stable sort of the
+// sortArgmax is the reference for hypersimplex.BinaryArgmax: a stable sort of the
 // indices by decreasing x, the first k get 1.
 func sortArgmax(x []float64, k int) []float64 {
 	idx := make([]int, len(x))
@@ -38,7 +38,7 @@ func TestBinaryArgmaxAgainstSort(t *testing.T) {
 					}
 					k := r.IntN(n + 1)
 					got := make([]float64, n)
-					if err := op.BinaryArgmax(got, x, k); err != nil {
+					if err := hypersimplex.BinaryArgmax(got, x, k); err != nil {
 						t.Fatal(err)
 					}
 					if want := sortArgmax(x, k); !slices.Equal(got, want) {
@@ -53,7 +53,7 @@ func TestBinaryArgmaxAgainstSort(t *testing.T) {
 func TestBinaryArgmaxTiesLowestIndexWins(t *testing.T) {
 	x := []float32{1, 3, 3, 2, 3}
 	y := make([]float32, len(x))
-	if err := op.BinaryArgmax(y, x, 2); err != nil {
+	if err := hypersimplex.BinaryArgmax(y, x, 2); err != nil {
 		t.Fatal(err)
 	}
 	if want := []float32{0, 1, 1, 0, 0}; !slices.Equal(y, want) {
@@ -63,7 +63,7 @@ func TestBinaryArgmaxTiesLowestIndexWins(t *testing.T) {
 
 func TestBinaryArgmaxAliasing(t *testing.T) {
 	x := []float64{0.5, -1, 2, 7}
-	if err := op.BinaryArgmax(x, x, 2); err != nil {
+	if err := hypersimplex.BinaryArgmax(x, x, 2); err != nil {
 		t.Fatal(err)
 	}
 	if want := []float64{0, 0, 1, 1}; !slices.Equal(x, want) {
@@ -79,11 +79,11 @@ func TestProjectZeroTemperatureLimit(t *testing.T) {
 		x := randomInput(r, genNormal, n)
 		for _, k := range []int{1, n / 2, n - 1} {
 			want := make([]float64, n)
-			if err := op.BinaryArgmax(want, x, k); err != nil {
+			if err := hypersimplex.BinaryArgmax(want, x, k); err != nil {
 				t.Fatal(err)
 			}
 			got := make([]float64, n)
-			if err := op.Project(got, x, float64(k), 1e-12); err != nil {
+			if err := hypersimplex.Project(got, x, float64(k), 1e-12); err != nil {
 				t.Fatal(err)
 			}
 			if !slices.Equal(got, want) {

@@ -1,6 +1,6 @@
 //go:build race
 
-package op_test
+package hypersimplex_test
 
 // raceEnabled reports a build with the race detector, under which
 // sync.Pool drops items at random, so allocation counts are meaningless.

@@ -1,4 +1,4 @@
-package op_test
+package hypersimplex_test
 
 import (
 	"fmt"
@@ -6,7 +6,7 @@ import (
 	"math/rand/v2"
 	"testing"
 
-	"github.com/hypersimplex/hsloss/op"
+	"github.com/hypersimplex/hsloss/op/hypersimplex"
 )
 
 // TestKernelsDoNotAllocate checks that Project (both search paths, and the
@@ -23,7 +23,7 @@ func TestKernelsDoNotAllocate(t *testing.T) {
 	}
 }
 
-func checkNoAllocs[T op.Float](t *testing.T, n int, tau T) {
+func checkNoAllocs[T hypersimplex.Float](t *testing.T, n int, tau T) {
 	const runs = 20
 	r := rand.New(rand.NewPCG(41, uint64(n)))
 	x, g, y, dx := make([]T, n), make([]T, n), make([]T, n), make([]T, n)
@@ -35,9 +35,9 @@ func checkNoAllocs[T op.Float](t *testing.T, n int, tau T) {
 		name string
 		f    func() error
 	}{
-		{"Project", func() error { return op.Project(y, x, k, tau) }},
-		{"ProjectVJP", func() error { return op.ProjectVJP(dx, y, g, tau) }},
-		{"BinaryArgmax", func() error { return op.BinaryArgmax(dx, x, n/3) }},
+		{"Project", func() error { return hypersimplex.Project(y, x, k, tau) }},
+		{"ProjectVJP", func() error { return hypersimplex.ProjectVJP(dx, y, g, tau) }},
+		{"BinaryArgmax", func() error { return hypersimplex.BinaryArgmax(dx, x, n/3) }},
 	}
 	for _, c := range calls {
 		var err error

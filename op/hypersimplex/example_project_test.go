@@ -1,9 +1,11 @@
-package op_test
+package hypersimplex_test
 
 import (
+	"errors"
 	"fmt"
+	"math"
 
-	"github.com/hypersimplex/hsloss/op"
+	"github.com/hypersimplex/hsloss/op/hypersimplex"
 )
 
 // Project the logits of a batch of four onto Δ(4, 2): "two of these four are
@@ -11,7 +13,7 @@ import (
 func ExampleProject() {
 	x := []float64{2.0, 1.0, 0.5, -1.0}
 	y := make([]float64, len(x))
-	if err := op.Project(y, x, 2, 1.5); err != nil {
+	if err := hypersimplex.Project(y, x, 2, 1.5); err != nil {
 		fmt.Println(err)
 		return
 	}
@@ -26,13 +28,13 @@ func ExampleProject() {
 func ExampleProjectVJP() {
 	x := []float64{2.0, 1.0, 0.5, -1.0}
 	y := make([]float64, len(x))
-	if err := op.Project(y, x, 2, 1.5); err != nil {
+	if err := hypersimplex.Project(y, x, 2, 1.5); err != nil {
 		fmt.Println(err)
 		return
 	}
 	g := []float64{1, 2, 3, 4} // ∂L/∂y
 	dx := make([]float64, len(x))
-	if err := op.ProjectVJP(dx, y, g, 1.5); err != nil {
+	if err := hypersimplex.ProjectVJP(dx, y, g, 1.5); err != nil {
 		fmt.Println(err)
 		return
 	}
@@ -45,15 +47,30 @@ func ExampleProjectVJP() {
 func ExampleBinaryArgmax() {
 	x := []float32{0.1, 0.9, 0.4, 0.9, 0.2}
 	y := make([]float32, len(x))
-	if err := op.BinaryArgmax(y, x, 2); err != nil {
+	if err := hypersimplex.BinaryArgmax(y, x, 2); err != nil {
 		fmt.Println(err)
 		return
 	}
 	fmt.Println(y)
-	if err := op.BinaryArgmax(y, x, 9); err != nil {
+	if err := hypersimplex.BinaryArgmax(y, x, 9); err != nil {
 		fmt.Println(err)
 	}
 	// Output:
 	// [0 1 0 1 0]
-	// op: k = 9 outside [0, 5]
+	// hypersimplex: k = 9 outside [0, 5]
+}
+
+// A bad argument is an *ArgError: errors.Is tells its kind, errors.As its
+// name and value.
+func ExampleArgError() {
+	y := make([]float64, 3)
+	err := hypersimplex.Project(y, []float64{1, math.NaN(), 0}, 1, 1.5)
+	var ae *hypersimplex.ArgError
+	if errors.As(err, &ae) {
+		fmt.Println(ae.Arg, ae.Index, ae.Value, errors.Is(err, hypersimplex.ErrNotFinite))
+	}
+	fmt.Println(err)
+	// Output:
+	// x 1 NaN true
+	// hypersimplex: x[1] = NaN is not finite
 }

@@ -1,6 +1,6 @@
 //go:build !race
 
-package op_test
+package hypersimplex_test
 
 // raceEnabled reports a build with the race detector (see race_on_test.go).
 const raceEnabled = false

@@ -1,17 +1,17 @@
-package op_test
+package hypersimplex_test
 
 import (
 	"math"
 	"slices"
 
-	"github.com/hypersimplex/hsloss/op"
+	"github.com/hypersimplex/hsloss/op/hypersimplex"
 )
 
-// sortProject is the O(n log n) reference for op.Project: it sorts z = x/τ
+// sortProject is the O(n log n) reference for hypersimplex.Project: it sorts z = x/τ
 // and scans the 2n breakpoints z_i (entry into the active set A) and z_i − 1
 // (entry into the upper set U) downwards until g(μ) = Σ clip(z_i − μ, 0, 1)
 // reaches k. z and s are scratch of len(x) (so benchmarks do not allocate).
-func sortProject[T op.Float](y, x []T, k, tau T, z, s []float64) {
+func sortProject[T hypersimplex.Float](y, x []T, k, tau T, z, s []float64) {
 	n := len(x)
 	kk := float64(k)
 	for i, v := range x {

@@ -1,4 +1,4 @@
-package op_test
+package hypersimplex_test
 
 import (
 	"fmt"
@@ -7,7 +7,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/hypersimplex/hsloss/op"
+	"github.com/hypersimplex/hsloss/op/hypersimplex"
 )
 
 // benchShapes are the (rows, n) sizes of the operator benchmarks: a 10-row
@@ -98,7 +98,7 @@ func (d *benchData) row(v []float32, r int) []float32 { return v[r*d.n : (r+1)*d
 
 func (d *benchData) forward(b *testing.B) {
 	for r := range d.rows {
-		if err := op.Project(d.row(d.y, r), d.row(d.x, r), d.k, d.tau); err != nil {
+		if err := hypersimplex.Project(d.row(d.y, r), d.row(d.x, r), d.k, d.tau); err != nil {
 			b.Fatal(err)
 		}
 	}
@@ -106,7 +106,7 @@ func (d *benchData) forward(b *testing.B) {
 
 func (d *benchData) backward(b *testing.B) {
 	for r := range d.rows {
-		if err := op.ProjectVJP(d.row(d.dx, r), d.row(d.y, r), d.row(d.g, r), d.tau); err != nil {
+		if err := hypersimplex.ProjectVJP(d.row(d.dx, r), d.row(d.y, r), d.row(d.g, r), d.tau); err != nil {
 			b.Fatal(err)
 		}
 	}
