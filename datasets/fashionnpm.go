@@ -223,7 +223,7 @@ func ConvertFashionMNISTNPM(tgzPath, dataDir string, want Checksum, seed int64, 
 func writeIDXGzip(path string, m *IDX) (ManifestFile, error) {
 	h := sha256.New()
 	var size int64
-	err := writeFileAtomic(path, func(f *os.File) error {
+	err := writeFileAtomic(path, func(f io.Writer) error {
 		cw := &countWriter{w: io.MultiWriter(f, h)}
 		zw := gzip.NewWriter(cw)
 		if err := WriteIDX(zw, m); err != nil {

@@ -5,8 +5,11 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
 	"os"
 	"path/filepath"
+
+	"github.com/hypersimplex/hsloss/internal/atomicfile"
 )
 
 // idxSource returns the canonical checksum table and the sub-folder of
@@ -105,7 +108,7 @@ func installIDX(dir string, man *Manifest, get func(file string) (b []byte, sour
 	for i, stem := range idxStems {
 		b := files[i]
 		path := filepath.Join(dir, stem+".gz")
-		if err := writeFileAtomic(path, func(f *os.File) error { _, err := f.Write(b); return err }); err != nil {
+		if err := writeFileAtomic(path, func(f io.Writer) error { _, err := f.Write(b); return err }); err != nil {
 			return nil, err
 		}
 		man.Files = append(man.Files, ManifestFile{Name: filepath.Base(path), Bytes: int64(len(b)), SHA256: SHA256Of(b)})
@@ -126,7 +129,7 @@ func beginInstall(dir string) error {
 	if err := os.Remove(filepath.Join(dir, ManifestName)); err != nil && !errors.Is(err, os.ErrNotExist) {
 		return fileErr(filepath.Join(dir, ManifestName), err)
 	}
-	stale, err := filepath.Glob(filepath.Join(dir, tempPattern("*")))
+	stale, err := filepath.Glob(filepath.Join(dir, atomicfile.TempPattern("*")))
 	if err != nil {
 		return fileErr(dir, err)
 	}

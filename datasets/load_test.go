@@ -3,6 +3,7 @@ package datasets_test
 import (
 	"encoding/json"
 	"errors"
+	"io"
 	"io/fs"
 	"math"
 	"os"
@@ -304,7 +305,7 @@ func TestWriteFileAtomic(t *testing.T) {
 		t.Fatal(err)
 	}
 	failure := errors.New("interrupted")
-	err := datasets.WriteFileAtomic(path, func(f *os.File) error {
+	err := datasets.WriteFileAtomic(path, func(f io.Writer) error {
 		f.Write([]byte("half-written"))
 		return failure
 	})
@@ -315,7 +316,7 @@ func TestWriteFileAtomic(t *testing.T) {
 		t.Errorf("file now %q, want the old content", b)
 	}
 	noTempFiles(t, dir)
-	if err := datasets.WriteFileAtomic(path, func(f *os.File) error { _, err := f.Write([]byte("new")); return err }); err != nil {
+	if err := datasets.WriteFileAtomic(path, func(f io.Writer) error { _, err := f.Write([]byte("new")); return err }); err != nil {
 		t.Fatal(err)
 	}
 	if b, _ := os.ReadFile(path); string(b) != "new" {

@@ -79,7 +79,7 @@ func writeManifest(dir string, m *Manifest) error {
 		return err
 	}
 	b = append(b, '\n')
-	return writeFileAtomic(filepath.Join(dir, ManifestName), func(f *os.File) error {
+	return writeFileAtomic(filepath.Join(dir, ManifestName), func(f io.Writer) error {
 		_, err := f.Write(b)
 		return err
 	})

@@ -24,7 +24,7 @@
 //	d_s = acc_loss(s) − acc_ce(s),  t = mean(d)/(sd(d)/√n),  df = n − 1.
 //
 // Results live in a folder, every file written atomically (temp file +
-// rename, WriteFileAtomic):
+// rename, internal/atomicfile):
 //
 //	runs.csv     one row per run per epoch (WriteRuns), rewritten after each run;
 //	             test_acc_calibrated is empty without Config.Calibrate

@@ -9,6 +9,8 @@ import (
 	"path/filepath"
 	"strings"
 
+	"github.com/hypersimplex/hsloss/internal/atomicfile"
+
 	"github.com/hypersimplex/hsloss/train"
 )
 
@@ -217,25 +219,6 @@ func ExampleSortRuns() {
 	// mnist 1024 1 hs
 }
 
-func ExampleWriteFileAtomic() {
-	dir, err := os.MkdirTemp("", "atomic")
-	if err != nil {
-		log.Fatal(err)
-	}
-	defer os.RemoveAll(dir)
-	path := filepath.Join(dir, "note.txt")
-	err = train.WriteFileAtomic(path, func(w io.Writer) error {
-		_, err := io.WriteString(w, "complete or absent\n")
-		return err
-	})
-	if err != nil {
-		log.Fatal(err)
-	}
-	b, _ := os.ReadFile(path)
-	fmt.Print(string(b))
-	// Output: complete or absent
-}
-
 // summary.csv of four paired seeds at one batch size: one row per dataset,
 // batch size and loss; the t-test columns are empty for CE itself. The
 // accuracies are multiples of 1/16, so Δ and t are exact: HS − CE =
@@ -306,7 +289,7 @@ func ExampleReadFolder() {
 		Spec:   train.RunSpec{Dataset: "mnist", Loss: "hs", Batch: 1024, Seed: 1},
 		Epochs: []train.EpochStats{{Epoch: 1, TestAcc: 0.91}, {Epoch: 2, TestAcc: 0.93}, {Epoch: 3, TestAcc: 0.92}},
 	}}
-	err = train.WriteFileAtomic(filepath.Join(dir, train.RunsFile), func(w io.Writer) error { return train.WriteRuns(w, runs) })
+	err = atomicfile.Write(filepath.Join(dir, train.RunsFile), func(w io.Writer) error { return train.WriteRuns(w, runs) })
 	if err != nil {
 		log.Fatal(err)
 	}

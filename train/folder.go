@@ -10,6 +10,8 @@ import (
 	"path/filepath"
 	"slices"
 	"strings"
+
+	"github.com/hypersimplex/hsloss/internal/atomicfile"
 )
 
 // Files of a results folder.
@@ -56,15 +58,23 @@ func ReadFolder(dir string) (Folder, error) {
 	return f, nil
 }
 
+// writeFile writes path atomically (atomicfile.Write); errors name it.
+func writeFile(path string, write func(w io.Writer) error) error {
+	if err := atomicfile.Write(path, write); err != nil {
+		return fmt.Errorf("write %s: %w", path, err)
+	}
+	return nil
+}
+
 // writeRunsFile writes runs (sorted) to dir/runs.csv atomically.
 func writeRunsFile(dir string, runs []RunResult) error {
 	SortRuns(runs)
-	return WriteFileAtomic(filepath.Join(dir, RunsFile), func(w io.Writer) error { return WriteRuns(w, runs) })
+	return writeFile(filepath.Join(dir, RunsFile), func(w io.Writer) error { return WriteRuns(w, runs) })
 }
 
 // writeConfigFile writes cfg to dir/config.json atomically.
 func writeConfigFile(dir string, cfg Config) error {
-	return WriteFileAtomic(filepath.Join(dir, ConfigFile), func(w io.Writer) error {
+	return writeFile(filepath.Join(dir, ConfigFile), func(w io.Writer) error {
 		enc := json.NewEncoder(w)
 		enc.SetIndent("", "  ")
 		return enc.Encode(cfg)
@@ -75,10 +85,10 @@ func writeConfigFile(dir string, cfg Config) error {
 // plots, the PNG figures.
 func writeSummaryFiles(dir string, runs []RunResult, losses []string, plots bool) (Summary, error) {
 	sum := Summarize(runs, losses)
-	if err := WriteFileAtomic(filepath.Join(dir, SummaryCSVFile), sum.WriteCSV); err != nil {
+	if err := writeFile(filepath.Join(dir, SummaryCSVFile), sum.WriteCSV); err != nil {
 		return sum, err
 	}
-	if err := WriteFileAtomic(filepath.Join(dir, SummaryMDFile), sum.Markdown); err != nil {
+	if err := writeFile(filepath.Join(dir, SummaryMDFile), sum.Markdown); err != nil {
 		return sum, err
 	}
 	if plots {

@@ -40,7 +40,7 @@ func WritePlots(dir string, runs []RunResult, losses []string) ([]string, error)
 		if err != nil {
 			return fmt.Errorf("train: plot %s: %w", name, err)
 		}
-		if err := WriteFileAtomic(filepath.Join(dir, name), func(w io.Writer) error {
+		if err := writeFile(filepath.Join(dir, name), func(w io.Writer) error {
 			_, err := wt.WriteTo(w)
 			return err
 		}); err != nil {

@@ -3,10 +3,7 @@ package train_test
 import (
 	"bytes"
 	"errors"
-	"io"
 	"math"
-	"os"
-	"path/filepath"
 	"reflect"
 	"strings"
 	"testing"
@@ -97,40 +94,5 @@ func TestReadRunsRejectsBadFiles(t *testing.T) {
 				t.Errorf("err = %v, want ErrBadRuns containing %q", err, tc.want)
 			}
 		})
-	}
-}
-
-func TestWriteFileAtomic(t *testing.T) {
-	dir := t.TempDir()
-	path := filepath.Join(dir, "out.txt")
-	write := func(s string) func(io.Writer) error {
-		return func(w io.Writer) error { _, err := io.WriteString(w, s); return err }
-	}
-	if err := train.WriteFileAtomic(path, write("first")); err != nil {
-		t.Fatal(err)
-	}
-	boom := errors.New("disk on fire")
-	err := train.WriteFileAtomic(path, func(w io.Writer) error {
-		io.WriteString(w, "half of the second")
-		return boom
-	})
-	if !errors.Is(err, boom) {
-		t.Errorf("err = %v, want the writer's error", err)
-	}
-	if b, _ := os.ReadFile(path); string(b) != "first" {
-		t.Errorf("after a failed write the file holds %q, want the old %q", b, "first")
-	}
-	if err := train.WriteFileAtomic(path, write("second")); err != nil {
-		t.Fatal(err)
-	}
-	if b, _ := os.ReadFile(path); string(b) != "second" {
-		t.Errorf("file holds %q, want %q", b, "second")
-	}
-	entries, _ := os.ReadDir(dir)
-	if len(entries) != 1 {
-		t.Errorf("folder holds %d entries, want only out.txt (no temporary files left)", len(entries))
-	}
-	if err := train.WriteFileAtomic(filepath.Join(dir, "missing", "x"), write("x")); err == nil {
-		t.Error("writing into a missing folder succeeded")
 	}
 }
