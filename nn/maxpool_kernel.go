@@ -1,0 +1,102 @@
+package nn
+
+import "math"
+
+// Max-pooling kernels on plain slices, NCHW row-major, one (h, w) plane at
+// a time (planes = batch·channels). The window of output (oy, ox) covers
+// input rows oy·sh − ph … oy·sh − ph + kh − 1 and columns likewise, clipped
+// to the image: padding positions never win.
+
+// poolArgmax returns the index within the plane (y·w + x) of the first
+// largest element of the window of output (oy, ox), scanning rows then
+// columns and keeping the first of equal values, or −1 if no element of
+// the window compares larger than −MaxFloat (an all-NaN or all-−Inf
+// window). It is the one rule the forward and the backward pass share, so
+// the gradient goes exactly where the forward value came from.
+func poolArgmax[T float](plane []T, oy, ox int, g geom2d) int {
+	y0, x0 := oy*g.sh-g.ph, ox*g.sw-g.pw
+	y1, x1 := min(y0+g.kh, g.h), min(x0+g.kw, g.w)
+	y0, x0 = max(y0, 0), max(x0, 0)
+	best, arg := -maxFloat[T](), -1
+	for y := y0; y < y1; y++ {
+		row := plane[y*g.w : y*g.w+x1]
+		for x := x0; x < x1; x++ {
+			if v := row[x]; v > best {
+				best, arg = v, y*g.w+x
+			}
+		}
+	}
+	return arg
+}
+
+// maxPoolForward sets y[p, oy, ox] to the maximum of each window of each
+// of the planes of x (x: planes × h·w, y: planes × oh·ow); a window without
+// a winner (see poolArgmax) gives −MaxFloat, as G.MaxPool2D.
+func maxPoolForward[T float](y, x []T, planes int, g geom2d) {
+	hw, ohw := g.h*g.w, g.oh*g.ow
+	for p := 0; p < planes; p++ {
+		plane, out := x[p*hw:(p+1)*hw], y[p*ohw:(p+1)*ohw]
+		if g.kh == 2 && g.kw == 2 && g.sh == 2 && g.sw == 2 && g.ph == 0 && g.pw == 0 {
+			maxPool2x2(out, plane, g)
+			continue
+		}
+		for oy := 0; oy < g.oh; oy++ {
+			for ox := 0; ox < g.ow; ox++ {
+				v := -maxFloat[T]()
+				if a := poolArgmax(plane, oy, ox, g); a >= 0 {
+					v = plane[a]
+				}
+				out[oy*g.ow+ox] = v
+			}
+		}
+	}
+}
+
+// maxPool2x2 is maxPoolForward of one plane for the CNN's 2×2 window,
+// stride 2, no padding: the same first-largest rule (the value, not the
+// position, is what the forward needs), unrolled.
+func maxPool2x2[T float](out, plane []T, g geom2d) {
+	for oy := 0; oy < g.oh; oy++ {
+		r0 := plane[2*oy*g.w : 2*oy*g.w+2*g.ow]
+		r1 := plane[(2*oy+1)*g.w : (2*oy+1)*g.w+2*g.ow]
+		o := out[oy*g.ow : (oy+1)*g.ow]
+		for ox := range o {
+			best := -maxFloat[T]()
+			for _, v := range [4]T{r0[2*ox], r0[2*ox+1], r1[2*ox], r1[2*ox+1]} {
+				if v > best {
+					best = v
+				}
+			}
+			o[ox] = best
+		}
+	}
+}
+
+// maxPoolBackward sets dx (planes × h·w) to the gradient of Σ⟨dy, y⟩:
+// each dy[p, oy, ox] is added to the window's first largest element of x
+// (poolArgmax), everything else is 0. Overlapping windows (stride < kernel)
+// accumulate.
+func maxPoolBackward[T float](dx, x, dy []T, planes int, g geom2d) {
+	hw, ohw := g.h*g.w, g.oh*g.ow
+	clear(dx[:planes*hw])
+	for p := 0; p < planes; p++ {
+		plane, d, gy := x[p*hw:(p+1)*hw], dx[p*hw:(p+1)*hw], dy[p*ohw:(p+1)*ohw]
+		for oy := 0; oy < g.oh; oy++ {
+			for ox := 0; ox < g.ow; ox++ {
+				if a := poolArgmax(plane, oy, ox, g); a >= 0 {
+					d[a] += gy[oy*g.ow+ox]
+				}
+			}
+		}
+	}
+}
+
+// maxFloat is the largest finite value of T.
+func maxFloat[T float]() T {
+	var z T
+	if _, ok := any(z).(float32); ok {
+		return T(math.MaxFloat32)
+	}
+	m := math.MaxFloat64
+	return T(m)
+}
