@@ -4,15 +4,18 @@ import (
 	"fmt"
 	"testing"
 
+	"github.com/hypersimplex/hsloss/internal/accel"
 	"github.com/hypersimplex/hsloss/nn"
 	G "gorgonia.org/gorgonia"
 	"gorgonia.org/tensor"
 )
 
 // benchStep builds loss = CE(arch(x)) with its gradients for one batch and
-// times RunAll + Reset (forward and backward, no solver step).
+// times RunAll + Reset (forward and backward, no solver step) with the
+// BLAS of the build (accel.Setup: OpenBLAS under -tags openblas).
 func benchStep(b *testing.B, arch nn.Architecture, dt tensor.Dtype, batch, features, classes int) {
 	b.Helper()
+	accel.Setup()
 	ps, err := arch.Init(dt, 1)
 	if err != nil {
 		b.Fatal(err)

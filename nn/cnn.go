@@ -19,8 +19,10 @@ import (
 // 32×32. x arrives as batch × (C·H·W) and is reshaped to NCHW. The
 // convolutions have no bias (the batch norm's β takes its place). Batch
 // norm uses momentum 0.1 and ε = 1e-5 (PyTorch's defaults) and keeps its
-// running statistics per parameter set (see RunningStats). ReLU is this
-// package's ReLU (ReLU′(0) = 0 as in PyTorch), not G.Rectify.
+// running statistics per parameter set (see RunningStats). Convolution and
+// pooling are this package's Conv2D and MaxPool2D (im2col + one gemm per
+// image; Gorgonia's Conv2d spends most of its time transposing), ReLU is
+// this package's ReLU (ReLU′(0) = 0 as in PyTorch), not G.Rectify.
 //
 // Parameters, in Init's order: for each block b = 0…3, conv{b}.W
 // (out, in, 3, 3), bn{b}.gamma (out) = 1, bn{b}.beta (out) = 0; then fc0.W,
@@ -197,7 +199,7 @@ func (c *CNN) Forward(x *G.Node, params G.Nodes, training bool) (*G.Node, error)
 	}
 	for b := 0; b < cnnBlocks; b++ {
 		w, gamma, beta := params[3*b], params[3*b+1], params[3*b+2]
-		if h, err = G.Conv2d(h, w, tensor.Shape{3, 3}, []int{1, 1}, []int{1, 1}, []int{1, 1}); err != nil {
+		if h, err = Conv2D(h, w, [2]int{1, 1}, [2]int{1, 1}); err != nil {
 			return nil, fmt.Errorf("nn: %s: conv%d: %w", c.Name(), b, err)
 		}
 		if h, err = BatchNorm(h, gamma, beta, stats[b], training); err != nil {
@@ -207,7 +209,7 @@ func (c *CNN) Forward(x *G.Node, params G.Nodes, training bool) (*G.Node, error)
 			return nil, fmt.Errorf("nn: %s: ReLU %d: %w", c.Name(), b, err)
 		}
 		if b == 1 || b == 3 {
-			if h, err = G.MaxPool2D(h, tensor.Shape{2, 2}, []int{0, 0}, []int{2, 2}); err != nil {
+			if h, err = MaxPool2D(h, [2]int{2, 2}, [2]int{0, 0}, [2]int{2, 2}); err != nil {
 				return nil, fmt.Errorf("nn: %s: max pool after conv%d: %w", c.Name(), b, err)
 			}
 		}

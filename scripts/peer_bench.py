@@ -1,9 +1,13 @@
 #!/usr/bin/python3
-"""Training throughput of the peer: PyTorch on the CPU, same MLP as ours.
+"""Training throughput of the peer: PyTorch on the CPU, same models as ours.
 
 Times one training step -- forward, loss, backward, Adam -- of the MLP
-784-512-512-10 (ReLU, float32) on random data, for each batch size and loss
-head, and prints one parseable line per measurement:
+784-512-512-10 (ReLU, float32; --model mlp) or of the paper's CNN
+(--model cnn, the layer list of nn.NewCNN: 4 x [3x3 conv 64, padding 1, no
+bias; BatchNorm2d; ReLU], 2x2 max pooling after the 2nd and 4th,
+Linear(3136, 512), ReLU, Linear(512, 10); inputs 1x28x28) on random data,
+for each batch size and loss head, and prints one parseable line per
+measurement:
 
     peer head=ce batch=1024 samples/s=18012.4 step_us=56851 steps=40 rep=0
 
@@ -38,6 +42,8 @@ FEATURES, HIDDEN, CLASSES = 784, 512, 10
 
 def parse_args(argv):
     p = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    p.add_argument("--model", default="mlp", choices=["mlp", "cnn"],
+                   help="model (default %(default)s)")
     p.add_argument("--batches", default="128,1024,8192",
                    help="comma-separated batch sizes (default %(default)s)")
     p.add_argument("--heads", default="ce",
@@ -124,6 +130,20 @@ def hs_loss(logits, onehot, tau):
     return 0.5 * (p - onehot.t()).pow(2).sum() / logits.shape[0]
 
 
+def make_cnn(channels=64, hidden=512):
+    """The CNN of nn.NewCNN, built from the same layer list."""
+    layers, c_in = [], 1
+    for i in range(4):
+        layers += [torch.nn.Conv2d(c_in, channels, 3, padding=1, bias=False),
+                   torch.nn.BatchNorm2d(channels), torch.nn.ReLU()]
+        if i in (1, 3):
+            layers.append(torch.nn.MaxPool2d(2))
+        c_in = channels
+    layers += [torch.nn.Flatten(), torch.nn.Linear(channels * 7 * 7, hidden), torch.nn.ReLU(),
+               torch.nn.Linear(hidden, CLASSES)]
+    return torch.nn.Sequential(*layers)
+
+
 def make_step(head, tau, model, opt, x, labels):
     onehot = F.one_hot(labels, CLASSES).to(x.dtype)
 
@@ -158,17 +178,24 @@ def main(argv):
     a = parse_args(argv)
     torch.set_num_threads(a.threads)
     torch.manual_seed(a.seed)
-    print("# torch %s, %d threads, MLP %d-%d-%d-%d float32, Adam lr 1e-3, random data"
-          % (torch.__version__, torch.get_num_threads(), FEATURES, HIDDEN, HIDDEN, CLASSES))
+    model_name = ("MLP %d-%d-%d-%d" % (FEATURES, HIDDEN, HIDDEN, CLASSES) if a.model == "mlp"
+                  else "CNN 4x[conv3x3 64, BN, ReLU], pools after 2nd and 4th, 3136-512-10")
+    print("# torch %s, %d threads, %s float32, Adam lr 1e-3, random data, mkldnn %s"
+          % (torch.__version__, torch.get_num_threads(), model_name, torch.backends.mkldnn.is_available()))
     setups = {}
     for batch in a.batches:
         x = torch.randn(batch, FEATURES)
+        if a.model == "cnn":
+            x = x.view(batch, 1, 28, 28)
         labels = torch.randint(0, CLASSES, (batch,))
         for head in a.heads:
-            model = torch.nn.Sequential(
-                torch.nn.Linear(FEATURES, HIDDEN), torch.nn.ReLU(),
-                torch.nn.Linear(HIDDEN, HIDDEN), torch.nn.ReLU(),
-                torch.nn.Linear(HIDDEN, CLASSES))
+            if a.model == "cnn":
+                model = make_cnn()
+            else:
+                model = torch.nn.Sequential(
+                    torch.nn.Linear(FEATURES, HIDDEN), torch.nn.ReLU(),
+                    torch.nn.Linear(HIDDEN, HIDDEN), torch.nn.ReLU(),
+                    torch.nn.Linear(HIDDEN, CLASSES))
             opt = torch.optim.Adam(model.parameters(), lr=1e-3)
             setups[head, batch] = make_step(head, a.tau, model, opt, x, labels)
     for rep in range(a.repeats):

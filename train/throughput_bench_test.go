@@ -63,6 +63,12 @@ func benchmarkTrainStep(b *testing.B, solver, head string, batch int) {
 		b.Fatal(err)
 	}
 	defer s.close()
+	runTrainStep(b, s, batch)
+}
+
+// runTrainStep times s.run, after one untimed step, and reports samples/s
+// and the phases.
+func runTrainStep(b *testing.B, s *trainStep, batch int) {
 	// One untimed step allocates the machine's buffers and Adam's state.
 	if err := s.run(); err != nil {
 		b.Fatal(err)
@@ -111,6 +117,12 @@ func newTrainStep(solver, headName string, batch int) (*trainStep, error) {
 	if err != nil {
 		return nil, err
 	}
+	return newArchTrainStep(arch, solver, headName, batch)
+}
+
+// newArchTrainStep is newTrainStep for any model of benchFeatures inputs
+// and benchClasses outputs.
+func newArchTrainStep(arch nn.Architecture, solver, headName string, batch int) (*trainStep, error) {
 	ps, err := arch.Init(tensor.Float32, benchSeed)
 	if err != nil {
 		return nil, err
