@@ -28,10 +28,11 @@ BLAS_TAG  := $(shell ldconfig -p 2>/dev/null | grep -q libopenblas && echo openb
 BLAS_TAGS := $(if $(BLAS_TAG),-tags $(BLAS_TAG))
 PEER_PYTHON ?= /usr/bin/python3
 PEER_COUNT  ?= 3
+PEER_CNN_SECONDS ?= 4
 EPOCH_ROUNDS ?= 3
 TRAIN_BENCH ?= ^BenchmarkTrainStep$$
 
-.PHONY: bench-train bench-peer bench-epoch
+.PHONY: bench-train bench-peer bench-peer-cnn bench-epoch
 bench-train: SHELL := /bin/bash
 bench-train: .SHELLFLAGS := -o pipefail -c
 
@@ -52,6 +53,12 @@ bench-peer: .SHELLFLAGS := -o pipefail -c
 bench-peer: ## Go trainer vs PyTorch (python3-torch), samples/s and ratios from one interleaved run; log in results/bench-peer.txt
 	@mkdir -p results
 	$(PEER_PYTHON) scripts/bench_training.py peer --go '$(GO)' --tags '$(BLAS_TAG)' --count $(PEER_COUNT) | tee results/bench-peer.txt
+
+bench-peer-cnn: SHELL := /bin/bash
+bench-peer-cnn: .SHELLFLAGS := -o pipefail -c
+bench-peer-cnn: ## the paper's CNN: Go trainer vs PyTorch at batch 32/128/512, samples/s, ratios, allocs and bytes per step; log in results/bench-peer-cnn.txt
+	@mkdir -p results
+	$(PEER_PYTHON) scripts/bench_training.py peer --model cnn --go '$(GO)' --tags '$(BLAS_TAG)' --count $(PEER_COUNT) --seconds $(PEER_CNN_SECONDS) --min-steps 2 | tee results/bench-peer-cnn.txt
 
 data: ## put MNIST and Fashion-MNIST into data/ (idempotent; DATA_FLAGS=-download on a connected machine), check CIFAR-10, report counts and load times
 	$(GO) run ./cmd/data -dir data $(DATA_FLAGS)

@@ -1,12 +1,14 @@
 #!/usr/bin/env python3
 """Training throughput tables: Go vs PyTorch, pure Go vs OpenBLAS.
 
-  bench_training.py peer [--tags openblas] [--count 3] ...
-      Runs BenchmarkTrainStep (train/throughput_bench_test.go) and the
-      PyTorch peer (scripts/peer_bench.py, Debian's python3-torch) side by
-      side, batch size by batch size, and prints samples/s of both, the
-      Go/PyTorch ratio and the HS/CE step-time ratio of each. With --count N
-      every (batch size) pair is measured N times, interleaved, and the table
+  bench_training.py peer [--model mlp|cnn] [--tags openblas] [--count 3] ...
+      Runs BenchmarkTrainStep (MLP) or BenchmarkTrainStepCNN (the paper's
+      CNN, CE head only) of train/ and the PyTorch peer
+      (scripts/peer_bench.py, Debian's python3-torch) side by side, batch
+      size by batch size, and prints samples/s of both, the Go/PyTorch
+      ratio, the Go step's allocations and bytes (allocs/op, B/op) and, for
+      the MLP, the HS/CE step-time ratio of each. With --count N every
+      (batch size) pair is measured N times, interleaved, and the table
       gives medians of the per-repeat values and ratios, so that each ratio
       compares measurements taken seconds apart.
 
@@ -39,8 +41,8 @@ import tempfile
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 GO_LINE = re.compile(
-    r"^BenchmarkTrainStep/solver=(?P<solver>\w+)/head=(?P<head>\w+)/batch=(?P<batch>\d+)(-\d+)?\s.*?"
-    r"(?P<rate>[\d.]+) samples/s")
+    r"^BenchmarkTrainStep(?P<model>CNN)?/solver=(?P<solver>\w+)/head=(?P<head>\w+)/batch=(?P<batch>\d+)(-\d+)?\s.*?"
+    r"(?P<rate>[\d.]+) samples/s(?:.*?(?P<bytes>\d+) B/op\s+(?P<allocs>\d+) allocs/op)?")
 PEER_LINE = re.compile(r"^peer head=(?P<head>\w+) batch=(?P<batch>\d+) samples/s=(?P<rate>[\d.]+)")
 BLAS_LINE = re.compile(r"^blas: (?P<blas>.+)$")
 EPOCH_LINE = re.compile(
@@ -48,16 +50,25 @@ EPOCH_LINE = re.compile(
 DETAILS_LINE = re.compile(r"^blas-details: (?P<details>.+)$")
 
 
-def parse_go(text, blas="?"):
-    """Yields (blas, solver, head, batch, samples/s) from go test -bench output."""
+def parse_go(text, blas="?", model="mlp"):
+    """Yields (blas, solver, head, batch, samples/s) of model's benchmark
+    from go test -bench output."""
+    for blas, solver, head, batch, rate, _, _ in parse_go_mem(text, blas, model):
+        yield blas, solver, head, batch, rate
+
+
+def parse_go_mem(text, blas="?", model="mlp"):
+    """parse_go with B/op and allocs/op (None when not reported)."""
     for line in text.splitlines():
         m = BLAS_LINE.match(line)
         if m:
             blas = m.group("blas").strip()
             continue
         m = GO_LINE.match(line)
-        if m:
-            yield blas, m.group("solver"), m.group("head"), int(m.group("batch")), float(m.group("rate"))
+        if m and (m.group("model") == "CNN") == (model == "cnn"):
+            mem = [None if m.group(k) is None else int(m.group(k)) for k in ("bytes", "allocs")]
+            yield (blas, m.group("solver"), m.group("head"), int(m.group("batch")), float(m.group("rate")),
+                   mem[0], mem[1])
 
 
 def parse_peer(text):
@@ -90,47 +101,69 @@ def fmt_ratio(x):
     return "—" if x != x else "%.2f" % x
 
 
+def fmt_bytes(x):
+    if x != x:
+        return "—"
+    for unit, scale in (("GB", 1e9), ("MB", 1e6), ("kB", 1e3)):
+        if x >= scale:
+            return "%.1f %s" % (x / scale, unit)
+    return "%.0f B" % x
+
+
 def peer(a):
-    heads = ["ce", "hs"]
+    heads = ["ce", "hs"] if a.model == "mlp" else ["ce"]
+    bench = "BenchmarkTrainStep" if a.model == "mlp" else "BenchmarkTrainStepCNN"
     with tempfile.TemporaryDirectory() as tmp:
         binary = os.path.join(tmp, "train.test")
         build = [a.go, "test", "-c", "-o", binary]
         if a.tags:
             build += ["-tags", a.tags]
         run(build + ["./train/"])
-        go_rates, peer_rates = {}, {}  # (head, batch) -> [samples/s per repeat]
+        go_rates, peer_rates, go_mem = {}, {}, {}  # (head, batch) -> [per repeat]
         blas = "?"
         for rep in range(a.count):
             for batch in a.batches:
-                pattern = "^BenchmarkTrainStep$/^solver=%s$/^head=(ce|hs)$/^batch=%d$" % (a.solver, batch)
-                out = run([binary, "-test.run", "^$", "-test.bench", pattern,
+                pattern = "^%s$/^solver=%s$/^head=(%s)$/^batch=%d$" % (bench, a.solver, "|".join(heads), batch)
+                out = run([binary, "-test.run", "^$", "-test.bench", pattern, "-test.benchmem",
                            "-test.benchtime", "%gs" % a.seconds], env=dict(os.environ))
-                for blas, _, head, b, rate in parse_go(out, blas):
+                for blas, _, head, b, rate, nbytes, allocs in parse_go_mem(out, blas, a.model):
                     go_rates.setdefault((head, b), []).append(rate)
+                    go_mem.setdefault((head, b), []).append((nbytes, allocs))
                 details = [m.group("details") for m in map(DETAILS_LINE.match, out.splitlines()) if m] or [blas]
-                out = run([a.python, os.path.join("scripts", "peer_bench.py"), "--batches", str(batch),
-                           "--heads", ",".join(heads), "--seconds", "%g" % a.seconds,
-                           "--threads", str(a.threads), "--repeats", "1"])
+                out = run([a.python, os.path.join("scripts", "peer_bench.py"), "--model", a.model,
+                           "--batches", str(batch), "--heads", ",".join(heads), "--seconds", "%g" % a.seconds,
+                           "--threads", str(a.threads), "--repeats", "1", "--min-steps", str(a.min_steps)])
                 for head, b, rate in parse_peer(out):
                     peer_rates.setdefault((head, b), []).append(rate)
+    name = ("MLP 784-512-512-10" if a.model == "mlp" else
+            "the paper's CNN (4 × [conv 3×3 64, BN, ReLU], pools after the 2nd and 4th, 3136-512-10)")
     print()
-    print("Go (%s, solver %s) vs PyTorch (%d threads), MLP 784-512-512-10 float32, "
-          "medians of %d interleaved repeats" % (blas, a.solver, a.threads, a.count))
+    print("Go (%s, solver %s) vs PyTorch (%d threads), %s, float32, "
+          "medians of %d interleaved repeats" % (blas, a.solver, a.threads, name, a.count))
     print("Go BLAS: %s" % details[0])
     print()
-    print("| batch | Go CE samples/s | PyTorch CE samples/s | Go/PyTorch CE | Go HS samples/s | "
-          "PyTorch HS samples/s | Go/PyTorch HS | Go HS/CE step | PyTorch HS/CE step |")
-    print("|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
+    cols = ["batch"]
+    for h in heads:
+        cols += ["Go %s samples/s" % h.upper(), "PyTorch %s samples/s" % h.upper(), "Go/PyTorch %s" % h.upper()]
+    cols += ["Go CE allocs/op", "Go CE B/op"]
+    if "hs" in heads:
+        cols += ["Go HS/CE step", "PyTorch HS/CE step"]
+    print("| " + " | ".join(cols) + " |")
+    print("|" + "---:|" * len(cols))
     for batch in a.batches:
         g = {h: go_rates.get((h, batch), []) for h in heads}
         p = {h: peer_rates.get((h, batch), []) for h in heads}
-        vs = {h: median([x / y for x, y in zip(g[h], p[h])]) for h in heads}
-        go_hs_ce = median([c / h for c, h in zip(g["ce"], g["hs"])])
-        peer_hs_ce = median([c / h for c, h in zip(p["ce"], p["hs"])])
-        print("| %d | %s | %s | %s | %s | %s | %s | %s | %s |" % (
-            batch, fmt_rate(median(g["ce"])), fmt_rate(median(p["ce"])), fmt_ratio(vs["ce"]),
-            fmt_rate(median(g["hs"])), fmt_rate(median(p["hs"])), fmt_ratio(vs["hs"]),
-            fmt_ratio(go_hs_ce), fmt_ratio(peer_hs_ce)))
+        row = [str(batch)]
+        for h in heads:
+            row += [fmt_rate(median(g[h])), fmt_rate(median(p[h])),
+                    fmt_ratio(median([x / y for x, y in zip(g[h], p[h])]))]
+        mem = [m for m in go_mem.get(("ce", batch), []) if m[0] is not None]
+        row += [fmt_rate(median([m[1] for m in mem])) if mem else "—",
+                fmt_bytes(median([m[0] for m in mem])) if mem else "—"]
+        if "hs" in heads:
+            row += [fmt_ratio(median([c / h for c, h in zip(g["ce"], g["hs"])])),
+                    fmt_ratio(median([c / h for c, h in zip(p["ce"], p["hs"])]))]
+        print("| " + " | ".join(row) + " |")
     return 0
 
 
@@ -218,7 +251,9 @@ def main(argv):
                     help="Go optimiser (default %(default)s)")
     pp.add_argument("--python", default="/usr/bin/python3",
                     help="python with torch, Debian's python3-torch (default %(default)s)")
-    pp.add_argument("--batches", default="128,1024,8192", help="batch sizes (default %(default)s)")
+    pp.add_argument("--model", default="mlp", choices=["mlp", "cnn"], help="model (default %(default)s)")
+    pp.add_argument("--batches", default="", help="batch sizes (default 128,1024,8192 for the MLP, 32,128,512 for the CNN)")
+    pp.add_argument("--min-steps", type=int, default=5, help="PyTorch's minimum timed steps (default %(default)s)")
     pp.add_argument("--count", type=int, default=3, help="interleaved repeats (default %(default)s)")
     pp.add_argument("--seconds", type=float, default=2, help="seconds per measurement (default %(default)s)")
     pp.add_argument("--threads", type=int, default=2, help="PyTorch threads (default %(default)s)")
@@ -231,6 +266,8 @@ def main(argv):
         return summary(a)
     if a.cmd == "epoch":
         return epoch(a)
+    if not a.batches:
+        a.batches = "128,1024,8192" if a.model == "mlp" else "32,128,512"
     try:
         a.batches = [int(b) for b in a.batches.split(",")]
     except ValueError:
