@@ -123,6 +123,12 @@ type batchNormOp struct {
 	stats    *BatchNormStats
 	training bool
 	dims     int // of x: 2 or 4
+
+	// Per run: the mean and 1/√(σ² + ε) Do normalised by (variance is
+	// its scratch), read by the gradient ops of the same run; and the
+	// output tensor, reused from run to run.
+	mean, variance, inv []float64
+	out                 outBuf
 }
 
 var (
@@ -184,7 +190,10 @@ func (op *batchNormOp) String() string {
 	return fmt.Sprintf("nn.BatchNorm{training=%v, momentum=%g, eps=%g}", op.training, op.stats.momentum, op.stats.epsilon)
 }
 
-// Do normalises x; in training mode it also updates the running statistics.
+// Do normalises x into the op's own output tensor (outBuf); in training
+// mode it also updates the running statistics. It keeps the mean and
+// 1/√(σ² + ε) it normalised by for the gradient ops of the same run. The
+// passes run on channel blocks in parallel.
 func (op *batchNormOp) Do(values ...G.Value) (G.Value, error) {
 	x, gamma, beta, err := batchNormInputs(values)
 	if err != nil {
@@ -194,20 +203,23 @@ func (op *batchNormOp) Do(values ...G.Value) (G.Value, error) {
 	if beta.Shape().TotalSize() != c {
 		return nil, fmt.Errorf("nn: batchnorm: β has shape %v, want (%d)", beta.Shape(), c)
 	}
-	mean, variance := make([]float64, c), make([]float64, c)
-	op.statistics(x, n, c, s, mean, variance)
+	if len(op.mean) != c {
+		op.mean, op.variance, op.inv = make([]float64, c), make([]float64, c), make([]float64, c)
+	}
+	op.statistics(x, n, c, s, op.mean, op.variance)
 	if op.training {
-		op.stats.update(mean, variance, n*s)
+		op.stats.update(op.mean, op.variance, n*s)
 	}
-	inv := make([]float64, c)
-	invStdDev(inv, variance, op.stats.epsilon)
-	y := tensor.New(tensor.Of(x.Dtype()), tensor.WithShape(x.Shape().Clone()...))
-	switch x.Dtype() {
-	case tensor.Float32:
-		bnApply(y.Float32s(), x.Float32s(), gamma.Float32s(), beta.Float32s(), n, c, s, mean, inv)
-	default:
-		bnApply(y.Float64s(), x.Float64s(), gamma.Float64s(), beta.Float64s(), n, c, s, mean, inv)
-	}
+	invStdDev(op.inv, op.variance, op.stats.epsilon)
+	y := op.out.get(nil, x.Dtype(), x.Shape())
+	forEachBlock(c, n*c*s, func(c0, c1 int) {
+		switch x.Dtype() {
+		case tensor.Float32:
+			bnApply(y.Float32s(), x.Float32s(), gamma.Float32s(), beta.Float32s(), n, c, s, op.mean, op.inv, c0, c1)
+		default:
+			bnApply(y.Float64s(), x.Float64s(), gamma.Float64s(), beta.Float64s(), n, c, s, op.mean, op.inv, c0, c1)
+		}
+	})
 	return y, nil
 }
 
@@ -218,12 +230,14 @@ func (op *batchNormOp) statistics(x *tensor.Dense, n, c, s int, mean, variance [
 		op.stats.read(mean, variance)
 		return
 	}
-	switch x.Dtype() {
-	case tensor.Float32:
-		batchMoments(x.Float32s(), n, c, s, mean, variance)
-	default:
-		batchMoments(x.Float64s(), n, c, s, mean, variance)
-	}
+	forEachBlock(c, n*c*s, func(c0, c1 int) {
+		switch x.Dtype() {
+		case tensor.Float32:
+			batchMoments(x.Float32s(), n, c, s, mean, variance, c0, c1)
+		default:
+			batchMoments(x.Float64s(), n, c, s, mean, variance, c0, c1)
+		}
+	})
 }
 
 // DiffWRT: x, γ and β are all differentiable.
@@ -283,6 +297,7 @@ func (op *batchNormOp) DoDiff(ctx G.ExecutionContext, inputs G.Nodes, output *G.
 type batchNormDiffOp struct {
 	fwd *batchNormOp
 	wrt int
+	out outBuf // the gradient, reused from run to run
 }
 
 func (op *batchNormDiffOp) Arity() int { return 3 }
@@ -326,7 +341,11 @@ func (op *batchNormDiffOp) String() string {
 	return fmt.Sprintf("nn.BatchNormDiff{wrt=%d, training=%v}", op.wrt, op.fwd.training)
 }
 
-// Do returns the gradient with respect to input op.wrt.
+// Do returns the gradient with respect to input op.wrt, in the op's own
+// output tensor when run by a machine. It normalises by the mean and
+// 1/√(σ² + ε) the forward op kept in this run (computing them again only
+// when the forward has not run, or ran on another shape), and runs on
+// channel blocks in parallel.
 func (op *batchNormDiffOp) Do(values ...G.Value) (G.Value, error) {
 	if len(values) != 3 {
 		return nil, fmt.Errorf("nn: batchnorm diff: %d values, want 3", len(values))
@@ -339,22 +358,28 @@ func (op *batchNormDiffOp) Do(values ...G.Value) (G.Value, error) {
 		return nil, fmt.Errorf("nn: batchnorm diff: gradient shape %v, x %v", g.Shape(), x.Shape())
 	}
 	n, c, s := layout(x.Shape())
-	mean, variance, inv := make([]float64, c), make([]float64, c), make([]float64, c)
-	op.fwd.statistics(x, n, c, s, mean, variance)
-	invStdDev(inv, variance, op.fwd.stats.epsilon)
+	mean, inv := op.fwd.mean, op.fwd.inv
+	if len(mean) != c {
+		variance := make([]float64, c)
+		mean, inv = make([]float64, c), make([]float64, c)
+		op.fwd.statistics(x, n, c, s, mean, variance)
+		invStdDev(inv, variance, op.fwd.stats.epsilon)
+	}
 	shape := tensor.Shape{c}
 	if op.wrt == 0 {
-		shape = x.Shape().Clone()
+		shape = x.Shape()
 	}
-	out := tensor.New(tensor.Of(x.Dtype()), tensor.WithShape(shape...))
-	switch x.Dtype() {
-	case tensor.Float32:
-		dx, dg, db := pick(op.wrt, out.Float32s())
-		bnGrads(dx, dg, db, x.Float32s(), gamma.Float32s(), g.Float32s(), n, c, s, mean, inv, op.fwd.training)
-	default:
-		dx, dg, db := pick(op.wrt, out.Float64s())
-		bnGrads(dx, dg, db, x.Float64s(), gamma.Float64s(), g.Float64s(), n, c, s, mean, inv, op.fwd.training)
-	}
+	out := op.out.get(nil, x.Dtype(), shape)
+	forEachBlock(c, n*c*s, func(c0, c1 int) {
+		switch x.Dtype() {
+		case tensor.Float32:
+			dx, dg, db := pick(op.wrt, out.Float32s())
+			bnGrads(dx, dg, db, x.Float32s(), gamma.Float32s(), g.Float32s(), n, c, s, mean, inv, op.fwd.training, c0, c1)
+		default:
+			dx, dg, db := pick(op.wrt, out.Float64s())
+			bnGrads(dx, dg, db, x.Float64s(), gamma.Float64s(), g.Float64s(), n, c, s, mean, inv, op.fwd.training, c0, c1)
+		}
+	})
 	return out, nil
 }
 

@@ -4,16 +4,18 @@ import "math"
 
 // Batch-normalisation kernels on plain slices. x has the layout
 // (batch n, channels c, spatial s) row-major: element (b, ch, k) is at
-// (b·c + ch)·s + k. Every per-channel sum is accumulated in float64.
+// (b·c + ch)·s + k. Every per-channel sum is accumulated in float64. Each
+// kernel works on the channels ch ∈ [c0, c1) only, so that channel blocks
+// run on different cores (forEachBlock) without sharing anything.
 
 // float is the element type of the kernels.
 type float interface{ ~float32 | ~float64 }
 
 // batchMoments sets mean[ch] and variance[ch] to the mean and the biased
 // variance (divided by m = n·s) of channel ch (two passes).
-func batchMoments[T float](x []T, n, c, s int, mean, variance []float64) {
+func batchMoments[T float](x []T, n, c, s int, mean, variance []float64, c0, c1 int) {
 	m := float64(n * s)
-	for ch := 0; ch < c; ch++ {
+	for ch := c0; ch < c1; ch++ {
 		sum := 0.0
 		for b := 0; b < n; b++ {
 			for _, v := range x[(b*c+ch)*s : (b*c+ch+1)*s] {
@@ -40,9 +42,9 @@ func invStdDev(inv, variance []float64, eps float64) {
 }
 
 // bnApply sets y = γ·(x − mean)·inv + β per channel.
-func bnApply[T float](y, x, gamma, beta []T, n, c, s int, mean, inv []float64) {
+func bnApply[T float](y, x, gamma, beta []T, n, c, s int, mean, inv []float64, c0, c1 int) {
 	for b := 0; b < n; b++ {
-		for ch := 0; ch < c; ch++ {
+		for ch := c0; ch < c1; ch++ {
 			scale := float64(gamma[ch]) * inv[ch]
 			shift := float64(beta[ch]) - mean[ch]*scale
 			lo, hi := (b*c+ch)*s, (b*c+ch+1)*s
@@ -61,9 +63,9 @@ func bnApply[T float](y, x, gamma, beta []T, n, c, s int, mean, inv []float64) {
 //	dx = γ·inv·(g − dβ/m − x̂·dγ/m)   if the statistics are the batch's own
 //	                                  (they depend on x: training mode),
 //	dx = γ·inv·g                      if they are fixed (evaluation mode).
-func bnGrads[T float](dx, dgamma, dbeta, x, gamma, g []T, n, c, s int, mean, inv []float64, batchStats bool) {
+func bnGrads[T float](dx, dgamma, dbeta, x, gamma, g []T, n, c, s int, mean, inv []float64, batchStats bool, c0, c1 int) {
 	m := float64(n * s)
-	for ch := 0; ch < c; ch++ {
+	for ch := c0; ch < c1; ch++ {
 		sumG, sumGX := 0.0, 0.0
 		for b := 0; b < n; b++ {
 			lo, hi := (b*c+ch)*s, (b*c+ch+1)*s

@@ -41,7 +41,7 @@ func Conv2D(x, w *G.Node, pad, stride [2]int) (*G.Node, error) {
 	if err := checkDtype(x.Dtype()); err != nil {
 		return nil, fmt.Errorf("nn: Conv2D: x: %w", err)
 	}
-	op := convOp{pad: pad, stride: stride}
+	op := &convOp{pad: pad, stride: stride}
 	if _, _, err := op.geometry(x.Shape(), w.Shape()); err != nil {
 		return nil, err
 	}
@@ -56,17 +56,18 @@ func Conv2D(x, w *G.Node, pad, stride [2]int) (*G.Node, error) {
 // w (o, c, kh, kw). Padding and stride are its parameters (in its hash).
 type convOp struct {
 	pad, stride [2]int
+	out         outBuf // y, reused from run to run
 }
 
 var (
-	_ G.SDOp            = convOp{}
-	_ G.ADOp            = convOp{}
-	_ G.UsePreallocDoer = convOp{}
+	_ G.SDOp            = (*convOp)(nil)
+	_ G.ADOp            = (*convOp)(nil)
+	_ G.UsePreallocDoer = (*convOp)(nil)
 )
 
 // geometry checks the shapes of x and w against the op's padding and
 // stride and returns the window geometry and the number of output channels.
-func (op convOp) geometry(xs, ws tensor.Shape) (geom2d, int, error) {
+func (op *convOp) geometry(xs, ws tensor.Shape) (geom2d, int, error) {
 	if xs.Dims() != 4 {
 		return geom2d{}, 0, fmt.Errorf("nn: Conv2D: x has shape %v, want (batch, channels, height, width)", xs)
 	}
@@ -102,16 +103,16 @@ func windowGeometry(what, arg string, xs tensor.Shape, kh, kw int, pad, stride [
 }
 
 // Arity is 2: x and w.
-func (convOp) Arity() int { return 2 }
+func (*convOp) Arity() int { return 2 }
 
 // Type is 4-D a → 4-D a → 4-D a.
-func (convOp) Type() hm.Type {
+func (*convOp) Type() hm.Type {
 	t := G.TensorType{Dims: 4, Of: hm.TypeVariable('a')}
 	return hm.NewFnType(t, t, t)
 }
 
 // InferShape returns (n, o, oh, ow) after checking x and w.
-func (op convOp) InferShape(inputs ...G.DimSizer) (tensor.Shape, error) {
+func (op *convOp) InferShape(inputs ...G.DimSizer) (tensor.Shape, error) {
 	xs, ws, err := twoShapes("Conv2D", "x", "w", inputs)
 	if err != nil {
 		return nil, err
@@ -123,28 +124,28 @@ func (op convOp) InferShape(inputs ...G.DimSizer) (tensor.Shape, error) {
 	return tensor.Shape{xs[0], o, g.oh, g.ow}, nil
 }
 
-func (convOp) ReturnsPtr() bool     { return false }
-func (convOp) CallsExtern() bool    { return false }
-func (convOp) OverwritesInput() int { return -1 }
+func (*convOp) ReturnsPtr() bool     { return false }
+func (*convOp) CallsExtern() bool    { return false }
+func (*convOp) OverwritesInput() int { return -1 }
 
 // WriteHash writes the name, padding and stride.
-func (op convOp) WriteHash(h hash.Hash) {
+func (op *convOp) WriteHash(h hash.Hash) {
 	fmt.Fprintf(h, "nn.conv2d{pad=%v, stride=%v}", op.pad, op.stride)
 }
 
 // Hashcode is the FNV-1a hash of WriteHash.
-func (op convOp) Hashcode() uint32 { return opHash(op) }
+func (op *convOp) Hashcode() uint32 { return opHash(op) }
 
-func (op convOp) String() string {
+func (op *convOp) String() string {
 	return fmt.Sprintf("nn.Conv2D{pad=%v, stride=%v}", op.pad, op.stride)
 }
 
-// Do returns y in a new tensor.
-func (op convOp) Do(inputs ...G.Value) (G.Value, error) { return op.UsePreallocDo(nil, inputs...) }
+// Do returns y in the op's own output tensor (see outBuf).
+func (op *convOp) Do(inputs ...G.Value) (G.Value, error) { return op.UsePreallocDo(nil, inputs...) }
 
 // UsePreallocDo writes y into prealloc if it is a dense tensor of y's
-// dtype and shape (else into a new tensor).
-func (op convOp) UsePreallocDo(prealloc G.Value, inputs ...G.Value) (G.Value, error) {
+// dtype and shape, else into the op's own output tensor (outBuf).
+func (op *convOp) UsePreallocDo(prealloc G.Value, inputs ...G.Value) (G.Value, error) {
 	if len(inputs) != 2 {
 		return nil, fmt.Errorf("nn: Conv2D: got %d values, want 2 (x, w)", len(inputs))
 	}
@@ -157,7 +158,7 @@ func (op convOp) UsePreallocDo(prealloc G.Value, inputs ...G.Value) (G.Value, er
 		return nil, err
 	}
 	n := x.Shape()[0]
-	y := denseOrNew(prealloc, x.Dtype(), tensor.Shape{n, o, g.oh, g.ow})
+	y := op.out.get(prealloc, x.Dtype(), tensor.Shape{n, o, g.oh, g.ow})
 	if x.Dtype() == tensor.Float32 {
 		convForward(y.Float32s(), x.Float32s(), w.Float32s(), n, o, g)
 	} else {
@@ -167,16 +168,16 @@ func (op convOp) UsePreallocDo(prealloc G.Value, inputs ...G.Value) (G.Value, er
 }
 
 // DiffWRT: x and w are differentiable.
-func (convOp) DiffWRT(inputs int) []bool { return []bool{true, true} }
+func (*convOp) DiffWRT(inputs int) []bool { return []bool{true, true} }
 
 // SymDiff returns ∂L/∂x and ∂L/∂w, each a convDiffOp on (x, w, ∂L/∂y).
-func (op convOp) SymDiff(inputs G.Nodes, output, grad *G.Node) (G.Nodes, error) {
+func (op *convOp) SymDiff(inputs G.Nodes, output, grad *G.Node) (G.Nodes, error) {
 	if len(inputs) != 2 {
 		return nil, fmt.Errorf("nn: Conv2D: SymDiff got %d inputs, want 2 (x, w)", len(inputs))
 	}
 	out := make(G.Nodes, 2)
 	for wrt := range out {
-		d, err := G.ApplyOp(convDiffOp{fwd: op, wrt: wrt}, inputs[0], inputs[1], grad)
+		d, err := G.ApplyOp(&convDiffOp{fwd: op, wrt: wrt}, inputs[0], inputs[1], grad)
 		if err != nil {
 			return nil, fmt.Errorf("nn: Conv2D: SymDiff (%s): %w", convArg[wrt], err)
 		}
@@ -190,7 +191,7 @@ var convArg = [2]string{"x", "w"}
 
 // DoDiff (LispMachine) adds ∂L/∂x and ∂L/∂w into the inputs' gradients in
 // place (never replacing or aliasing them).
-func (op convOp) DoDiff(ctx G.ExecutionContext, inputs G.Nodes, output *G.Node) error {
+func (op *convOp) DoDiff(ctx G.ExecutionContext, inputs G.Nodes, output *G.Node) error {
 	if len(inputs) != 2 {
 		return fmt.Errorf("nn: Conv2D: DoDiff got %d inputs, want 2 (x, w)", len(inputs))
 	}
@@ -199,7 +200,7 @@ func (op convOp) DoDiff(ctx G.ExecutionContext, inputs G.Nodes, output *G.Node) 
 		return fmt.Errorf("nn: Conv2D: gradient of the output: %w", err)
 	}
 	for wrt, in := range inputs {
-		d, err := convDiffOp{fwd: op, wrt: wrt}.Do(inputs[0].Value(), inputs[1].Value(), g)
+		d, err := (&convDiffOp{fwd: op, wrt: wrt}).Do(inputs[0].Value(), inputs[1].Value(), g)
 		if err != nil {
 			return err
 		}
@@ -214,24 +215,25 @@ func (op convOp) DoDiff(ctx G.ExecutionContext, inputs G.Nodes, output *G.Node) 
 // computes ∂L/∂x (wrt 0, convGradX: reads w and g) or ∂L/∂w (wrt 1,
 // convGradW: reads x and g).
 type convDiffOp struct {
-	fwd convOp
+	fwd *convOp
 	wrt int
+	out outBuf // the gradient, reused from run to run
 }
 
-var _ G.UsePreallocDoer = convDiffOp{}
+var _ G.UsePreallocDoer = (*convDiffOp)(nil)
 
 // Arity is 3: x, w, g.
-func (convDiffOp) Arity() int { return 3 }
+func (*convDiffOp) Arity() int { return 3 }
 
 // Type is 4-D a → 4-D a → 4-D a → 4-D a.
-func (convDiffOp) Type() hm.Type {
+func (*convDiffOp) Type() hm.Type {
 	t := G.TensorType{Dims: 4, Of: hm.TypeVariable('a')}
 	return hm.NewFnType(t, t, t, t)
 }
 
 // InferShape returns x's shape (wrt 0) or w's (wrt 1) after checking that
 // g has the forward output's shape.
-func (op convDiffOp) InferShape(inputs ...G.DimSizer) (tensor.Shape, error) {
+func (op *convDiffOp) InferShape(inputs ...G.DimSizer) (tensor.Shape, error) {
 	if len(inputs) != 3 {
 		return nil, fmt.Errorf("nn: Conv2D gradient: got %d inputs, want 3 (x, w, g)", len(inputs))
 	}
@@ -246,28 +248,28 @@ func (op convDiffOp) InferShape(inputs ...G.DimSizer) (tensor.Shape, error) {
 	return inputs[op.wrt].(tensor.Shape).Clone(), nil
 }
 
-func (convDiffOp) ReturnsPtr() bool     { return false }
-func (convDiffOp) CallsExtern() bool    { return false }
-func (convDiffOp) OverwritesInput() int { return -1 }
+func (*convDiffOp) ReturnsPtr() bool     { return false }
+func (*convDiffOp) CallsExtern() bool    { return false }
+func (*convDiffOp) OverwritesInput() int { return -1 }
 
 // WriteHash writes the name, wrt, padding and stride.
-func (op convDiffOp) WriteHash(h hash.Hash) {
+func (op *convDiffOp) WriteHash(h hash.Hash) {
 	fmt.Fprintf(h, "nn.conv2ddiff{wrt=%d, pad=%v, stride=%v}", op.wrt, op.fwd.pad, op.fwd.stride)
 }
 
 // Hashcode is the FNV-1a hash of WriteHash.
-func (op convDiffOp) Hashcode() uint32 { return opHash(op) }
+func (op *convDiffOp) Hashcode() uint32 { return opHash(op) }
 
-func (op convDiffOp) String() string {
+func (op *convDiffOp) String() string {
 	return fmt.Sprintf("nn.Conv2DDiff{wrt=%s, pad=%v, stride=%v}", convArg[op.wrt], op.fwd.pad, op.fwd.stride)
 }
 
-// Do returns the gradient in a new tensor.
-func (op convDiffOp) Do(inputs ...G.Value) (G.Value, error) { return op.UsePreallocDo(nil, inputs...) }
+// Do returns the gradient in the op's own output tensor (see outBuf).
+func (op *convDiffOp) Do(inputs ...G.Value) (G.Value, error) { return op.UsePreallocDo(nil, inputs...) }
 
 // UsePreallocDo writes the gradient into prealloc if it is a dense tensor
-// of the gradient's dtype and shape (else into a new tensor).
-func (op convDiffOp) UsePreallocDo(prealloc G.Value, inputs ...G.Value) (G.Value, error) {
+// of the gradient's dtype and shape, else into the op's own output tensor.
+func (op *convDiffOp) UsePreallocDo(prealloc G.Value, inputs ...G.Value) (G.Value, error) {
 	if len(inputs) != 3 {
 		return nil, fmt.Errorf("nn: Conv2D gradient: got %d values, want 3 (x, w, g)", len(inputs))
 	}
@@ -288,7 +290,7 @@ func (op convDiffOp) UsePreallocDo(prealloc G.Value, inputs ...G.Value) (G.Value
 		return nil, fmt.Errorf("nn: Conv2D gradient: g has shape %v, want the output's %v", g.Shape(), want)
 	}
 	if op.wrt == 0 {
-		dx := denseOrNew(prealloc, x.Dtype(), x.Shape())
+		dx := op.out.get(prealloc, x.Dtype(), x.Shape())
 		if x.Dtype() == tensor.Float32 {
 			convGradX(dx.Float32s(), w.Float32s(), g.Float32s(), n, o, geo)
 		} else {
@@ -296,7 +298,7 @@ func (op convDiffOp) UsePreallocDo(prealloc G.Value, inputs ...G.Value) (G.Value
 		}
 		return dx, nil
 	}
-	dw := denseOrNew(prealloc, x.Dtype(), w.Shape())
+	dw := op.out.get(prealloc, x.Dtype(), w.Shape())
 	if x.Dtype() == tensor.Float32 {
 		convGradW(dw.Float32s(), x.Float32s(), g.Float32s(), n, o, geo)
 	} else {
@@ -352,16 +354,6 @@ func denseInput(what, name string, v G.Value, dt tensor.Dtype) (*tensor.Dense, e
 		d = d.Materialize().(*tensor.Dense)
 	}
 	return d, nil
-}
-
-// denseOrNew returns prealloc as a dense tensor if it has dtype dt and
-// shape s and is not a view, else a new tensor of that dtype and shape.
-func denseOrNew(prealloc G.Value, dt tensor.Dtype, s tensor.Shape) *tensor.Dense {
-	d, ok := prealloc.(*tensor.Dense)
-	if !ok || d == nil || d.Dtype() != dt || !d.Shape().Eq(s) || d.IsView() {
-		return tensor.New(tensor.Of(dt), tensor.WithShape(s.Clone()...))
-	}
-	return d
 }
 
 // accumulateGrad adds d into the gradient of node in (LispMachine DoDiff),

@@ -33,7 +33,7 @@ func MaxPool2D(x *G.Node, kernel, pad, stride [2]int) (*G.Node, error) {
 	if err := checkDtype(x.Dtype()); err != nil {
 		return nil, fmt.Errorf("nn: MaxPool2D: x: %w", err)
 	}
-	op := maxPoolOp{kernel: kernel, pad: pad, stride: stride}
+	op := &maxPoolOp{kernel: kernel, pad: pad, stride: stride}
 	if _, err := op.geometry(x.Shape()); err != nil {
 		return nil, err
 	}
@@ -48,16 +48,17 @@ func MaxPool2D(x *G.Node, kernel, pad, stride [2]int) (*G.Node, error) {
 // padding and stride are its parameters (in its hash).
 type maxPoolOp struct {
 	kernel, pad, stride [2]int
+	out                 outBuf // y, reused from run to run
 }
 
 var (
-	_ G.SDOp            = maxPoolOp{}
-	_ G.ADOp            = maxPoolOp{}
-	_ G.UsePreallocDoer = maxPoolOp{}
+	_ G.SDOp            = (*maxPoolOp)(nil)
+	_ G.ADOp            = (*maxPoolOp)(nil)
+	_ G.UsePreallocDoer = (*maxPoolOp)(nil)
 )
 
 // geometry checks x's shape against the op's parameters.
-func (op maxPoolOp) geometry(xs tensor.Shape) (geom2d, error) {
+func (op *maxPoolOp) geometry(xs tensor.Shape) (geom2d, error) {
 	if xs.Dims() != 4 {
 		return geom2d{}, fmt.Errorf("nn: MaxPool2D: x has shape %v, want (batch, channels, height, width)", xs)
 	}
@@ -74,16 +75,16 @@ func (op maxPoolOp) geometry(xs tensor.Shape) (geom2d, error) {
 }
 
 // Arity is 1: x.
-func (maxPoolOp) Arity() int { return 1 }
+func (*maxPoolOp) Arity() int { return 1 }
 
 // Type is 4-D a → 4-D a.
-func (maxPoolOp) Type() hm.Type {
+func (*maxPoolOp) Type() hm.Type {
 	t := G.TensorType{Dims: 4, Of: hm.TypeVariable('a')}
 	return hm.NewFnType(t, t)
 }
 
 // InferShape returns (n, c, oh, ow) after checking x.
-func (op maxPoolOp) InferShape(inputs ...G.DimSizer) (tensor.Shape, error) {
+func (op *maxPoolOp) InferShape(inputs ...G.DimSizer) (tensor.Shape, error) {
 	if len(inputs) != 1 {
 		return nil, fmt.Errorf("nn: MaxPool2D: got %d inputs, want 1 (x)", len(inputs))
 	}
@@ -98,28 +99,28 @@ func (op maxPoolOp) InferShape(inputs ...G.DimSizer) (tensor.Shape, error) {
 	return tensor.Shape{xs[0], xs[1], g.oh, g.ow}, nil
 }
 
-func (maxPoolOp) ReturnsPtr() bool     { return false }
-func (maxPoolOp) CallsExtern() bool    { return false }
-func (maxPoolOp) OverwritesInput() int { return -1 }
+func (*maxPoolOp) ReturnsPtr() bool     { return false }
+func (*maxPoolOp) CallsExtern() bool    { return false }
+func (*maxPoolOp) OverwritesInput() int { return -1 }
 
 // WriteHash writes the name, kernel, padding and stride.
-func (op maxPoolOp) WriteHash(h hash.Hash) {
+func (op *maxPoolOp) WriteHash(h hash.Hash) {
 	fmt.Fprintf(h, "nn.maxpool2d{kernel=%v, pad=%v, stride=%v}", op.kernel, op.pad, op.stride)
 }
 
 // Hashcode is the FNV-1a hash of WriteHash.
-func (op maxPoolOp) Hashcode() uint32 { return opHash(op) }
+func (op *maxPoolOp) Hashcode() uint32 { return opHash(op) }
 
-func (op maxPoolOp) String() string {
+func (op *maxPoolOp) String() string {
 	return fmt.Sprintf("nn.MaxPool2D{kernel=%v, pad=%v, stride=%v}", op.kernel, op.pad, op.stride)
 }
 
-// Do returns y in a new tensor.
-func (op maxPoolOp) Do(inputs ...G.Value) (G.Value, error) { return op.UsePreallocDo(nil, inputs...) }
+// Do returns y in the op's own output tensor (see outBuf).
+func (op *maxPoolOp) Do(inputs ...G.Value) (G.Value, error) { return op.UsePreallocDo(nil, inputs...) }
 
 // UsePreallocDo writes y into prealloc if it is a dense tensor of y's
-// dtype and shape (else into a new tensor).
-func (op maxPoolOp) UsePreallocDo(prealloc G.Value, inputs ...G.Value) (G.Value, error) {
+// dtype and shape, else into the op's own output tensor (outBuf).
+func (op *maxPoolOp) UsePreallocDo(prealloc G.Value, inputs ...G.Value) (G.Value, error) {
 	if len(inputs) != 1 {
 		return nil, fmt.Errorf("nn: MaxPool2D: got %d values, want 1 (x)", len(inputs))
 	}
@@ -132,7 +133,7 @@ func (op maxPoolOp) UsePreallocDo(prealloc G.Value, inputs ...G.Value) (G.Value,
 		return nil, err
 	}
 	xs := x.Shape()
-	y := denseOrNew(prealloc, x.Dtype(), tensor.Shape{xs[0], xs[1], g.oh, g.ow})
+	y := op.out.get(prealloc, x.Dtype(), tensor.Shape{xs[0], xs[1], g.oh, g.ow})
 	if x.Dtype() == tensor.Float32 {
 		maxPoolForward(y.Float32s(), x.Float32s(), xs[0]*xs[1], g)
 	} else {
@@ -142,14 +143,14 @@ func (op maxPoolOp) UsePreallocDo(prealloc G.Value, inputs ...G.Value) (G.Value,
 }
 
 // DiffWRT: x is differentiable.
-func (maxPoolOp) DiffWRT(inputs int) []bool { return []bool{true} }
+func (*maxPoolOp) DiffWRT(inputs int) []bool { return []bool{true} }
 
 // SymDiff returns ∂L/∂x = maxPoolDiffOp(x, ∂L/∂y).
-func (op maxPoolOp) SymDiff(inputs G.Nodes, output, grad *G.Node) (G.Nodes, error) {
+func (op *maxPoolOp) SymDiff(inputs G.Nodes, output, grad *G.Node) (G.Nodes, error) {
 	if len(inputs) != 1 {
 		return nil, fmt.Errorf("nn: MaxPool2D: SymDiff got %d inputs, want 1 (x)", len(inputs))
 	}
-	dx, err := G.ApplyOp(maxPoolDiffOp{fwd: op}, inputs[0], grad)
+	dx, err := G.ApplyOp(&maxPoolDiffOp{fwd: op}, inputs[0], grad)
 	if err != nil {
 		return nil, fmt.Errorf("nn: MaxPool2D: SymDiff: %w", err)
 	}
@@ -157,7 +158,7 @@ func (op maxPoolOp) SymDiff(inputs G.Nodes, output, grad *G.Node) (G.Nodes, erro
 }
 
 // DoDiff (LispMachine) adds ∂L/∂x into x's gradient in place.
-func (op maxPoolOp) DoDiff(ctx G.ExecutionContext, inputs G.Nodes, output *G.Node) error {
+func (op *maxPoolOp) DoDiff(ctx G.ExecutionContext, inputs G.Nodes, output *G.Node) error {
 	if len(inputs) != 1 {
 		return fmt.Errorf("nn: MaxPool2D: DoDiff got %d inputs, want 1 (x)", len(inputs))
 	}
@@ -165,7 +166,7 @@ func (op maxPoolOp) DoDiff(ctx G.ExecutionContext, inputs G.Nodes, output *G.Nod
 	if err != nil {
 		return fmt.Errorf("nn: MaxPool2D: gradient of the output: %w", err)
 	}
-	d, err := maxPoolDiffOp{fwd: op}.Do(inputs[0].Value(), g)
+	d, err := (&maxPoolDiffOp{fwd: op}).Do(inputs[0].Value(), g)
 	if err != nil {
 		return err
 	}
@@ -175,22 +176,23 @@ func (op maxPoolOp) DoDiff(ctx G.ExecutionContext, inputs G.Nodes, output *G.Nod
 // maxPoolDiffOp is the backward op of maxPoolOp: from x and g = ∂L/∂y it
 // computes ∂L/∂x (maxPoolBackward).
 type maxPoolDiffOp struct {
-	fwd maxPoolOp
+	fwd *maxPoolOp
+	out outBuf // ∂L/∂x, reused from run to run
 }
 
-var _ G.UsePreallocDoer = maxPoolDiffOp{}
+var _ G.UsePreallocDoer = (*maxPoolDiffOp)(nil)
 
 // Arity is 2: x and g.
-func (maxPoolDiffOp) Arity() int { return 2 }
+func (*maxPoolDiffOp) Arity() int { return 2 }
 
 // Type is 4-D a → 4-D a → 4-D a.
-func (maxPoolDiffOp) Type() hm.Type {
+func (*maxPoolDiffOp) Type() hm.Type {
 	t := G.TensorType{Dims: 4, Of: hm.TypeVariable('a')}
 	return hm.NewFnType(t, t, t)
 }
 
 // InferShape returns x's shape after checking that g has y's.
-func (op maxPoolDiffOp) InferShape(inputs ...G.DimSizer) (tensor.Shape, error) {
+func (op *maxPoolDiffOp) InferShape(inputs ...G.DimSizer) (tensor.Shape, error) {
 	xs, gs, err := twoShapes("MaxPool2D gradient", "x", "g", inputs)
 	if err != nil {
 		return nil, err
@@ -205,30 +207,30 @@ func (op maxPoolDiffOp) InferShape(inputs ...G.DimSizer) (tensor.Shape, error) {
 	return xs.Clone(), nil
 }
 
-func (maxPoolDiffOp) ReturnsPtr() bool     { return false }
-func (maxPoolDiffOp) CallsExtern() bool    { return false }
-func (maxPoolDiffOp) OverwritesInput() int { return -1 }
+func (*maxPoolDiffOp) ReturnsPtr() bool     { return false }
+func (*maxPoolDiffOp) CallsExtern() bool    { return false }
+func (*maxPoolDiffOp) OverwritesInput() int { return -1 }
 
 // WriteHash writes the name and the forward op's parameters.
-func (op maxPoolDiffOp) WriteHash(h hash.Hash) {
+func (op *maxPoolDiffOp) WriteHash(h hash.Hash) {
 	fmt.Fprintf(h, "nn.maxpool2ddiff{kernel=%v, pad=%v, stride=%v}", op.fwd.kernel, op.fwd.pad, op.fwd.stride)
 }
 
 // Hashcode is the FNV-1a hash of WriteHash.
-func (op maxPoolDiffOp) Hashcode() uint32 { return opHash(op) }
+func (op *maxPoolDiffOp) Hashcode() uint32 { return opHash(op) }
 
-func (op maxPoolDiffOp) String() string {
+func (op *maxPoolDiffOp) String() string {
 	return fmt.Sprintf("nn.MaxPool2DDiff{kernel=%v, pad=%v, stride=%v}", op.fwd.kernel, op.fwd.pad, op.fwd.stride)
 }
 
-// Do returns ∂L/∂x in a new tensor.
-func (op maxPoolDiffOp) Do(inputs ...G.Value) (G.Value, error) {
+// Do returns ∂L/∂x in the op's own output tensor (see outBuf).
+func (op *maxPoolDiffOp) Do(inputs ...G.Value) (G.Value, error) {
 	return op.UsePreallocDo(nil, inputs...)
 }
 
 // UsePreallocDo writes ∂L/∂x into prealloc if it is a dense tensor of x's
-// dtype and shape (else into a new tensor).
-func (op maxPoolDiffOp) UsePreallocDo(prealloc G.Value, inputs ...G.Value) (G.Value, error) {
+// dtype and shape, else into the op's own output tensor (outBuf).
+func (op *maxPoolDiffOp) UsePreallocDo(prealloc G.Value, inputs ...G.Value) (G.Value, error) {
 	if len(inputs) != 2 {
 		return nil, fmt.Errorf("nn: MaxPool2D gradient: got %d values, want 2 (x, g)", len(inputs))
 	}
@@ -244,7 +246,7 @@ func (op maxPoolDiffOp) UsePreallocDo(prealloc G.Value, inputs ...G.Value) (G.Va
 	if want := (tensor.Shape{xs[0], xs[1], geo.oh, geo.ow}); !g.Shape().Eq(want) {
 		return nil, fmt.Errorf("nn: MaxPool2D gradient: g has shape %v, want the output's %v", g.Shape(), want)
 	}
-	dx := denseOrNew(prealloc, x.Dtype(), xs)
+	dx := op.out.get(prealloc, x.Dtype(), xs)
 	if x.Dtype() == tensor.Float32 {
 		maxPoolBackward(dx.Float32s(), x.Float32s(), g.Float32s(), xs[0]*xs[1], geo)
 	} else {
