@@ -23,20 +23,6 @@ type Architecture interface {
 	Forward(x *G.Node, params G.Nodes, training bool) (*G.Node, error)
 }
 
-// linear adds x·W + b for x (batch × in), W (in × out), b (1 × out)
-// broadcast over the rows.
-func linear(x, w, b *G.Node) (*G.Node, error) {
-	xw, err := G.Mul(x, w)
-	if err != nil {
-		return nil, fmt.Errorf("nn: linear x·W: %w", err)
-	}
-	y, err := G.BroadcastAdd(xw, b, nil, []byte{0})
-	if err != nil {
-		return nil, fmt.Errorf("nn: linear +b: %w", err)
-	}
-	return y, nil
-}
-
 // linearParams returns the seeded parameters of a linear layer: W (in × out)
 // uniform with bound limit, b (1 × out) zero.
 func linearParams(prefix string, dt tensor.Dtype, in, out int, limit float64, rng *rand.Rand) []Param {

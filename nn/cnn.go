@@ -218,11 +218,11 @@ func (c *CNN) Forward(x *G.Node, params G.Nodes, training bool) (*G.Node, error)
 		return nil, fmt.Errorf("nn: %s: flatten %v: %w", c.Name(), h.Shape(), err)
 	}
 	fc := params[3*cnnBlocks:]
-	if h, err = linear(h, fc[0], fc[1]); err != nil {
+	if h, err = Linear(h, fc[0], fc[1]); err != nil {
 		return nil, err
 	}
 	if h, err = ReLU(h); err != nil {
 		return nil, fmt.Errorf("nn: %s: ReLU fc0: %w", c.Name(), err)
 	}
-	return linear(h, fc[2], fc[3])
+	return Linear(h, fc[2], fc[3])
 }

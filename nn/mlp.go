@@ -101,7 +101,7 @@ func (m *MLP) Forward(x *G.Node, params G.Nodes, training bool) (*G.Node, error)
 	layers := len(m.sizes) - 1
 	for l := 0; l < layers; l++ {
 		var err error
-		if h, err = linear(h, params[2*l], params[2*l+1]); err != nil {
+		if h, err = Linear(h, params[2*l], params[2*l+1]); err != nil {
 			return nil, err
 		}
 		if l < layers-1 {
