@@ -19,7 +19,9 @@ type Architecture interface {
 	// Forward adds the forward pass: x (batch × features) → logits
 	// (batch × classes). params are the nodes returned by Bind for this
 	// graph, in Init's order. training selects batch statistics (true) or
-	// running statistics (false) for batch norm.
+	// running statistics (false) for batch norm. x is data: the graph
+	// need not carry a gradient with respect to it (the MLP's does not),
+	// only with respect to params.
 	Forward(x *G.Node, params G.Nodes, training bool) (*G.Node, error)
 }
 

@@ -90,6 +90,8 @@ func (m *MLP) shapes() []tensor.Shape {
 }
 
 // Forward adds the MLP to x's graph. training is ignored (no batch norm).
+// x is data: the graph has no gradient with respect to it (the first
+// layer skips that product; see Linear), only with respect to params.
 func (m *MLP) Forward(x *G.Node, params G.Nodes, training bool) (*G.Node, error) {
 	if err := m.check(); err != nil {
 		return nil, err
@@ -101,7 +103,7 @@ func (m *MLP) Forward(x *G.Node, params G.Nodes, training bool) (*G.Node, error)
 	layers := len(m.sizes) - 1
 	for l := 0; l < layers; l++ {
 		var err error
-		if h, err = Linear(h, params[2*l], params[2*l+1]); err != nil {
+		if h, err = linearLayer(h, params[2*l], params[2*l+1], l == 0); err != nil {
 			return nil, err
 		}
 		if l < layers-1 {
