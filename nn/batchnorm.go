@@ -212,7 +212,7 @@ func (op *batchNormOp) Do(values ...G.Value) (G.Value, error) {
 	}
 	invStdDev(op.inv, op.variance, op.stats.epsilon)
 	y := op.out.get(nil, x.Dtype(), x.Shape())
-	forEachBlock(c, n*c*s, func(c0, c1 int) {
+	forEachBlock(c, n*c*s, func(_, c0, c1 int) {
 		switch x.Dtype() {
 		case tensor.Float32:
 			bnApply(y.Float32s(), x.Float32s(), gamma.Float32s(), beta.Float32s(), n, c, s, op.mean, op.inv, c0, c1)
@@ -230,7 +230,7 @@ func (op *batchNormOp) statistics(x *tensor.Dense, n, c, s int, mean, variance [
 		op.stats.read(mean, variance)
 		return
 	}
-	forEachBlock(c, n*c*s, func(c0, c1 int) {
+	forEachBlock(c, n*c*s, func(_, c0, c1 int) {
 		switch x.Dtype() {
 		case tensor.Float32:
 			batchMoments(x.Float32s(), n, c, s, mean, variance, c0, c1)
@@ -370,7 +370,7 @@ func (op *batchNormDiffOp) Do(values ...G.Value) (G.Value, error) {
 		shape = x.Shape()
 	}
 	out := op.out.get(nil, x.Dtype(), shape)
-	forEachBlock(c, n*c*s, func(c0, c1 int) {
+	forEachBlock(c, n*c*s, func(_, c0, c1 int) {
 		switch x.Dtype() {
 		case tensor.Float32:
 			dx, dg, db := pick(op.wrt, out.Float32s())

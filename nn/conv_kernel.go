@@ -43,12 +43,11 @@ func (g geom2d) inSize() int { return g.c * g.h * g.w }
 //
 //	col[(ch·kh + i)·kw + j, oy·ow + ox] = x[ch, oy·sh − ph + i, ox·sw − pw + j]
 //
-// and 0 where that position lies in the padding, for the channels
-// ch ∈ [c0, c1) (rows c0·kh·kw up to c1·kh·kw). Every entry of those rows
-// is written. Cost: one pass over them.
-func im2col[T float](col []T, ld int, x []T, g geom2d, c0, c1 int) {
-	r := c0 * g.kh * g.kw
-	for ch := c0; ch < c1; ch++ {
+// and 0 where that position lies in the padding. Every entry of the
+// rows × cols block is written. Cost: one pass over it.
+func im2col[T float](col []T, ld int, x []T, g geom2d) {
+	r := 0
+	for ch := 0; ch < g.c; ch++ {
 		plane := x[ch*g.h*g.w : (ch+1)*g.h*g.w]
 		for i := 0; i < g.kh; i++ {
 			for j := 0; j < g.kw; j++ {
@@ -84,11 +83,11 @@ func im2col[T float](col []T, ld int, x []T, g geom2d, c0, c1 int) {
 //
 //	dx[ch, oy·sh − ph + i, ox·sw − pw + j] += col[(ch·kh + i)·kw + j, oy·ow + ox]
 //
-// over all positions inside the image (padding positions are dropped), for
-// the channels ch ∈ [c0, c1). dx is accumulated into, not overwritten.
-func col2im[T float](dx, col []T, ld int, g geom2d, c0, c1 int) {
-	r := c0 * g.kh * g.kw
-	for ch := c0; ch < c1; ch++ {
+// over all positions inside the image (padding positions are dropped).
+// dx is accumulated into, not overwritten.
+func col2im[T float](dx, col []T, ld int, g geom2d) {
+	r := 0
+	for ch := 0; ch < g.c; ch++ {
 		plane := dx[ch*g.h*g.w : (ch+1)*g.h*g.w]
 		for i := 0; i < g.kh; i++ {
 			for j := 0; j < g.kw; j++ {
@@ -143,12 +142,13 @@ func validRange(out, in, p, s, j int) (lo, hi int) {
 // the convolution kernels put side by side in one gemm: enough for the
 // BLAS to run near its speed on 14×14 maps (196 columns per image, 8
 // images), few enough that the column buffer stays small (c·kh·kw × 1600
-// elements: 3.7 MB for the CNN's 64·3·3 rows in float32). On 28×28 maps
-// a chunk is 2 images, on 7×7 maps 32. Measured on the CNN's layers
-// (BenchmarkConvKernels, batch 32, OpenBLAS, 2 cores): against one image
-// per gemm, 1600 columns made the 14×14 passes 1.4–1.9× faster and the
-// 28×28 ones 1.0–1.7×; 3136 columns was no better and 800 no worse by more
-// than the run-to-run noise of this shared host.
+// elements: 3.7 MB for the CNN's 64·3·3 rows in float32, one per worker).
+// On 28×28 maps a chunk is 2 images, on 7×7 maps 32. Measured on the
+// CNN's layers (BenchmarkConvKernels, batch 32, OpenBLAS, 2 cores, with
+// the BLAS's own threads): against one image per gemm, 1600 columns made
+// the 14×14 passes 1.4–1.9× faster and the 28×28 ones 1.0–1.7×; 3136
+// columns was no better and 800 no worse by more than the run-to-run
+// noise of this shared host.
 const convChunkColumns = 1600
 
 // convChunk returns how many images of geometry g go into one gemm.
@@ -159,33 +159,39 @@ func convChunk(g geom2d, n int) int {
 // convForward sets y = conv(x, w) for n images: x is n × (c·h·w), w is
 // o × rows (the (o, c, kh, kw) weights), y is n × o × cols. For a chunk of
 // nb images (convChunk) it writes their column matrices side by side into
-// one reused buffer and computes
+// a reused buffer and computes
 //
 //	[Y_1 … Y_nb] (o × nb·cols) = W (o × rows) · [col(x_1) … col(x_nb)] (rows × nb·cols)
 //
 // in one gemm, then copies each Y_b's o rows of cols values to its place
-// in NCHW (a block copy, no transpose; none at all for nb = 1). Cost:
-// 2·n·o·rows·cols flops; working memory (rows + o)·nb·cols elements.
+// in NCHW (a block copy, no transpose; none at all for nb = 1). The chunks
+// are split across the cores (forEachBlock), each worker with its own
+// buffers and one BLAS call per chunk. Cost: 2·n·o·rows·cols flops;
+// working memory (rows + o)·nb·cols elements per worker.
 func convForward[T float](y, x, w []T, n, o int, g geom2d) {
 	nb := convChunk(g, n)
-	col := getScratch[T](g.rows * nb * g.cols)
-	defer putScratch(col)
-	var tmp []T
-	if nb > 1 {
-		tmp = getScratch[T](o * nb * g.cols)
-		defer putScratch(tmp)
-	}
-	for b0 := 0; b0 < n; b0 += nb {
-		m := min(nb, n-b0)
-		ld := m * g.cols
-		im2colImages(col, x[b0*g.inSize():(b0+m)*g.inSize()], m, g)
-		if m == 1 {
-			gemm(false, false, o, g.cols, g.rows, 1, w, g.rows, col, ld, 0, y[b0*o*g.cols:(b0+1)*o*g.cols], g.cols)
-			continue
+	chunks := (n + nb - 1) / nb
+	forEachBlock(chunks, n*o*g.rows*g.cols, func(_, lo, hi int) {
+		col := getScratch[T](g.rows * nb * g.cols)
+		defer putScratch(col)
+		var tmp []T
+		if nb > 1 {
+			tmp = getScratch[T](o * nb * g.cols)
+			defer putScratch(tmp)
 		}
-		gemm(false, false, o, ld, g.rows, 1, w, g.rows, col, ld, 0, tmp, ld)
-		scatterImages(y[b0*o*g.cols:(b0+m)*o*g.cols], tmp, m, o, g.cols)
-	}
+		for k := lo; k < hi; k++ {
+			b0 := k * nb
+			m := min(nb, n-b0)
+			ld := m * g.cols
+			im2colImages(col, x[b0*g.inSize():(b0+m)*g.inSize()], m, g)
+			if m == 1 {
+				gemm(false, false, o, g.cols, g.rows, 1, w, g.rows, col, ld, 0, y[b0*o*g.cols:(b0+1)*o*g.cols], g.cols)
+				continue
+			}
+			gemm(false, false, o, ld, g.rows, 1, w, g.rows, col, ld, 0, tmp, ld)
+			scatterImages(y[b0*o*g.cols:(b0+m)*o*g.cols], tmp, m, o, g.cols)
+		}
+	})
 }
 
 // convGradW sets dw (o × rows) to the gradient of Σ⟨dy, conv(x, w)⟩ with
@@ -194,20 +200,39 @@ func convForward[T float](y, x, w []T, n, o int, g geom2d) {
 //	dW = Σ_chunks [dY_1 … dY_nb] (o × nb·cols) · [col(x_1) … col(x_nb)]ᵀ (nb·cols × rows),
 //
 // recomputing the column matrices of each chunk into a reused buffer and
-// gathering the chunk's dY_b side by side (a block copy).
+// gathering the chunk's dY_b side by side (a block copy). Each worker sums
+// its chunks into its own o × rows buffer (worker 0 into dw); the partial
+// sums are added at the end.
 func convGradW[T float](dw, x, dy []T, n, o int, g geom2d) {
 	nb := convChunk(g, n)
-	col := getScratch[T](g.rows * nb * g.cols)
-	defer putScratch(col)
-	tmp := getScratch[T](o * nb * g.cols)
-	defer putScratch(tmp)
-	clear(dw)
-	for b0 := 0; b0 < n; b0 += nb {
-		m := min(nb, n-b0)
-		ld := m * g.cols
-		im2colImages(col, x[b0*g.inSize():(b0+m)*g.inSize()], m, g)
-		gy := gatherImages(tmp, dy[b0*o*g.cols:(b0+m)*o*g.cols], m, o, g.cols)
-		gemm(false, true, o, g.rows, ld, 1, gy, ld, col, ld, 1, dw, g.rows)
+	chunks := (n + nb - 1) / nb
+	work := n * o * g.rows * g.cols
+	parts := make([][]T, workersFor(chunks, work))
+	forEachBlock(chunks, work, func(wk, lo, hi int) {
+		col := getScratch[T](g.rows * nb * g.cols)
+		defer putScratch(col)
+		tmp := getScratch[T](o * nb * g.cols)
+		defer putScratch(tmp)
+		dst := dw
+		if wk > 0 {
+			dst = getScratch[T](len(dw))
+			parts[wk] = dst
+		}
+		clear(dst)
+		for k := lo; k < hi; k++ {
+			b0 := k * nb
+			m := min(nb, n-b0)
+			ld := m * g.cols
+			im2colImages(col, x[b0*g.inSize():(b0+m)*g.inSize()], m, g)
+			gy := gatherImages(tmp, dy[b0*o*g.cols:(b0+m)*o*g.cols], m, o, g.cols)
+			gemm(false, true, o, g.rows, ld, 1, gy, ld, col, ld, 1, dst, g.rows)
+		}
+	})
+	for _, p := range parts[1:] {
+		for i, v := range p {
+			dw[i] += v
+		}
+		putScratch(p)
 	}
 }
 
@@ -215,58 +240,55 @@ func convGradW[T float](dw, x, dy []T, n, o int, g geom2d) {
 //
 //	[dcol_1 … dcol_nb] = Wᵀ (rows × o) · [dY_1 … dY_nb] (o × nb·cols),   dX_b = col2im(dcol_b),
 //
-// through reused buffers.
+// through reused buffers, the chunks split across the cores.
 func convGradX[T float](dx, w, dy []T, n, o int, g geom2d) {
 	nb := convChunk(g, n)
-	dcol := getScratch[T](g.rows * nb * g.cols)
-	defer putScratch(dcol)
-	tmp := getScratch[T](o * nb * g.cols)
-	defer putScratch(tmp)
-	for b0 := 0; b0 < n; b0 += nb {
-		m := min(nb, n-b0)
-		ld := m * g.cols
-		gy := gatherImages(tmp, dy[b0*o*g.cols:(b0+m)*o*g.cols], m, o, g.cols)
-		gemm(true, false, g.rows, ld, o, 1, w, g.rows, gy, ld, 0, dcol, ld)
-		col2imImages(dx[b0*g.inSize():(b0+m)*g.inSize()], dcol, m, g)
-	}
+	chunks := (n + nb - 1) / nb
+	forEachBlock(chunks, n*o*g.rows*g.cols, func(_, lo, hi int) {
+		dcol := getScratch[T](g.rows * nb * g.cols)
+		defer putScratch(dcol)
+		tmp := getScratch[T](o * nb * g.cols)
+		defer putScratch(tmp)
+		for k := lo; k < hi; k++ {
+			b0 := k * nb
+			m := min(nb, n-b0)
+			ld := m * g.cols
+			gy := gatherImages(tmp, dy[b0*o*g.cols:(b0+m)*o*g.cols], m, o, g.cols)
+			gemm(true, false, g.rows, ld, o, 1, w, g.rows, gy, ld, 0, dcol, ld)
+			col2imImages(dx[b0*g.inSize():(b0+m)*g.inSize()], dcol, m, g)
+		}
+	})
 }
 
 // im2colImages writes the column matrices of the m images of x side by
-// side into col (rows × m·cols), the channels split across goroutines.
+// side into col (rows × m·cols).
 func im2colImages[T float](col, x []T, m int, g geom2d) {
 	ld := m * g.cols
-	forEachBlock(g.c, g.rows*ld, func(c0, c1 int) {
-		for j := 0; j < m; j++ {
-			im2col(col[j*g.cols:], ld, x[j*g.inSize():(j+1)*g.inSize()], g, c0, c1)
-		}
-	})
+	for j := 0; j < m; j++ {
+		im2col(col[j*g.cols:], ld, x[j*g.inSize():(j+1)*g.inSize()], g)
+	}
 }
 
 // col2imImages sets the m images of dx to col2im of their column matrices,
-// side by side in dcol (rows × m·cols), the channels split across
-// goroutines (each owns its channel planes).
+// side by side in dcol (rows × m·cols).
 func col2imImages[T float](dx, dcol []T, m int, g geom2d) {
-	ld, plane := m*g.cols, g.h*g.w
-	forEachBlock(g.c, g.rows*ld, func(c0, c1 int) {
-		for j := 0; j < m; j++ {
-			d := dx[j*g.inSize() : (j+1)*g.inSize()]
-			clear(d[c0*plane : c1*plane])
-			col2im(d, dcol[j*g.cols:], ld, g, c0, c1)
-		}
-	})
+	ld := m * g.cols
+	for j := 0; j < m; j++ {
+		d := dx[j*g.inSize() : (j+1)*g.inSize()]
+		clear(d)
+		col2im(d, dcol[j*g.cols:], ld, g)
+	}
 }
 
 // scatterImages copies src (o × m·cols: the images side by side) to dst
 // (m × o × cols, NCHW).
 func scatterImages[T float](dst, src []T, m, o, cols int) {
 	ld := m * cols
-	forEachBlock(o, o*ld, func(k0, k1 int) {
-		for j := 0; j < m; j++ {
-			for k := k0; k < k1; k++ {
-				copy(dst[(j*o+k)*cols:(j*o+k+1)*cols], src[k*ld+j*cols:k*ld+(j+1)*cols])
-			}
+	for j := 0; j < m; j++ {
+		for k := 0; k < o; k++ {
+			copy(dst[(j*o+k)*cols:(j*o+k+1)*cols], src[k*ld+j*cols:k*ld+(j+1)*cols])
 		}
-	})
+	}
 }
 
 // gatherImages returns src (m × o × cols, NCHW) as an o × m·cols matrix
@@ -276,13 +298,11 @@ func gatherImages[T float](buf, src []T, m, o, cols int) []T {
 		return src
 	}
 	ld := m * cols
-	forEachBlock(o, o*ld, func(k0, k1 int) {
-		for j := 0; j < m; j++ {
-			for k := k0; k < k1; k++ {
-				copy(buf[k*ld+j*cols:k*ld+(j+1)*cols], src[(j*o+k)*cols:(j*o+k+1)*cols])
-			}
+	for j := 0; j < m; j++ {
+		for k := 0; k < o; k++ {
+			copy(buf[k*ld+j*cols:k*ld+(j+1)*cols], src[(j*o+k)*cols:(j*o+k+1)*cols])
 		}
-	})
+	}
 	return buf[:o*ld]
 }
 

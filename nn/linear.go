@@ -278,22 +278,31 @@ func (op *linearDiffOp) UsePreallocDo(prealloc G.Value, inputs ...G.Value) (G.Va
 }
 
 // linearForward sets y (n × out) = x (n × in) · W (in × out) + b (1 × out):
-// b copied into every row, then one gemm with β = 1.
+// b copied into every row, then one gemm with β = 1, the rows split across
+// the cores (one BLAS call per worker).
 func linearForward[T float](y, x, w, b []T, n, in, out int) {
-	for i := 0; i < n; i++ {
-		copy(y[i*out:(i+1)*out], b[:out])
-	}
-	gemm(false, false, n, out, in, 1, x, in, w, out, 1, y, out)
+	forEachBlock(n, n*in*out, func(_, lo, hi int) {
+		for i := lo; i < hi; i++ {
+			copy(y[i*out:(i+1)*out], b[:out])
+		}
+		gemm(false, false, hi-lo, out, in, 1, x[lo*in:hi*in], in, w, out, 1, y[lo*out:hi*out], out)
+	})
 }
 
-// linearBackward sets r to ∂L/∂x = g·Wᵀ (wrt 0), ∂L/∂W = xᵀ·g (wrt 1) or
-// ∂L/∂b = column sums of g (wrt 2, accumulated in sums, len out).
+// linearBackward sets r to ∂L/∂x = g·Wᵀ (wrt 0, rows of x split across
+// the cores), ∂L/∂W = xᵀ·g (wrt 1, rows of W split: rows [lo, hi) of
+// ∂L/∂W are x[:, lo:hi]ᵀ·g) or ∂L/∂b = column sums of g (wrt 2,
+// accumulated in sums, len out).
 func linearBackward[T float](wrt int, r, x, w, g []T, n, in, out int, sums []float64) {
 	switch wrt {
 	case 0:
-		gemm(false, true, n, in, out, 1, g, out, w, out, 0, r, in)
+		forEachBlock(n, n*in*out, func(_, lo, hi int) {
+			gemm(false, true, hi-lo, in, out, 1, g[lo*out:hi*out], out, w, out, 0, r[lo*in:hi*in], in)
+		})
 	case 1:
-		gemm(true, false, in, out, n, 1, x, in, g, out, 0, r, out)
+		forEachBlock(in, n*in*out, func(_, lo, hi int) {
+			gemm(true, false, hi-lo, out, n, 1, x[lo:], in, g, out, 0, r[lo*out:hi*out], out)
+		})
 	default:
 		clear(sums)
 		for i := 0; i < n; i++ {

@@ -92,7 +92,8 @@ func TestLinearMatchesGorgonia(t *testing.T) {
 	oracle := func(x, w, b *G.Node) (*G.Node, error) {
 		return G.BroadcastAdd(G.Must(G.Mul(x, w)), b, nil, []byte{0})
 	}
-	for _, s := range [][3]int{{1, 1, 1}, {5, 3, 4}, {16, 9, 2}, {7, 20, 13}} {
+	// 64×40→30 is large enough (n·in·out ≥ 2¹⁴) to run split across cores.
+	for _, s := range [][3]int{{1, 1, 1}, {5, 3, 4}, {16, 9, 2}, {7, 20, 13}, {64, 40, 30}} {
 		for _, dt := range dtypes {
 			t.Run(fmt.Sprintf("%v/%dx%d→%d", dt, s[0], s[1], s[2]), func(t *testing.T) {
 				n, in, out := s[0], s[1], s[2]

@@ -11,15 +11,23 @@ import (
 // 0.3–1 ns per element; the same threshold as package op's row split).
 const parallelMinWork = 1 << 14
 
-// forEachBlock calls fn(lo, hi) on disjoint blocks [lo, hi) that together
-// cover [0, n), concurrently on up to GOMAXPROCS goroutines (the caller's
-// among them) when work, the number of elements the whole call touches, is
-// at least parallelMinWork and n > 1; otherwise fn(0, n) on the caller's
-// goroutine. fn must only write what its block owns.
-func forEachBlock(n, work int, fn func(lo, hi int)) {
-	workers := min(runtime.GOMAXPROCS(0), n)
-	if workers <= 1 || work < parallelMinWork {
-		fn(0, n)
+// workersFor returns how many goroutines forEachBlock uses for n blocks of
+// work elements in all: up to GOMAXPROCS, 1 below parallelMinWork.
+func workersFor(n, work int) int {
+	if work < parallelMinWork {
+		return 1
+	}
+	return max(1, min(runtime.GOMAXPROCS(0), n))
+}
+
+// forEachBlock calls fn(w, lo, hi) for worker w ∈ [0, workersFor(n, work))
+// on disjoint blocks [lo, hi) that together cover [0, n), concurrently
+// (worker 0 on the caller's goroutine). fn must only write what its block
+// (or its worker) owns.
+func forEachBlock(n, work int, fn func(w, lo, hi int)) {
+	workers := workersFor(n, work)
+	if workers <= 1 {
+		fn(0, 0, n)
 		return
 	}
 	var wg sync.WaitGroup
@@ -27,9 +35,9 @@ func forEachBlock(n, work int, fn func(lo, hi int)) {
 	for w := 1; w < workers; w++ {
 		go func() {
 			defer wg.Done()
-			fn(w*n/workers, (w+1)*n/workers)
+			fn(w, w*n/workers, (w+1)*n/workers)
 		}()
 	}
-	fn(0, n/workers)
+	fn(0, 0, n/workers)
 	wg.Wait()
 }

@@ -7,8 +7,18 @@ import G "gorgonia.org/gorgonia"
 // It is idempotent and safe to call from several goroutines, but it must
 // run before the first graph is executed: a VM that is already running keeps
 // using whichever BLAS it started with for calls already in flight.
+//
+// With OpenBLAS, Setup also makes every BLAS call run on the calling
+// thread (openblas_set_num_threads(1)): package nn's convolution and
+// linear layers split their work across goroutines themselves, one BLAS
+// call per goroutine, which keeps both cores busy without OpenBLAS's
+// worker threads. Those spin-wait (sched_yield) for a while after each
+// call and, on a 2-core machine, took a core's share from the Go code
+// between the products (im2col, batch norm, pooling): 19% of a CNN
+// step's CPU time was that spinning.
 func Setup() string {
 	G.Use(implementation())
+	singleThreaded()
 	return Name()
 }
 

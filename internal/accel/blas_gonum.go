@@ -15,3 +15,8 @@ func implementation() G.BLAS { return gonum.Implementation{} }
 
 // details of the pure-Go BLAS: its name; it runs on the calling goroutine.
 func details() string { return name + "; single-threaded per call" }
+
+// singleThreaded does nothing: gonum's BLAS has no thread pool of its own
+// (its large products fan out over goroutines, which the Go scheduler
+// shares with the callers').
+func singleThreaded() {}

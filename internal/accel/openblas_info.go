@@ -6,6 +6,7 @@ package accel
 char* openblas_get_config(void);
 char* openblas_get_corename(void);
 int openblas_get_num_threads(void);
+void openblas_set_num_threads(int);
 */
 import "C"
 
@@ -19,3 +20,6 @@ func details() string {
 		C.GoString(C.openblas_get_config()), C.GoString(C.openblas_get_corename()),
 		int(C.openblas_get_num_threads()))
 }
+
+// singleThreaded makes OpenBLAS run each call on the calling thread.
+func singleThreaded() { C.openblas_set_num_threads(1) }
