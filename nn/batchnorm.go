@@ -129,6 +129,13 @@ type batchNormOp struct {
 	// output tensor, reused from run to run.
 	mean, variance, inv []float64
 	out                 outBuf
+
+	// run counts Do's runs. The first gradient op of a run computes the
+	// sums Σg and Σg·x̂ that all three need and marks them with sumsRun;
+	// the others of the same run reuse them (x and g, the same nodes for
+	// all three, do not change within a run).
+	run, sumsRun uint64
+	sumG, sumGX  []float64
 }
 
 var (
@@ -205,7 +212,9 @@ func (op *batchNormOp) Do(values ...G.Value) (G.Value, error) {
 	}
 	if len(op.mean) != c {
 		op.mean, op.variance, op.inv = make([]float64, c), make([]float64, c), make([]float64, c)
+		op.sumG, op.sumGX = make([]float64, c), make([]float64, c)
 	}
+	op.run++
 	op.statistics(x, n, c, s, op.mean, op.variance)
 	if op.training {
 		op.stats.update(op.mean, op.variance, n*s)
@@ -358,12 +367,15 @@ func (op *batchNormDiffOp) Do(values ...G.Value) (G.Value, error) {
 		return nil, fmt.Errorf("nn: batchnorm diff: gradient shape %v, x %v", g.Shape(), x.Shape())
 	}
 	n, c, s := layout(x.Shape())
-	mean, inv := op.fwd.mean, op.fwd.inv
+	fwd := op.fwd
+	mean, inv, sumG, sumGX := fwd.mean, fwd.inv, fwd.sumG, fwd.sumGX
+	cached := len(mean) == c && fwd.sumsRun == fwd.run
 	if len(mean) != c {
+		// The forward has not run: compute its statistics here.
 		variance := make([]float64, c)
-		mean, inv = make([]float64, c), make([]float64, c)
-		op.fwd.statistics(x, n, c, s, mean, variance)
-		invStdDev(inv, variance, op.fwd.stats.epsilon)
+		mean, inv, sumG, sumGX = make([]float64, c), make([]float64, c), make([]float64, c), make([]float64, c)
+		fwd.statistics(x, n, c, s, mean, variance)
+		invStdDev(inv, variance, fwd.stats.epsilon)
 	}
 	shape := tensor.Shape{c}
 	if op.wrt == 0 {
@@ -373,25 +385,34 @@ func (op *batchNormDiffOp) Do(values ...G.Value) (G.Value, error) {
 	forEachBlock(c, n*c*s, func(_, c0, c1 int) {
 		switch x.Dtype() {
 		case tensor.Float32:
-			dx, dg, db := pick(op.wrt, out.Float32s())
-			bnGrads(dx, dg, db, x.Float32s(), gamma.Float32s(), g.Float32s(), n, c, s, mean, inv, op.fwd.training, c0, c1)
+			bnGrad(op.wrt, out.Float32s(), x.Float32s(), gamma.Float32s(), g.Float32s(), n, c, s, mean, inv, sumG, sumGX, !cached, fwd.training, c0, c1)
 		default:
-			dx, dg, db := pick(op.wrt, out.Float64s())
-			bnGrads(dx, dg, db, x.Float64s(), gamma.Float64s(), g.Float64s(), n, c, s, mean, inv, op.fwd.training, c0, c1)
+			bnGrad(op.wrt, out.Float64s(), x.Float64s(), gamma.Float64s(), g.Float64s(), n, c, s, mean, inv, sumG, sumGX, !cached, fwd.training, c0, c1)
 		}
 	})
+	if len(fwd.mean) == c {
+		fwd.sumsRun = fwd.run
+	}
 	return out, nil
 }
 
-// pick returns (dx, dγ, dβ) with out in position wrt and nil elsewhere.
-func pick[T float](wrt int, out []T) (dx, dgamma, dbeta []T) {
+// bnGrad writes the gradient wrt (0: x, 1: γ, 2: β) of channels [c0, c1)
+// into out, computing the sums first if sums is set.
+func bnGrad[T float](wrt int, out, x, gamma, g []T, n, c, s int, mean, inv, sumG, sumGX []float64, sums, batchStats bool, c0, c1 int) {
+	if sums {
+		bnSums(x, g, n, c, s, mean, inv, sumG, sumGX, c0, c1)
+	}
 	switch wrt {
 	case 0:
-		return out, nil, nil
+		bnDx(out, x, gamma, g, n, c, s, mean, inv, sumG, sumGX, batchStats, c0, c1)
 	case 1:
-		return nil, out, nil
+		for ch := c0; ch < c1; ch++ {
+			out[ch] = T(sumGX[ch])
+		}
 	default:
-		return nil, nil, out
+		for ch := c0; ch < c1; ch++ {
+			out[ch] = T(sumG[ch])
+		}
 	}
 }
 

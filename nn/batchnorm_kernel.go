@@ -55,45 +55,47 @@ func bnApply[T float](y, x, gamma, beta []T, n, c, s int, mean, inv []float64, c
 	}
 }
 
-// bnGrads computes the gradients of y = γ·x̂ + β, x̂ = (x − mean)·inv, given
-// the upstream gradient g. Any of dx, dgamma, dbeta may be nil (not
-// wanted). With m = n·s entries per channel:
+// bnSums sets, per channel, sumG = Σ g and sumGX = Σ g·x̂ with
+// x̂ = (x − mean)·inv: the gradients dβ and dγ of y = γ·x̂ + β.
+func bnSums[T float](x, g []T, n, c, s int, mean, inv, sumG, sumGX []float64, c0, c1 int) {
+	for ch := c0; ch < c1; ch++ {
+		sg, sgx := 0.0, 0.0
+		for b := 0; b < n; b++ {
+			lo, hi := (b*c+ch)*s, (b*c+ch+1)*s
+			xs, gs := x[lo:hi], g[lo:hi]
+			for k, gv := range gs {
+				gk := float64(gv)
+				sg += gk
+				sgx += gk * (float64(xs[k]) - mean[ch])
+			}
+		}
+		sumG[ch], sumGX[ch] = sg, sgx*inv[ch]
+	}
+}
+
+// bnDx sets the gradient of x, given bnSums' sums. With m = n·s entries
+// per channel:
 //
-//	dβ = Σ g,   dγ = Σ g·x̂,
 //	dx = γ·inv·(g − dβ/m − x̂·dγ/m)   if the statistics are the batch's own
 //	                                  (they depend on x: training mode),
 //	dx = γ·inv·g                      if they are fixed (evaluation mode).
-func bnGrads[T float](dx, dgamma, dbeta, x, gamma, g []T, n, c, s int, mean, inv []float64, batchStats bool, c0, c1 int) {
+func bnDx[T float](dx, x, gamma, g []T, n, c, s int, mean, inv, sumG, sumGX []float64, batchStats bool, c0, c1 int) {
 	m := float64(n * s)
 	for ch := c0; ch < c1; ch++ {
-		sumG, sumGX := 0.0, 0.0
-		for b := 0; b < n; b++ {
-			lo, hi := (b*c+ch)*s, (b*c+ch+1)*s
-			for k := lo; k < hi; k++ {
-				gk := float64(g[k])
-				sumG += gk
-				sumGX += gk * (float64(x[k]) - mean[ch]) * inv[ch]
-			}
-		}
-		if dgamma != nil {
-			dgamma[ch] = T(sumGX)
-		}
-		if dbeta != nil {
-			dbeta[ch] = T(sumG)
-		}
-		if dx == nil {
-			continue
-		}
 		scale := float64(gamma[ch]) * inv[ch]
 		meanG, meanGX := 0.0, 0.0
 		if batchStats {
-			meanG, meanGX = sumG/m, sumGX/m
+			meanG, meanGX = sumG[ch]/m, sumGX[ch]/m
 		}
+		// dx = a·g + b·x + d with the per-channel constants below.
+		a := scale
+		bx := -scale * meanGX * inv[ch]
+		d := -scale*meanG + scale*meanGX*inv[ch]*mean[ch]
 		for b := 0; b < n; b++ {
 			lo, hi := (b*c+ch)*s, (b*c+ch+1)*s
-			for k := lo; k < hi; k++ {
-				xhat := (float64(x[k]) - mean[ch]) * inv[ch]
-				dx[k] = T(scale * (float64(g[k]) - meanG - xhat*meanGX))
+			xs, gs, ds := x[lo:hi], g[lo:hi], dx[lo:hi]
+			for k := range ds {
+				ds[k] = T(a*float64(gs[k]) + bx*float64(xs[k]) + d)
 			}
 		}
 	}

@@ -172,6 +172,7 @@ func TestMaxPool2DMatchesGorgonia(t *testing.T) {
 	}
 	cases := []poolCase{
 		{2, 3, 28, 28, [2]int{2, 2}, [2]int{0, 0}, [2]int{2, 2}}, // the CNN's
+		{4, 8, 28, 28, [2]int{2, 2}, [2]int{0, 0}, [2]int{2, 2}}, // planes split across cores
 		{1, 2, 7, 7, [2]int{2, 2}, [2]int{0, 0}, [2]int{2, 2}},   // odd size: last row/column dropped
 		{2, 1, 6, 5, [2]int{3, 2}, [2]int{0, 0}, [2]int{1, 1}},   // overlapping windows
 		{1, 2, 5, 6, [2]int{3, 3}, [2]int{1, 1}, [2]int{2, 2}},   // padding

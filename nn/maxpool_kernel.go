@@ -31,30 +31,38 @@ func poolArgmax[T float](plane []T, oy, ox int, g geom2d) int {
 
 // maxPoolForward sets y[p, oy, ox] to the maximum of each window of each
 // of the planes of x (x: planes × h·w, y: planes × oh·ow); a window without
-// a winner (see poolArgmax) gives −MaxFloat, as G.MaxPool2D.
+// a winner (see poolArgmax) gives −MaxFloat, as G.MaxPool2D. The planes are
+// split across the cores.
 func maxPoolForward[T float](y, x []T, planes int, g geom2d) {
 	hw, ohw := g.h*g.w, g.oh*g.ow
-	for p := 0; p < planes; p++ {
-		plane, out := x[p*hw:(p+1)*hw], y[p*ohw:(p+1)*ohw]
-		if g.kh == 2 && g.kw == 2 && g.sh == 2 && g.sw == 2 && g.ph == 0 && g.pw == 0 {
-			maxPool2x2(out, plane, g)
-			continue
-		}
-		for oy := 0; oy < g.oh; oy++ {
-			for ox := 0; ox < g.ow; ox++ {
-				v := -maxFloat[T]()
-				if a := poolArgmax(plane, oy, ox, g); a >= 0 {
-					v = plane[a]
+	forEachBlock(planes, planes*hw, func(_, lo, hi int) {
+		for p := lo; p < hi; p++ {
+			plane, out := x[p*hw:(p+1)*hw], y[p*ohw:(p+1)*ohw]
+			if is2x2(g) {
+				maxPool2x2(out, plane, g)
+				continue
+			}
+			for oy := 0; oy < g.oh; oy++ {
+				for ox := 0; ox < g.ow; ox++ {
+					v := -maxFloat[T]()
+					if a := poolArgmax(plane, oy, ox, g); a >= 0 {
+						v = plane[a]
+					}
+					out[oy*g.ow+ox] = v
 				}
-				out[oy*g.ow+ox] = v
 			}
 		}
-	}
+	})
 }
 
-// maxPool2x2 is maxPoolForward of one plane for the CNN's 2×2 window,
-// stride 2, no padding: the same first-largest rule (the value, not the
-// position, is what the forward needs), unrolled.
+// is2x2 reports whether g is the CNN's pooling: a 2×2 window, stride 2,
+// no padding.
+func is2x2(g geom2d) bool {
+	return g.kh == 2 && g.kw == 2 && g.sh == 2 && g.sw == 2 && g.ph == 0 && g.pw == 0
+}
+
+// maxPool2x2 is maxPoolForward of one plane for the 2×2 window, stride 2,
+// no padding: the same first-largest rule, unrolled.
 func maxPool2x2[T float](out, plane []T, g geom2d) {
 	for oy := 0; oy < g.oh; oy++ {
 		r0 := plane[2*oy*g.w : 2*oy*g.w+2*g.ow]
@@ -75,17 +83,42 @@ func maxPool2x2[T float](out, plane []T, g geom2d) {
 // maxPoolBackward sets dx (planes × h·w) to the gradient of Σ⟨dy, y⟩:
 // each dy[p, oy, ox] is added to the window's first largest element of x
 // (poolArgmax), everything else is 0. Overlapping windows (stride < kernel)
-// accumulate.
+// accumulate. The planes are split across the cores.
 func maxPoolBackward[T float](dx, x, dy []T, planes int, g geom2d) {
 	hw, ohw := g.h*g.w, g.oh*g.ow
-	clear(dx[:planes*hw])
-	for p := 0; p < planes; p++ {
-		plane, d, gy := x[p*hw:(p+1)*hw], dx[p*hw:(p+1)*hw], dy[p*ohw:(p+1)*ohw]
-		for oy := 0; oy < g.oh; oy++ {
-			for ox := 0; ox < g.ow; ox++ {
-				if a := poolArgmax(plane, oy, ox, g); a >= 0 {
-					d[a] += gy[oy*g.ow+ox]
+	forEachBlock(planes, planes*hw, func(_, lo, hi int) {
+		clear(dx[lo*hw : hi*hw])
+		for p := lo; p < hi; p++ {
+			plane, d, gy := x[p*hw:(p+1)*hw], dx[p*hw:(p+1)*hw], dy[p*ohw:(p+1)*ohw]
+			if is2x2(g) {
+				maxPool2x2Backward(d, plane, gy, g)
+				continue
+			}
+			for oy := 0; oy < g.oh; oy++ {
+				for ox := 0; ox < g.ow; ox++ {
+					if a := poolArgmax(plane, oy, ox, g); a >= 0 {
+						d[a] += gy[oy*g.ow+ox]
+					}
 				}
+			}
+		}
+	})
+}
+
+// maxPool2x2Backward is maxPoolBackward of one plane for the 2×2 window,
+// stride 2, no padding (disjoint windows): poolArgmax's rule, unrolled.
+func maxPool2x2Backward[T float](d, plane, gy []T, g geom2d) {
+	for oy := 0; oy < g.oh; oy++ {
+		i0, i1 := 2*oy*g.w, (2*oy+1)*g.w
+		for ox := 0; ox < g.ow; ox++ {
+			best, arg := -maxFloat[T](), -1
+			for _, i := range [4]int{i0 + 2*ox, i0 + 2*ox + 1, i1 + 2*ox, i1 + 2*ox + 1} {
+				if v := plane[i]; v > best {
+					best, arg = v, i
+				}
+			}
+			if arg >= 0 {
+				d[arg] += gy[oy*g.ow+ox]
 			}
 		}
 	}

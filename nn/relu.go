@@ -110,13 +110,16 @@ func (op reluOp) UsePreallocDo(prealloc G.Value, inputs ...G.Value) (G.Value, er
 
 // into sets y = max(x, 0); y and x have one dtype (float32 or float64,
 // checked by reluInput) and one shape.
+// Large tensors are split across the cores.
 func (reluOp) into(y, x *tensor.Dense) {
 	n := x.Shape().TotalSize()
-	if x.Dtype() == tensor.Float32 {
-		reluForward(y.Float32s()[:n], x.Float32s())
-		return
-	}
-	reluForward(y.Float64s()[:n], x.Float64s())
+	forEachBlock(n, n, func(_, lo, hi int) {
+		if x.Dtype() == tensor.Float32 {
+			reluForward(y.Float32s()[lo:hi], x.Float32s()[lo:hi])
+			return
+		}
+		reluForward(y.Float64s()[lo:hi], x.Float64s()[lo:hi])
+	})
 }
 
 // DiffWRT: x is differentiable.
@@ -248,13 +251,16 @@ func (op reluDiffOp) inputs(values []G.Value) (y, g *tensor.Dense, err error) {
 
 // into sets dx = g ⊙ 1[y > 0]; all three have one dtype (checked by
 // inputs) and one shape.
+// Large tensors are split across the cores.
 func (reluDiffOp) into(dx, y, g *tensor.Dense) {
 	n := y.Shape().TotalSize()
-	if y.Dtype() == tensor.Float32 {
-		reluBackward(dx.Float32s()[:n], y.Float32s(), g.Float32s())
-		return
-	}
-	reluBackward(dx.Float64s()[:n], y.Float64s(), g.Float64s())
+	forEachBlock(n, n, func(_, lo, hi int) {
+		if y.Dtype() == tensor.Float32 {
+			reluBackward(dx.Float32s()[lo:hi], y.Float32s()[lo:hi], g.Float32s()[lo:hi])
+			return
+		}
+		reluBackward(dx.Float64s()[lo:hi], y.Float64s()[lo:hi], g.Float64s()[lo:hi])
+	})
 }
 
 // reluInput checks that v is a float32 or float64 dense tensor (not a

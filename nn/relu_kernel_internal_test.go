@@ -4,6 +4,8 @@ import (
 	"fmt"
 	"math/rand/v2"
 	"testing"
+
+	"gorgonia.org/tensor"
 )
 
 // reluKernelData returns seeded x (random sign; all positive with
@@ -97,6 +99,30 @@ func BenchmarkReLUKernel(b *testing.B) {
 				}
 				b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N)/float64(n), "ns/elem")
 			})
+		}
+	}
+}
+
+// TestReLUOpSplitAcrossCores checks the ops' split of a large tensor
+// (≥ 2¹⁴ elements, forEachBlock) against the kernels run in one piece.
+func TestReLUOpSplitAcrossCores(t *testing.T) {
+	const n = 130 * 130
+	x, g := make([]float32, n), make([]float32, n)
+	for i := range x {
+		x[i] = float32(i%17) - 8
+		g[i] = float32(i%5) + 0.5
+	}
+	want, wantDx := make([]float32, n), make([]float32, n)
+	reluForward(want, x)
+	reluBackward(wantDx, want, g)
+	xt := tensor.New(tensor.WithShape(130, 130), tensor.WithBacking(x))
+	y := tensor.New(tensor.Of(tensor.Float32), tensor.WithShape(130, 130))
+	reluOp{}.into(y, xt)
+	dx := tensor.New(tensor.Of(tensor.Float32), tensor.WithShape(130, 130))
+	reluDiffOp{}.into(dx, y, tensor.New(tensor.WithShape(130, 130), tensor.WithBacking(g)))
+	for i := range want {
+		if y.Float32s()[i] != want[i] || dx.Float32s()[i] != wantDx[i] {
+			t.Fatalf("[%d]: y %v dx %v, want %v %v", i, y.Float32s()[i], dx.Float32s()[i], want[i], wantDx[i])
 		}
 	}
 }
