@@ -42,7 +42,15 @@
 // on training logits and PredictWithOffsets predicts with them
 // (calibrate.go).
 //
-// Graphs are meant to be run with Gorgonia's TapeMachine (BatchNorm and the
-// hs head also differentiate under the LispMachine, but Gorgonia's
-// LogSoftMax, used by ce, does not reliably).
+// Graphs are meant to be run with Gorgonia's TapeMachine (this package's
+// ops and the ce and hs heads also differentiate under the LispMachine).
+//
+// Speed and memory: the layers are this package's own ops (Conv2D,
+// MaxPool2D, BatchNorm, ReLU, Linear and the ce head's loss), which split
+// their work across goroutines with one BLAS call per goroutine (after
+// accel.Setup: gonum's pure-Go BLAS or single-threaded OpenBLAS) and write
+// into output tensors they keep from run to run (outBuf), so a training
+// step allocates almost nothing in steady state. The convolution works in
+// chunks of images (im2col + gemm), so its working memory does not grow
+// with the batch size.
 package nn
