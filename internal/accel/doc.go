@@ -22,8 +22,12 @@
 //
 //	fmt.Fprintln(stderr, "BLAS:", accel.Setup())
 //
-// OpenBLAS starts one thread per core unless OPENBLAS_NUM_THREADS says
-// otherwise. Versions older than the CPU may not recognise it and fall back
+// Setup makes OpenBLAS run every call on the calling thread: package nn
+// splits its products across goroutines itself (one BLAS call per
+// goroutine), which on 2 cores beat OpenBLAS's own threads, whose spinning
+// between calls took CPU from the Go code in between.
+//
+// OpenBLAS versions older than the CPU may not recognise it and fall back
 // to older kernels (OpenBLAS 0.3.21 of Debian 12 runs AMD Zen 5 with its
 // AVX2 "Haswell" kernels); OPENBLAS_CORETYPE=SkylakeX selects the AVX-512
 // kernels on CPUs that have AVX-512 (see docs/performance.md).
