@@ -110,10 +110,10 @@ func ReadCSV(r io.Reader, name string) (*Dataset, error) {
 
 // SyntheticConfig sets the generator of Synthetic.
 type SyntheticConfig struct {
-	Rows     int     // samples, ≥ 2
-	Features int     // features, ≥ 2; the first min(Features, 5) are informative
-	Rate     float64 // fraction of positives, in (0, 1)
-	Noise    float64 // scale of the logistic noise on the latent score, ≥ 0 (0: separable)
+	Rows     int     `json:"rows"`           // samples, ≥ 2
+	Features int     `json:"features"`       // features, ≥ 2; the first min(Features, 5) are informative
+	Rate     float64 `json:"rate,omitempty"` // fraction of positives, in (0, 1)
+	Noise    float64 `json:"noise"`          // scale of the logistic noise on the latent score, ≥ 0 (0: separable)
 }
 
 // DefaultSyntheticConfig is 5,000 samples of 10 features with 10%

@@ -33,17 +33,18 @@ type Booster interface {
 // Objective is what a run minimises: one of XGBoost's own objectives
 // (XGBoost non-empty) or the HyperSimplex loss (HS).
 type Objective struct {
-	Name    string      // as on the command line: hs-ones, hs-gn, hs-active, logistic, l2
+	Name    string      // as on the command line, one of Objectives
 	XGBoost string      // XGBoost's objective parameter, "" for HS
 	HS      HSObjective // used when XGBoost is ""
 }
 
 // Objectives lists the names ParseObjective knows.
-var Objectives = []string{"hs-ones", "hs-gn", "hs-active", "logistic", "l2"}
+var Objectives = []string{"hs-ones", "hs-gn", "hs-active", "hs-const", "logistic", "l2"}
 
 // ParseObjective returns the objective called name, with temperature tau
-// for the HS objectives: hs-ones, hs-gn and hs-active (the HyperSimplex
-// loss with HessianOnes, HessianGaussNewton, HessianActive), logistic
+// for the HS objectives: hs-ones, hs-gn, hs-active and hs-const (the
+// HyperSimplex loss with HessianOnes, HessianGaussNewton, HessianActive,
+// HessianConstant), logistic
 // (XGBoost's binary:logistic, the cross-entropy) and l2 (reg:squarederror,
 // the L2 regression that the reference's "cross-entropy" baseline is).
 func ParseObjective(name string, tau float64) (Objective, error) {
@@ -53,7 +54,7 @@ func ParseObjective(name string, tau float64) (Objective, error) {
 	case "l2":
 		return Objective{Name: name, XGBoost: "reg:squarederror"}, nil
 	}
-	h, ok := map[string]Hessian{"hs-ones": HessianOnes, "hs-gn": HessianGaussNewton, "hs-active": HessianActive}[name]
+	h, ok := map[string]Hessian{"hs-ones": HessianOnes, "hs-gn": HessianGaussNewton, "hs-active": HessianActive, "hs-const": HessianConstant}[name]
 	if !ok {
 		return Objective{}, fmt.Errorf("gbrt: unknown objective %q (known: %s)", name, strings.Join(Objectives, ", "))
 	}
@@ -65,8 +66,8 @@ func ParseObjective(name string, tau float64) (Objective, error) {
 
 // FitConfig sets the boosting loop.
 type FitConfig struct {
-	Rounds   int // at most this many rounds, ≥ 1
-	Patience int // stop after this many rounds without a better validation AUC, ≥ 1
+	Rounds   int `json:"rounds"`   // at most this many rounds, ≥ 1
+	Patience int `json:"patience"` // stop after this many rounds without a better validation AUC, ≥ 1
 }
 
 // FitResult is the outcome of Fit: the ensemble truncated at the round of

@@ -28,6 +28,14 @@ const (
 	// HessianActive is h_i = 1 on the active set A and 0 elsewhere: the
 	// reference's step size without the dilution by clipped samples.
 	HessianActive
+	// HessianConstant is h_i = 2/(nτ²) for every sample: the Gauss–Newton
+	// value of the start (all margins equal, A = everything) kept for all
+	// samples, i.e. the reference's ones rescaled by 2/(nτ²). Ones give a
+	// step (nτ²/2)·(GN step) on the active set, so the reference's
+	// Hessian acts like this one when nτ²/2 ≈ 1 (n ≈ 2·10⁶ at τ = 0.001,
+	// the size of the paper's datasets) and makes steps hundreds of times
+	// larger than τ on data of a few thousand rows.
+	HessianConstant
 )
 
 // String returns the name used by ParseObjective ("ones", "gn", "active").
@@ -39,6 +47,8 @@ func (h Hessian) String() string {
 		return "gn"
 	case HessianActive:
 		return "active"
+	case HessianConstant:
+		return "const"
 	}
 	return fmt.Sprintf("Hessian(%d)", int(h))
 }
@@ -81,7 +91,7 @@ func (o HSObjective) GradHess(grad, hess, x []float64, t []float32) (HSStats, er
 		return HSStats{}, fmt.Errorf("gbrt: objective: len(hess) = %d differs from len(x) = %d", len(hess), n)
 	case !(o.Tau > 0) || math.IsInf(o.Tau, 1):
 		return HSStats{}, fmt.Errorf("gbrt: objective: τ = %v is not a finite positive number", o.Tau)
-	case o.Hessian < HessianOnes || o.Hessian > HessianActive:
+	case o.Hessian < HessianOnes || o.Hessian > HessianConstant:
 		return HSStats{}, fmt.Errorf("gbrt: objective: unknown Hessian %v", o.Hessian)
 	}
 	k := 0.0
@@ -120,6 +130,8 @@ func (o HSObjective) GradHess(grad, hess, x []float64, t []float32) (HSStats, er
 		switch {
 		case o.Hessian == HessianOnes:
 			hess[i] = 1
+		case o.Hessian == HessianConstant:
+			hess[i] = scale / (o.Tau * o.Tau)
 		case !inA:
 			hess[i] = 0
 		case o.Hessian == HessianGaussNewton:

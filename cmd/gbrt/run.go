@@ -196,10 +196,11 @@ paired t-tests of every objective's AUC against logistic and l2) and
 config.json; then prints the summary table. An interrupted study resumes
 when rerun with the same flags.
 
-Objectives: hs-ones, hs-gn, hs-active are the HyperSimplex loss over the
-whole training set (k = number of positives, τ = -tau) with the Hessian of
-ones (the public reference), the Gauss–Newton diagonal, or ones on the
-active set; logistic is binary:logistic; l2 is reg:squarederror (what the
+Objectives: hs-ones, hs-gn, hs-active, hs-const are the HyperSimplex loss
+over the whole training set (k = number of positives, τ = -tau) with the
+Hessian of ones (the public reference), the Gauss–Newton diagonal
+2/(nτ²)·(1 − 1/|A|) on the active set A, ones on A, or 2/(nτ²) everywhere;
+logistic is binary:logistic; l2 is reg:squarederror (what the
 reference's "cross-entropy" baseline is).
 
 Flags:
