@@ -121,3 +121,30 @@ reproduce: data ## the large-batch study (paper grid scaled down) and its ablati
 	  $(STUDY_TRAIN) $(STUDY_COMMON) -dataset $$ds -loss ce,hs -batch 128,8192 -lr 1e-4 -out $(STUDY_DIR)/$$ds-ablation-lr1e-4 || exit 1; \
 	  $(STUDY_TRAIN) $(STUDY_COMMON) -dataset $$ds -loss ce,hs -batch 128,1024,8192 -calibrate -out $(STUDY_DIR)/$$ds-calibrated || exit 1; \
 	done
+
+# ---- gradient boosting: the paper's Appendix A on XGBoost (cmd/gbrt; README "Gradient boosting") ----
+# Needs libxgboost-dev (cgo, build tag xgboost). The real datasets come from
+# Debian packages through scripts/gbrt-data.sh (R, r-cran-kernlab,
+# r-cran-mlbench, python3-sklearn's .deb); both study folders resume.
+GBRT_DIR      ?= results/gbrt
+GBRT_DATA     ?= data/gbrt
+GBRT_DATASETS ?= synthetic-50,synthetic-10,synthetic-2,spam,ticdata,pima,ionosphere,breast-cancer
+GBRT_FLAGS    ?=
+GBRT          := $(GO) run -tags xgboost ./cmd/gbrt -data $(GBRT_DATA) -seeds 10 -rounds 500 -patience 50 -quiet $(GBRT_FLAGS)
+
+.PHONY: gbrt gbrt-data test-xgboost
+gbrt-data: ## write the real binary datasets of the gradient-boosting study into data/gbrt (installs R packages with apt-get when missing)
+	bash scripts/gbrt-data.sh $(GBRT_DATA)
+
+$(GBRT_DATA)/spam.csv:
+	bash scripts/gbrt-data.sh $(GBRT_DATA)
+
+gbrt: $(GBRT_DATA)/spam.csv ## gradient-boosting study: HS objective (4 Hessians) vs binary:logistic and reg:squarederror, 8 datasets, 10 seeds, then the τ ablation; results/gbrt (about 10 minutes on 2 cores)
+	$(GBRT) -dataset $(GBRT_DATASETS) -out $(GBRT_DIR)/main
+	for tau in 0.01 0.03 0.1; do \
+	  $(GBRT) -dataset synthetic-10,spam,ticdata -objective hs-ones,hs-gn,l2 -tau $$tau -out $(GBRT_DIR)/tau$$tau || exit 1; \
+	done
+
+test-xgboost: ## vet and test gbrt/xgboost and cmd/gbrt with XGBoost (-tags xgboost; needs libxgboost-dev)
+	$(GO) vet -tags xgboost ./gbrt/... ./cmd/gbrt/
+	$(GO) test -tags xgboost -count=1 ./gbrt/... ./cmd/gbrt/
