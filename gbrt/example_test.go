@@ -2,6 +2,7 @@ package gbrt_test
 
 import (
 	"fmt"
+	"strings"
 
 	"github.com/hypersimplex/hsloss/gbrt"
 )
@@ -55,4 +56,14 @@ func ExamplePairedTTest() {
 	r, err := gbrt.PairedTTest(hs, ce)
 	fmt.Printf("mean difference %.3f, t = %.2f, p = %.3f %v\n", r.MeanDiff, r.T, r.P, err)
 	// Output: mean difference 0.014, t = 3.50, p = 0.025 <nil>
+}
+
+func ExampleReadCSV() {
+	d, err := gbrt.ReadCSV(strings.NewReader("age,dose,label\n31,0.5,1\n45,1.5,0\n"), "tiny")
+	fmt.Println(d.Rows, d.Cols, d.X, d.Y, err)
+	_, err = gbrt.ReadCSV(strings.NewReader("age,label\n31,yes\n"), "bad")
+	fmt.Println(err)
+	// Output:
+	// 2 2 [31 0.5 45 1.5] [1 0] <nil>
+	// gbrt: dataset "bad": bad data: line 2, column 2: "yes" is not a number
 }

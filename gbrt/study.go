@@ -15,7 +15,7 @@ type StudyConfig struct {
 	Datasets   []string        `json:"datasets"`   // names, resolved by the caller's loader
 	Objectives []string        `json:"objectives"` // see ParseObjective
 	Seeds      int             `json:"seeds"`      // seeds per (dataset, objective): FirstSeed, FirstSeed+1, …
-	FirstSeed  int64           `json:"first_seed"` //
+	FirstSeed  int64           `json:"first_seed"` // the first seed
 	Tau        float64         `json:"tau"`        // temperature of the HS objectives
 	Valid      float64         `json:"valid"`      // fraction of rows for validation (early stopping)
 	Test       float64         `json:"test"`       // fraction of rows for the test
@@ -187,7 +187,7 @@ func Study(ctx context.Context, cfg StudyConfig, opt StudyOptions) (*Summary, er
 	return sum, nil
 }
 
-// mean returns the mean and sample standard deviation of x (sd 0 for
+// meanSD returns the mean and sample standard deviation of x (sd 0 for
 // fewer than 2 values).
 func meanSD(x []float64) (mean, sd float64) {
 	for _, v := range x {
