@@ -33,6 +33,37 @@ func call(what string, f func() C.int) error {
 	return nil
 }
 
+// thread runs functions on one OS thread of its own. XGBoost 1.7 keeps a
+// learner's prediction cache, where XGBoosterCreate registers the
+// matrices, in thread-local storage: a booster used from another thread
+// than the one that created it finds no matrices there and fails on its
+// first prediction ("0 feature is supplied"), and loses the cache
+// afterwards. A goroutine may move between OS threads between two cgo
+// calls, so every call of a Booster goes through its thread.
+type thread struct{ jobs chan func() }
+
+func newThread() *thread {
+	t := &thread{jobs: make(chan func())}
+	go func() {
+		// Never unlocked: when jobs is closed the goroutine exits locked
+		// and the runtime ends the OS thread with its thread-local data.
+		runtime.LockOSThread()
+		for f := range t.jobs {
+			f()
+		}
+	}()
+	return t
+}
+
+// do runs f on the thread and waits for it.
+func (t *thread) do(f func() error) error {
+	done := make(chan error, 1)
+	t.jobs <- func() { done <- f() }
+	return <-done
+}
+
+func (t *thread) stop() { close(t.jobs) }
+
 var quiet sync.Once
 
 // silence sets XGBoost's global verbosity to 0 (warnings would go to
@@ -104,6 +135,7 @@ type Booster struct {
 	h    C.BoosterHandle
 	sets [3]*matrix
 	rows [3]int
+	th   *thread // every C call of the booster runs here
 }
 
 var _ gbrt.Booster = (*Booster)(nil)
@@ -123,20 +155,27 @@ func NewBooster(obj gbrt.Objective, p Params, train, valid, test *gbrt.Dataset) 
 		return nil, fmt.Errorf("xgboost: threads = %d, need at least 1", p.Threads)
 	}
 	silence()
-	b := &Booster{}
+	b := &Booster{th: newThread()}
+	if err := b.th.do(func() error { return b.create(obj, p, train, valid, test) }); err != nil {
+		b.Close()
+		return nil, err
+	}
+	return b, nil
+}
+
+// create makes the matrices and the booster; it runs on b.th, and on error
+// the caller closes b.
+func (b *Booster) create(obj gbrt.Objective, p Params, train, valid, test *gbrt.Dataset) error {
 	for i, d := range []*gbrt.Dataset{train, valid, test} {
 		if d == nil {
-			b.Close()
-			return nil, fmt.Errorf("xgboost: %s set is nil", gbrt.Set(i))
+			return fmt.Errorf("xgboost: %s set is nil", gbrt.Set(i))
 		}
 		if d.Cols != train.Cols {
-			b.Close()
-			return nil, fmt.Errorf("xgboost: %s set has %d columns, the training set %d", gbrt.Set(i), d.Cols, train.Cols)
+			return fmt.Errorf("xgboost: %s set has %d columns, the training set %d", gbrt.Set(i), d.Cols, train.Cols)
 		}
 		m, err := newMatrix(d)
 		if err != nil {
-			b.Close()
-			return nil, err
+			return err
 		}
 		b.sets[i], b.rows[i] = m, d.Rows
 	}
@@ -147,8 +186,7 @@ func NewBooster(obj gbrt.Objective, p Params, train, valid, test *gbrt.Dataset) 
 	*arr = handles
 	defer C.free(unsafe.Pointer(arr))
 	if err := call("XGBoosterCreate", func() C.int { return C.XGBoosterCreate(&arr[0], 3, &b.h) }); err != nil {
-		b.Close()
-		return nil, err
+		return err
 	}
 	params := [][2]string{
 		{"booster", "gbtree"}, {"tree_method", "hist"}, {"verbosity", "0"},
@@ -162,11 +200,10 @@ func NewBooster(obj gbrt.Objective, p Params, train, valid, test *gbrt.Dataset) 
 	}
 	for _, kv := range params {
 		if err := b.setParam(kv[0], kv[1]); err != nil {
-			b.Close()
-			return nil, err
+			return err
 		}
 	}
-	return b, nil
+	return nil
 }
 
 func (b *Booster) setParam(name, value string) error {
@@ -185,7 +222,9 @@ func (b *Booster) Boost(iter int, grad, hess []float32) error {
 		return errors.New("xgboost: booster is closed")
 	}
 	if grad == nil && hess == nil {
-		return call("XGBoosterUpdateOneIter", func() C.int { return C.XGBoosterUpdateOneIter(b.h, C.int(iter), b.sets[gbrt.Train].h) })
+		return b.th.do(func() error {
+			return call("XGBoosterUpdateOneIter", func() C.int { return C.XGBoosterUpdateOneIter(b.h, C.int(iter), b.sets[gbrt.Train].h) })
+		})
 	}
 	n := b.rows[gbrt.Train]
 	if len(grad) != n || len(hess) != n {
@@ -200,8 +239,10 @@ func (b *Booster) Boost(iter int, grad, hess []float32) error {
 			return fmt.Errorf("xgboost: hess[%d] = %v is not a finite number ≥ 0", i, h)
 		}
 	}
-	return call("XGBoosterBoostOneIter", func() C.int {
-		return C.XGBoosterBoostOneIter(b.h, b.sets[gbrt.Train].h, (*C.float)(unsafe.Pointer(&grad[0])), (*C.float)(unsafe.Pointer(&hess[0])), C.bst_ulong(n))
+	return b.th.do(func() error {
+		return call("XGBoosterBoostOneIter", func() C.int {
+			return C.XGBoosterBoostOneIter(b.h, b.sets[gbrt.Train].h, (*C.float)(unsafe.Pointer(&grad[0])), (*C.float)(unsafe.Pointer(&hess[0])), C.bst_ulong(n))
+		})
 	})
 }
 
@@ -214,28 +255,44 @@ func (b *Booster) Margins(s gbrt.Set) ([]float32, error) {
 	if s < gbrt.Train || s > gbrt.Test {
 		return nil, fmt.Errorf("xgboost: unknown set %d", int(s))
 	}
-	var n C.bst_ulong
-	var out *C.float
-	// option_mask 1: output margin; ntree_limit 0: all trees; training 0.
-	err := call("XGBoosterPredict", func() C.int { return C.XGBoosterPredict(b.h, b.sets[s].h, 1, 0, 0, &n, &out) })
+	res := make([]float32, b.rows[s])
+	err := b.th.do(func() error {
+		var n C.bst_ulong
+		var out *C.float
+		// option_mask 1: output margin; ntree_limit 0: all trees; training 0.
+		// The result lives in XGBoost's thread-local buffer until the next
+		// call on this thread: copy it here.
+		if err := call("XGBoosterPredict", func() C.int { return C.XGBoosterPredict(b.h, b.sets[s].h, 1, 0, 0, &n, &out) }); err != nil {
+			return err
+		}
+		if int(n) != len(res) {
+			return fmt.Errorf("xgboost: %d margins for the %d rows of the %s set", n, len(res), s)
+		}
+		copy(res, unsafe.Slice((*float32)(unsafe.Pointer(out)), int(n)))
+		return nil
+	})
 	if err != nil {
 		return nil, err
 	}
-	if int(n) != b.rows[s] {
-		return nil, fmt.Errorf("xgboost: %d margins for the %d rows of the %s set", n, b.rows[s], s)
-	}
-	res := make([]float32, n)
-	copy(res, unsafe.Slice((*float32)(unsafe.Pointer(out)), int(n)))
 	return res, nil
 }
 
-// Close frees the booster and its matrices; it is safe to call twice.
+// Close frees the booster and its matrices and ends its thread; it is
+// safe to call twice.
 func (b *Booster) Close() {
-	if b.h != nil {
-		C.XGBoosterFree(b.h)
-		b.h = nil
+	if b.th == nil {
+		return
 	}
-	for _, m := range b.sets {
-		m.close()
-	}
+	b.th.do(func() error {
+		if b.h != nil {
+			C.XGBoosterFree(b.h)
+			b.h = nil
+		}
+		for _, m := range b.sets {
+			m.close()
+		}
+		return nil
+	})
+	b.th.stop()
+	b.th = nil
 }

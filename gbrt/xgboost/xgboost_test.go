@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"math"
+	"runtime"
 	"strings"
 	"testing"
 
@@ -117,7 +118,7 @@ func TestBadInput(t *testing.T) {
 	if _, err := b.Margins(gbrt.Set(5)); err == nil {
 		t.Error("unknown set: no error")
 	}
-	if err := b.setParam("objective", "no:such"); err != nil {
+	if err := b.th.do(func() error { return b.setParam("objective", "no:such") }); err != nil {
 		t.Fatal(err) // XGBoost checks parameters when it trains
 	}
 	if err := b.Boost(0, nil, nil); err == nil || !strings.Contains(err.Error(), "XGBoosterUpdateOneIter") || !strings.Contains(err.Error(), "no:such") {
@@ -173,4 +174,33 @@ func ExampleNewBooster() {
 	auc, err := gbrt.AUC(res.TestMargin, te.Y)
 	fmt.Printf("test AUC %.2f %v\n", auc, err)
 	// Output: test AUC 0.94 <nil>
+}
+
+// TestOtherThread uses a booster from another OS thread than the one that
+// created it, which XGBoost 1.7's thread-local prediction cache does not
+// allow without the booster's own thread ("0 feature is supplied").
+func TestOtherThread(t *testing.T) {
+	tr, va, te := separable(t)
+	obj, _ := gbrt.ParseObjective("l2", 0)
+	runtime.LockOSThread() // no other goroutine runs on this thread now
+	defer runtime.UnlockOSThread()
+	b, err := NewBooster(obj, DefaultParams(), tr, va, te)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer b.Close()
+	done := make(chan error)
+	go func() {
+		runtime.LockOSThread() // a thread other than the test's
+		defer runtime.UnlockOSThread()
+		if err := b.Boost(0, nil, nil); err != nil {
+			done <- err
+			return
+		}
+		_, err := b.Margins(gbrt.Valid)
+		done <- err
+	}()
+	if err := <-done; err != nil {
+		t.Fatal(err)
+	}
 }
