@@ -28,8 +28,11 @@
 // with A = {i : 0 < y_i < 1} the active set and P_A the centring projector
 // on it (see package op/hypersimplex). Outside A the gradient is exactly 0.
 // The reference hands the booster a Hessian of ones; HSObjective also offers
-// the Gauss–Newton diagonal (2/n)·diag(JᵀJ) and the indicator of A (see
-// Hessian).
+// the Gauss–Newton diagonal (2/n)·diag(JᵀJ), the indicator of A and the
+// constant 2/(nτ²) (see Hessian). Ones give leaf steps 2/(nτ²) times the
+// Gauss–Newton ones, which at τ = 0.001 on a few thousand rows makes the
+// projection hard after one tree and the gradient zero soon after;
+// docs/results.md has the evidence.
 //
 // # Conventions
 //
