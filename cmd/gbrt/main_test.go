@@ -66,7 +66,7 @@ func TestRunAndResume(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if out2 != out1 || strings.Contains(err2, "test AUC") {
+	if out2 != out1 || strings.Contains(err2, "test AUC") || !strings.Contains(err2, "resumed: 6 of the 6 runs") {
 		t.Errorf("resume trained again or changed the table: stdout\n%s\nstderr\n%s", out2, err2)
 	}
 	if _, _, err := runCmd(t, append(args, "-tau", "0.01")...); err == nil || !strings.Contains(err.Error(), "another configuration") {

@@ -8,6 +8,7 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"math"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -82,7 +83,7 @@ func run(ctx context.Context, stdout, stderr io.Writer, args []string) error {
 		return fmt.Errorf("flag -max-depth: %d, need at least 1", par.MaxDepth)
 	case par.Threads < 1:
 		return fmt.Errorf("flag -threads: %d, need at least 1", par.Threads)
-	case !(cfg.Tau > 0) || cfg.Tau > 1e300:
+	case !(cfg.Tau > 0) || math.IsInf(cfg.Tau, 1):
 		return fmt.Errorf("flag -tau: %v is not a finite positive number", cfg.Tau)
 	case !(cfg.Valid > 0 && cfg.Valid < 1):
 		return fmt.Errorf("flag -valid: %v outside (0, 1)", cfg.Valid)
@@ -127,8 +128,11 @@ func run(ctx context.Context, stdout, stderr io.Writer, args []string) error {
 	fmt.Fprintf(stderr, "gbrt: XGBoost %s, %d runs (%d datasets × %d objectives × %d seeds), results in %s\n",
 		xgboost.Version(), total, len(cfg.Datasets), len(cfg.Objectives), cfg.Seeds, *out)
 	start := time.Now()
-	fresh := 0
+	fresh, kept := 0, 0
 	observe := func(done, total int, r gbrt.Run, skipped bool) {
+		if skipped {
+			kept++
+		}
 		if skipped || *quiet {
 			return
 		}
@@ -146,6 +150,9 @@ func run(ctx context.Context, stdout, stderr io.Writer, args []string) error {
 	}
 	if err := sum.Markdown(stdout); err != nil {
 		return err
+	}
+	if kept > 0 {
+		fmt.Fprintf(stderr, "gbrt: resumed: %d of the %d runs were already in %s\n", kept, total, *out)
 	}
 	fmt.Fprintf(stderr, "gbrt: wrote %s: %s, %s, %s, %s\n", *out, gbrt.RunsFile, gbrt.SummaryCSVFile, gbrt.SummaryMDFile, gbrt.ConfigFile)
 	return nil

@@ -15,7 +15,6 @@ import (
 	"math"
 	"runtime"
 	"strconv"
-	"sync"
 	"unsafe"
 
 	"github.com/hypersimplex/hsloss/gbrt"
@@ -64,16 +63,13 @@ func (t *thread) do(f func() error) error {
 
 func (t *thread) stop() { close(t.jobs) }
 
-var quiet sync.Once
-
-// silence sets XGBoost's global verbosity to 0 (warnings would go to
-// stdout and mix with the summary table).
-func silence() {
-	quiet.Do(func() {
-		cfg := C.CString(`{"verbosity": 0}`)
-		defer C.free(unsafe.Pointer(cfg))
-		_ = call("XGBSetGlobalConfig", func() C.int { return C.XGBSetGlobalConfig(cfg) })
-	})
+// silence sets XGBoost's verbosity to 0 for the calling thread (its global
+// configuration is thread-local), so that no warning goes to stdout and
+// mixes with the summary table.
+func silence() error {
+	cfg := C.CString(`{"verbosity": 0}`)
+	defer C.free(unsafe.Pointer(cfg))
+	return call("XGBSetGlobalConfig", func() C.int { return C.XGBSetGlobalConfig(cfg) })
 }
 
 // Version returns the version of the XGBoost library linked in.
@@ -154,7 +150,6 @@ func NewBooster(obj gbrt.Objective, p Params, train, valid, test *gbrt.Dataset) 
 	case p.Threads < 1:
 		return nil, fmt.Errorf("xgboost: threads = %d, need at least 1", p.Threads)
 	}
-	silence()
 	b := &Booster{th: newThread()}
 	if err := b.th.do(func() error { return b.create(obj, p, train, valid, test) }); err != nil {
 		b.Close()
@@ -166,6 +161,9 @@ func NewBooster(obj gbrt.Objective, p Params, train, valid, test *gbrt.Dataset) 
 // create makes the matrices and the booster; it runs on b.th, and on error
 // the caller closes b.
 func (b *Booster) create(obj gbrt.Objective, p Params, train, valid, test *gbrt.Dataset) error {
+	if err := silence(); err != nil {
+		return err
+	}
 	for i, d := range []*gbrt.Dataset{train, valid, test} {
 		if d == nil {
 			return fmt.Errorf("xgboost: %s set is nil", gbrt.Set(i))
