@@ -67,3 +67,20 @@ func ExampleReadCSV() {
 	// 2 2 [31 0.5 45 1.5] [1 0] <nil>
 	// gbrt: dataset "bad": bad data: line 2, column 2: "yes" is not a number
 }
+
+func ExampleLogLoss() {
+	p := []float64{gbrt.Sigmoid(2), gbrt.Sigmoid(-1)} // probabilities of binary:logistic from margins
+	ll, err := gbrt.LogLoss(p, []float32{1, 0})
+	fmt.Printf("%.4f %v\n", ll, err)
+	// Output: 0.2201 <nil>
+}
+
+func ExampleParseObjective() {
+	for _, name := range []string{"hs-gn", "logistic"} {
+		o, err := gbrt.ParseObjective(name, gbrt.ReferenceTau)
+		fmt.Printf("%s: XGBoost objective %q, HS %+v, %v\n", o.Name, o.XGBoost, o.HS, err)
+	}
+	// Output:
+	// hs-gn: XGBoost objective "", HS {Tau:0.001 Hessian:gn}, <nil>
+	// logistic: XGBoost objective "binary:logistic", HS {Tau:0 Hessian:ones}, <nil>
+}
