@@ -6,11 +6,12 @@ import (
 	"github.com/hypersimplex/hsloss/datasets"
 	"github.com/hypersimplex/hsloss/nn"
 	"github.com/hypersimplex/hsloss/op"
+	"github.com/hypersimplex/hsloss/train/results"
 )
 
 // newHead returns the loss head called name with the options of cfg. The
 // prior k policy uses the class frequencies of the training split.
-func newHead(cfg Config, name string, trainSplit datasets.Split, classes int) (nn.Head, error) {
+func newHead(cfg results.Config, name string, trainSplit datasets.Split, classes int) (nn.Head, error) {
 	opts := nn.DefaultHeadOptions()
 	opts.HingeMargin = cfg.HingeMargin
 	hs := op.DefaultLossOptions()

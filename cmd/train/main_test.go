@@ -13,7 +13,7 @@ import (
 	"testing"
 
 	"github.com/hypersimplex/hsloss/internal/accel"
-	"github.com/hypersimplex/hsloss/train"
+	"github.com/hypersimplex/hsloss/train/results"
 )
 
 var update = flag.Bool("update", false, "rewrite the golden files in testdata")
@@ -103,10 +103,10 @@ func TestHelpListsEveryFlag(t *testing.T) {
 	golden(t, "help.golden", help)
 }
 
-// Every field of train.Config can be set by a flag, so that a FieldError
+// Every field of results.Config can be set by a flag, so that a FieldError
 // always names one.
 func TestEveryConfigFieldHasAFlag(t *testing.T) {
-	typ := reflect.TypeFor[train.Config]()
+	typ := reflect.TypeFor[results.Config]()
 	for i := range typ.NumField() {
 		field, _, _ := strings.Cut(typ.Field(i).Tag.Get("json"), ",")
 		if _, ok := flagOf[field]; !ok {
@@ -114,7 +114,7 @@ func TestEveryConfigFieldHasAFlag(t *testing.T) {
 		}
 	}
 	if len(flagOf) != typ.NumField() {
-		t.Errorf("flagOf has %d entries, train.Config %d fields", len(flagOf), typ.NumField())
+		t.Errorf("flagOf has %d entries, results.Config %d fields", len(flagOf), typ.NumField())
 	}
 }
 

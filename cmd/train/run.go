@@ -13,10 +13,11 @@ import (
 	"github.com/hypersimplex/hsloss/cmd/train/internal/cli"
 	"github.com/hypersimplex/hsloss/internal/accel"
 	"github.com/hypersimplex/hsloss/train"
+	"github.com/hypersimplex/hsloss/train/results"
 )
 
-// flagOf maps the fields of train.Config (JSON names, as in
-// train.FieldError) to the flags that set them.
+// flagOf maps the fields of results.Config (JSON names, as in
+// results.FieldError) to the flags that set them.
 var flagOf = map[string]string{
 	"datasets": "dataset", "losses": "loss", "batch_sizes": "batch", "seeds": "seeds",
 	"first_seed": "seed", "data_dir": "data", "train_subset": "train-subset",
@@ -35,13 +36,13 @@ func run(ctx context.Context, stdout, stderr io.Writer, args []string) error {
 	if len(args) > 0 && args[0] == "merge" {
 		return runMerge(stdout, stderr, args[1:])
 	}
-	def := train.DefaultConfig()
+	def := results.DefaultConfig()
 	fs := flag.NewFlagSet("train", flag.ContinueOnError)
 	fs.SetOutput(io.Discard)
 	var (
-		datasets = fs.String("dataset", strings.Join(def.Datasets, ","), "comma-separated datasets: "+strings.Join(train.KnownDatasets, ", ")+" (mnist and synthetic work offline)")
+		datasets = fs.String("dataset", strings.Join(def.Datasets, ","), "comma-separated datasets: "+strings.Join(results.KnownDatasets, ", ")+" (mnist and synthetic work offline)")
 		dataDir  = fs.String("data", def.DataDir, "data `folder` of the datasets (make data fills it)")
-		losses   = fs.String("loss", strings.Join(def.Losses, ","), "comma-separated losses: "+strings.Join(train.KnownLosses, ", ")+"; each is compared with ce")
+		losses   = fs.String("loss", strings.Join(def.Losses, ","), "comma-separated losses: "+strings.Join(results.KnownLosses, ", ")+"; each is compared with ce")
 		batches  = fs.String("batch", cli.JoinInts(def.BatchSizes), "comma-separated training batch sizes")
 		seeds    = fs.Int("seeds", def.Seeds, "number of seeds per (loss, batch size): seed, seed+1, …")
 		seed     = fs.Int64("seed", def.FirstSeed, "first seed; a seed fixes the initial weights and the batch order, the same for every loss")
@@ -95,7 +96,7 @@ func run(ctx context.Context, stdout, stderr io.Writer, args []string) error {
 	if cfg.Hidden, err = cli.Ints(*hidden); err != nil {
 		return flagErr("hidden", err)
 	}
-	if cfg.Shard, err = train.ParseShard(*shard); err != nil {
+	if cfg.Shard, err = results.ParseShard(*shard); err != nil {
 		return flagErr("shard", err)
 	}
 	cfg.Seeds, cfg.FirstSeed, cfg.Epochs = *seeds, *seed, *epochs
@@ -130,7 +131,7 @@ func run(ctx context.Context, stdout, stderr io.Writer, args []string) error {
 	if err := sum.Markdown(stdout); err != nil {
 		return err
 	}
-	fmt.Fprintf(stderr, "wrote %s: %s, %s, %s, %s and PNG plots\n", *out, train.RunsFile, train.SummaryCSVFile, train.SummaryMDFile, train.ConfigFile)
+	fmt.Fprintf(stderr, "wrote %s: %s, %s, %s, %s and PNG plots\n", *out, results.RunsFile, results.SummaryCSVFile, results.SummaryMDFile, results.ConfigFile)
 	return nil
 }
 
@@ -154,7 +155,7 @@ func runMerge(stdout, stderr io.Writer, args []string) error {
 	if fs.NArg() == 0 {
 		return errors.New("merge: no folders to merge (usage: train merge -out DIR FOLDER...)")
 	}
-	sum, err := train.Merge(*out, fs.Args())
+	sum, err := results.Merge(*out, fs.Args())
 	if err != nil {
 		return err
 	}
@@ -177,9 +178,9 @@ func flagParseErr(err error) string {
 
 func flagErr(name string, err error) error { return fmt.Errorf("flag -%s: %v", name, err) }
 
-// configErr names the flag behind a train.FieldError.
+// configErr names the flag behind a results.FieldError.
 func configErr(err error) error {
-	var fe *train.FieldError
+	var fe *results.FieldError
 	if errors.As(err, &fe) {
 		if name, ok := flagOf[fe.Field]; ok {
 			return fmt.Errorf("flag -%s: %s", name, fe.Msg)

@@ -1,4 +1,4 @@
-package train
+package results
 
 import (
 	"fmt"
@@ -130,8 +130,8 @@ type FieldError struct {
 	Msg   string
 }
 
-// Error returns "train: config <field>: <message>".
-func (e *FieldError) Error() string { return "train: config " + e.Field + ": " + e.Msg }
+// Error returns "results: config <field>: <message>".
+func (e *FieldError) Error() string { return "results: config " + e.Field + ": " + e.Msg }
 
 // fieldErr returns a *FieldError with a formatted message.
 func fieldErr(field, format string, args ...any) error {
@@ -273,11 +273,11 @@ func (c Config) SeedList() []int64 {
 	return s
 }
 
-// compatible reports why runs made under c and d cannot live in one results
+// Incompatibility reports why runs made under c and d cannot live in one results
 // folder: everything but the grid (datasets, losses, batch sizes, seeds) and
 // the shard must be equal. It returns "" when they can, else the differing
 // settings by their config.json names ("epochs 3 vs 5; lr 0.001 vs 0.0001").
-func (c Config) compatible(d Config) string {
+func (c Config) Incompatibility(d Config) string {
 	a, b := reflect.ValueOf(c.trainingSettings()), reflect.ValueOf(d.trainingSettings())
 	var diff []string
 	for i := range a.NumField() {
