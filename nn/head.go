@@ -5,7 +5,7 @@ import (
 	"sort"
 	"strings"
 
-	"github.com/hypersimplex/hsloss/op"
+	"github.com/hypersimplex/hsloss/op/hypersimplex"
 	G "gorgonia.org/gorgonia"
 	"gorgonia.org/tensor"
 )
@@ -25,15 +25,15 @@ type Head interface {
 type HeadOptions struct {
 	// HS configures the "hs" head (τ, k policy, normalisation); the "hs-ref"
 	// head takes only its τ.
-	HS op.LossOptions
+	HS hypersimplex.LossOptions
 	// HingeMargin is Δ > 0 of the "hinge" head.
 	HingeMargin float64
 }
 
-// DefaultHeadOptions returns op.DefaultLossOptions() (τ = 1.5, k_c the
+// DefaultHeadOptions returns hypersimplex.DefaultLossOptions() (τ = 1.5, k_c the
 // batch's class counts, batch-mean normalisation) and HingeMargin 1.
 func DefaultHeadOptions() HeadOptions {
-	return HeadOptions{HS: op.DefaultLossOptions(), HingeMargin: 1}
+	return HeadOptions{HS: hypersimplex.DefaultLossOptions(), HingeMargin: 1}
 }
 
 // headBuilders maps each head name to its constructor.

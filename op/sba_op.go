@@ -2,10 +2,11 @@ package op
 
 import (
 	"fmt"
-	"github.com/hypersimplex/hsloss/op/hypersimplex"
 	"hash"
 	"hash/fnv"
 	"strings"
+
+	"github.com/hypersimplex/hsloss/op/hypersimplex"
 
 	"github.com/chewxy/hm"
 	G "gorgonia.org/gorgonia"

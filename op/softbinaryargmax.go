@@ -2,8 +2,9 @@ package op
 
 import (
 	"fmt"
-	"github.com/hypersimplex/hsloss/op/hypersimplex"
 	"math"
+
+	"github.com/hypersimplex/hsloss/op/hypersimplex"
 
 	G "gorgonia.org/gorgonia"
 	"gorgonia.org/tensor"

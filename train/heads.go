@@ -5,7 +5,7 @@ import (
 
 	"github.com/hypersimplex/hsloss/datasets"
 	"github.com/hypersimplex/hsloss/nn"
-	"github.com/hypersimplex/hsloss/op"
+	"github.com/hypersimplex/hsloss/op/hypersimplex"
 	"github.com/hypersimplex/hsloss/train/results"
 )
 
@@ -14,34 +14,34 @@ import (
 func newHead(cfg results.Config, name string, trainSplit datasets.Split, classes int) (nn.Head, error) {
 	opts := nn.DefaultHeadOptions()
 	opts.HingeMargin = cfg.HingeMargin
-	hs := op.DefaultLossOptions()
+	hs := hypersimplex.DefaultLossOptions()
 	hs.Tau = cfg.Tau
 	switch cfg.KPolicy {
 	case "batch":
-		hs.KPolicy = op.KBatch
+		hs.KPolicy = hypersimplex.KBatch
 	case "prior":
-		hs.KPolicy = op.KPrior
+		hs.KPolicy = hypersimplex.KPrior
 		counts := trainSplit.ClassCounts(classes)
 		hs.Prior = make([]float64, classes)
 		for c, n := range counts {
 			hs.Prior[c] = float64(n) / float64(trainSplit.Len())
 		}
 	case "fraction":
-		hs.KPolicy = op.KFraction
+		hs.KPolicy = hypersimplex.KFraction
 		hs.Fraction = cfg.Fraction
 	case "fraction-floor":
-		hs.KPolicy = op.KFractionFloor
+		hs.KPolicy = hypersimplex.KFractionFloor
 		hs.Fraction = cfg.Fraction
 	default:
 		return nil, fmt.Errorf("unknown k policy %q", cfg.KPolicy)
 	}
 	switch cfg.Normalization {
 	case "batch-mean":
-		hs.Normalization = op.NormBatchMean
+		hs.Reduction = hypersimplex.ReduceBatchMean
 	case "sum":
-		hs.Normalization = op.NormSum
+		hs.Reduction = hypersimplex.ReduceSum
 	case "entry-mean":
-		hs.Normalization = op.NormEntryMean
+		hs.Reduction = hypersimplex.ReduceEntryMean
 	default:
 		return nil, fmt.Errorf("unknown normalization %q", cfg.Normalization)
 	}
