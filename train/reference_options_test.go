@@ -8,6 +8,7 @@ import (
 	"testing"
 
 	"github.com/hypersimplex/hsloss/datasets"
+	"github.com/hypersimplex/hsloss/nn"
 	"github.com/hypersimplex/hsloss/train"
 	"github.com/hypersimplex/hsloss/train/results"
 )
@@ -31,7 +32,7 @@ func trainRun(t *testing.T, cfg results.Config, data *datasets.Dataset, spec res
 
 func TestKeepLastTrainsTheLastBatch(t *testing.T) {
 	data := blobs(4, 8, 512, 250, 7)
-	for _, dtype := range results.KnownDtypes {
+	for _, dtype := range results.Dtypes {
 		for _, loss := range []string{"ce", "hs", "hs-ref"} {
 			t.Run(dtype+"/"+loss, func(t *testing.T) {
 				cfg := tinyConfig()
@@ -61,7 +62,7 @@ func TestKeepLastSingleSample(t *testing.T) {
 	data := blobs(4, 8, 513, 250, 7)
 	cfg := tinyConfig()
 	cfg.KeepLast = true
-	for _, loss := range results.KnownLosses {
+	for _, loss := range nn.HeadNames() {
 		trainRun(t, cfg, data, results.RunSpec{Dataset: "synthetic", Loss: loss, Batch: 128, Seed: 1})
 	}
 }

@@ -50,31 +50,33 @@ type SweepOptions struct {
 // interrupted sweep (cancelled ctx, crash, power loss) loses at most the
 // run in progress; calling Sweep again with the same Config skips the
 // finished runs (failed ones included) and completes the rest. A folder
-// whose config.json differs in anything but the grid and the shard is
-// refused. With several shards, give each its own folder and combine them
-// with results.Merge.
+// whose runs were made with settings that differ in anything but the grid
+// and the shard is refused; one without finished runs never is.
+// Everything that can be checked (Validate, the folder, the data and the
+// batch sizes against it) is checked before the folder is created or
+// anything written into it. With several shards, give each its own folder
+// and combine them with results.Merge.
 //
 // Sweep returns the summary of every run in the folder; when ctx is
 // cancelled it still writes the summary of the finished runs and returns
 // ctx's error.
 func Sweep(ctx context.Context, cfg results.Config, opts SweepOptions) (results.Summary, error) {
-	if err := cfg.Validate(); err != nil {
+	if err := Validate(cfg); err != nil {
 		return results.Summary{}, err
 	}
 	if opts.Dir == "" {
-		return results.Summary{}, fmt.Errorf("train: sweep: no results folder")
+		return results.Summary{}, fmt.Errorf("sweep: no results folder")
 	}
-	if err := os.MkdirAll(opts.Dir, 0o755); err != nil {
-		return results.Summary{}, fmt.Errorf("train: sweep: %w", err)
-	}
+	// Nothing is written until everything that can be checked has been:
+	// the settings, the folder's earlier runs and the data.
 	folder, err := results.ReadFolder(opts.Dir)
 	if err != nil {
-		return results.Summary{}, err
+		return results.Summary{}, fmt.Errorf("sweep: %w", err)
 	}
 	recorded := cfg
-	if folder.Config != nil {
+	if folder.Config != nil && len(folder.Runs) > 0 {
 		if diff := folder.Config.Incompatibility(cfg); diff != "" {
-			return results.Summary{}, fmt.Errorf("train: sweep: %s holds runs of another configuration (%s); use another folder", opts.Dir, diff)
+			return results.Summary{}, fmt.Errorf("sweep: %s holds runs of another configuration (%s); use another folder", opts.Dir, diff)
 		}
 		recorded = results.UnionGrid(*folder.Config, cfg)
 		recorded.Shard = cfg.Shard
@@ -106,22 +108,25 @@ func Sweep(ctx context.Context, cfg results.Config, opts SweepOptions) (results.
 		}
 		d, err := load(spec.Dataset)
 		if err != nil {
-			return results.Summary{}, fmt.Errorf("train: sweep: %w", err)
+			return results.Summary{}, fmt.Errorf("sweep: %w", err)
 		}
 		if err := checkData(d); err != nil {
-			return results.Summary{}, fmt.Errorf("train: sweep: %s: %w", spec.Dataset, err)
+			return results.Summary{}, fmt.Errorf("sweep: %s: %w", spec.Dataset, err)
 		}
 		if err := checkBatchSizes(cfg, d); err != nil {
 			return results.Summary{}, err
 		}
 		if err := checkCalibration(cfg, d); err != nil {
-			return results.Summary{}, fmt.Errorf("train: sweep: %s: %w", spec.Dataset, err)
+			return results.Summary{}, fmt.Errorf("sweep: %s: %w", spec.Dataset, err)
 		}
 		data[spec.Dataset] = d
 	}
-	// Only a sweep that can start records its grid.
+	// Only a sweep that can start creates its folder and records its grid.
+	if err := os.MkdirAll(opts.Dir, 0o755); err != nil {
+		return results.Summary{}, fmt.Errorf("sweep: %w", err)
+	}
 	if err := results.WriteConfigFile(opts.Dir, recorded); err != nil {
-		return results.Summary{}, err
+		return results.Summary{}, fmt.Errorf("sweep: %w", err)
 	}
 
 	var runErr error

@@ -63,12 +63,12 @@ import (
 // with cfg.Calibrate), or ctx's error if ctx is cancelled; then there is no
 // result.
 func Train(ctx context.Context, cfg results.Config, data *datasets.Dataset, spec results.RunSpec, onEpoch func(results.EpochStats)) (results.RunResult, error) {
-	if err := cfg.Validate(); err != nil {
+	if err := Validate(cfg); err != nil {
 		return results.RunResult{}, err
 	}
 	r, err := newRun(cfg, data, spec)
 	if err != nil {
-		return results.RunResult{}, fmt.Errorf("train: run %s: %w", spec.Key(), err)
+		return results.RunResult{}, fmt.Errorf("run %s: %w", spec.Key(), err)
 	}
 	res := results.RunResult{Spec: spec}
 	for epoch := 1; epoch <= cfg.Epochs; epoch++ {
@@ -142,10 +142,7 @@ func newRun(cfg results.Config, data *datasets.Dataset, spec results.RunSpec) (*
 	if test.Len() == 0 {
 		return nil, fmt.Errorf("empty test split")
 	}
-	dt := tensor.Float32
-	if cfg.Dtype == "float64" {
-		dt = tensor.Float64
-	}
+	dt := dtypeOf(cfg)
 	arch, err := newArchitecture(cfg, data)
 	if err != nil {
 		return nil, err

@@ -7,6 +7,7 @@ import (
 	"testing"
 
 	"github.com/hypersimplex/hsloss/datasets"
+	"github.com/hypersimplex/hsloss/nn"
 	"github.com/hypersimplex/hsloss/train"
 	"github.com/hypersimplex/hsloss/train/results"
 )
@@ -17,7 +18,7 @@ const aboveChance = 0.8
 
 func TestEveryHeadLearnsSeparableData(t *testing.T) {
 	data := blobs(4, 8, 512, 250, 7)
-	for _, loss := range results.KnownLosses {
+	for _, loss := range nn.HeadNames() {
 		t.Run(loss, func(t *testing.T) {
 			cfg := tinyConfig()
 			cfg.Epochs = 5
@@ -46,8 +47,8 @@ func TestEveryHeadLearnsSeparableData(t *testing.T) {
 func TestSameSeedSameResult(t *testing.T) {
 	data := blobs(4, 8, 512, 250, 7)
 	cfg := tinyConfig()
-	for _, dtype := range results.KnownDtypes {
-		for _, loss := range results.KnownLosses {
+	for _, dtype := range results.Dtypes {
+		for _, loss := range nn.HeadNames() {
 			t.Run(dtype+"/"+loss, func(t *testing.T) {
 				cfg.Dtype = dtype
 				spec := results.RunSpec{Dataset: "synthetic", Loss: loss, Batch: 64, Seed: 3}
@@ -90,7 +91,7 @@ func TestSameSeedSameInitialisationForEveryLoss(t *testing.T) {
 	cfg.Epochs = 1
 	cfg.LR = 1e-30
 	var accs []float64
-	for _, loss := range results.KnownLosses {
+	for _, loss := range nn.HeadNames() {
 		r, err := train.Train(context.Background(), cfg, data, results.RunSpec{Dataset: "synthetic", Loss: loss, Batch: 64, Seed: 5}, nil)
 		if err != nil {
 			t.Fatal(err)
@@ -99,7 +100,7 @@ func TestSameSeedSameInitialisationForEveryLoss(t *testing.T) {
 	}
 	for i, a := range accs {
 		if a != accs[0] {
-			t.Errorf("loss %s starts at test accuracy %v, loss %s at %v", results.KnownLosses[i], a, results.KnownLosses[0], accs[0])
+			t.Errorf("loss %s starts at test accuracy %v, loss %s at %v", nn.HeadNames()[i], a, nn.HeadNames()[0], accs[0])
 		}
 	}
 }
@@ -115,7 +116,7 @@ func TestTrainRejectsBadInput(t *testing.T) {
 		{"zero batch", func(d *datasets.Dataset, s *results.RunSpec) *datasets.Dataset { s.Batch = 0; return d }, "batch size 0 < 1"},
 		{"negative batch", func(d *datasets.Dataset, s *results.RunSpec) *datasets.Dataset { s.Batch = -5; return d }, "batch size -5 < 1"},
 		{"oversized batch", func(d *datasets.Dataset, s *results.RunSpec) *datasets.Dataset { s.Batch = 513; return d }, "exceeds the 512 training samples"},
-		{"unknown loss", func(d *datasets.Dataset, s *results.RunSpec) *datasets.Dataset { s.Loss = "zero-one"; return d }, `loss "zero-one" unknown`},
+		{"unknown loss", func(d *datasets.Dataset, s *results.RunSpec) *datasets.Dataset { s.Loss = "zero-one"; return d }, `unknown head "zero-one"`},
 		{"one class", func(d *datasets.Dataset, _ *results.RunSpec) *datasets.Dataset { d.Classes = 1; return d }, "1 classes, want ≥ 2"},
 		{"label too large", func(d *datasets.Dataset, _ *results.RunSpec) *datasets.Dataset { d.Train.Y[7] = 4; return d }, "training label 7 is 4, outside [0, 4)"},
 		{"negative label", func(d *datasets.Dataset, _ *results.RunSpec) *datasets.Dataset { d.Test.Y[3] = -1; return d }, "test label 3 is -1"},

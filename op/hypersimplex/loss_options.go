@@ -119,14 +119,15 @@ func (r Reduction) Scale(n, classes int) float64 {
 }
 
 // parseName returns the index of name in names, or an error naming what
-// and the valid names.
+// and the valid names (without a package prefix: the caller, flag or
+// encoding/json, says where the name came from).
 func parseName(what, name string, names []string) (int, error) {
 	for i, n := range names {
 		if n == name {
 			return i, nil
 		}
 	}
-	return 0, fmt.Errorf("hypersimplex: %s %q unknown, want one of %s", what, name, strings.Join(names, ", "))
+	return 0, fmt.Errorf("%s %q unknown, want one of %s", what, name, strings.Join(names, ", "))
 }
 
 // LossOptions configures the HyperSimplex loss. The zero value is invalid
