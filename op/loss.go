@@ -32,8 +32,8 @@ import (
 // logits' dtype; both Gorgonia machines differentiate it. Prediction at
 // test time is the ordinary argmax over classes of the logits.
 func HyperSimplexLoss(logits, targets *G.Node, opts hypersimplex.LossOptions) (*G.Node, error) {
-	if err := checkLossInputs(logits, targets, 2, "logits", "targets"); err != nil {
-		return nil, fmt.Errorf("op: HyperSimplexLoss: %w", err)
+	if err := checkLossInputs("HyperSimplexLoss", logits, targets, 2, "targets"); err != nil {
+		return nil, err
 	}
 	n, classes := logits.Shape()[0], logits.Shape()[1]
 	if err := opts.Validate(classes); err != nil {
@@ -57,8 +57,8 @@ func HyperSimplexLoss(logits, targets *G.Node, opts hypersimplex.LossOptions) (*
 // or 1/n (ReduceEntryMean). The gradient is 2s · Jᵀ(p − t), scaled like
 // the loss.
 func BinaryHyperSimplexLoss(logits, labels *G.Node, opts hypersimplex.LossOptions) (*G.Node, error) {
-	if err := checkLossInputs(logits, labels, 1, "logits", "labels"); err != nil {
-		return nil, fmt.Errorf("op: BinaryHyperSimplexLoss: %w", err)
+	if err := checkLossInputs("BinaryHyperSimplexLoss", logits, labels, 1, "labels"); err != nil {
+		return nil, err
 	}
 	n := logits.Shape()[0]
 	if err := opts.Validate(1); err != nil {
@@ -129,31 +129,32 @@ func lossK(targets *G.Node, n, classes int, opts hypersimplex.LossOptions) (*G.N
 	return nil, fmt.Errorf("KPolicy = %v unknown", opts.KPolicy)
 }
 
-// checkLossInputs checks that logits and targets are non-nil float32 or
-// float64 nodes of one dtype and one shape of the given rank.
-func checkLossInputs(logits, targets *G.Node, rank int, lname, tname string) error {
+// checkLossInputs checks, for the loss fn, that logits and targets (named
+// tname) are non-nil float32 or float64 nodes of one dtype and one
+// non-empty shape of the given rank.
+func checkLossInputs(fn string, logits, targets *G.Node, rank int, tname string) error {
 	if logits == nil || targets == nil {
-		return fmt.Errorf("%s and %s must be non-nil nodes", lname, tname)
+		return argErr(ErrNil, fn, "logits, "+tname, nil, "logits and %s must be non-nil nodes", tname)
 	}
 	want := "a vector (n)"
 	if rank == 2 {
 		want = "a matrix (n × C)"
 	}
 	if logits.Dims() != rank {
-		return fmt.Errorf("%s has shape %v, want %s", lname, logits.Shape(), want)
+		return argErr(ErrShape, fn, "logits", logits.Shape(), "logits has shape %v, want %s", logits.Shape(), want)
 	}
 	if !logits.Shape().Eq(targets.Shape()) {
-		return fmt.Errorf("%s has shape %v, want the %s' shape %v", tname, targets.Shape(), lname, logits.Shape())
+		return argErr(ErrShape, fn, tname, targets.Shape(), "%s has shape %v, want the logits' shape %v", tname, targets.Shape(), logits.Shape())
 	}
 	if logits.Shape().TotalSize() == 0 {
-		return fmt.Errorf("%s has shape %v, want a non-empty batch", lname, logits.Shape())
+		return argErr(ErrShape, fn, "logits", logits.Shape(), "logits has shape %v, want a non-empty batch", logits.Shape())
 	}
 	dt := logits.Dtype()
 	if dt != tensor.Float32 && dt != tensor.Float64 {
-		return fmt.Errorf("%s have dtype %v, want float32 or float64", lname, dt)
+		return argErr(ErrDtype, fn, "logits", dt, "logits have dtype %v, want float32 or float64", dt)
 	}
 	if targets.Dtype() != dt {
-		return fmt.Errorf("%s have dtype %v, want the %s' dtype %v", tname, targets.Dtype(), lname, dt)
+		return argErr(ErrDtype, fn, tname, targets.Dtype(), "%s have dtype %v, want the logits' dtype %v", tname, targets.Dtype(), dt)
 	}
 	return nil
 }

@@ -1,6 +1,7 @@
 package op_test
 
 import (
+	"errors"
 	"strings"
 	"testing"
 
@@ -51,6 +52,13 @@ func TestHyperSimplexLossInputErrors(t *testing.T) {
 			}
 			if err == nil || !strings.Contains(err.Error(), c.want) {
 				t.Fatalf("got error %v, want one containing %q", err, c.want)
+			}
+			// Input errors are *op.ArgError, option errors the options' own
+			// *hypersimplex.ArgError.
+			var ae *op.ArgError
+			var oe *hypersimplex.ArgError
+			if !errors.As(err, &ae) && !errors.As(err, &oe) {
+				t.Fatalf("error %q is neither an *op.ArgError nor a *hypersimplex.ArgError", err)
 			}
 		})
 	}
