@@ -54,7 +54,7 @@ bench-peer: ## Go trainer vs PyTorch (python3-torch), samples/s and ratios from 
 	$(PEER_PYTHON) scripts/bench_training.py peer --go '$(GO)' --tags '$(BLAS_TAG)' --count $(PEER_COUNT) | tee results/bench-peer.txt
 
 data: ## put MNIST and Fashion-MNIST into data/ (idempotent; DATA_FLAGS=-download on a connected machine), check CIFAR-10, report counts and load times
-	$(GO) run ./cmd/data -dir data $(DATA_FLAGS)
+	$(GO) run ./cmd/data -data data $(DATA_FLAGS)
 
 # ---- the study (cmd/train; README "Running the study") ----
 # Both targets resume: rerunning one skips the runs already in its runs.csv.

@@ -90,6 +90,11 @@ func TestHelpListsEveryFlag(t *testing.T) {
 		t.Fatal(err)
 	}
 	help := stdout.String()
+	for _, line := range strings.Split(help, "\n") {
+		if len([]rune(line)) > 100 {
+			t.Errorf("usage line of %d characters: %q", len([]rune(line)), line)
+		}
+	}
 	for _, name := range append(slices.Collect(maps.Values(flagOf)), "out", "quiet") {
 		i := strings.Index(help, "  -"+name+" ")
 		if i < 0 {
