@@ -29,9 +29,9 @@ import (
 // (datasets.ReferenceAugmentation) by a generator seeded from spec.Seed. Adam (cfg.LR, cfg.Beta1, cfg.Beta2, cfg.Epsilon; the fused,
 // allocation-free accel.Adam, equal to gorgonia's AdamSolver up to rounding)
 // steps on the gradient of the head's loss, which is already a mean over
-// the batch, so no batch scaling is applied. The parameters are initialised from
-// spec.Seed, so runs with the same seed start from the same weights and see
-// the same batches whatever their loss.
+// the batch, so no batch scaling is applied. The parameters are initialised
+// from spec.Seed, so runs with the same seed start from the same weights
+// and see the same batches whatever their loss.
 //
 // After every epoch the test accuracy (on the whole test split) and the
 // training accuracy (on cfg.TrainSample evenly spaced training samples) are
@@ -39,17 +39,16 @@ import (
 // batches of cfg.EvalBatch rows plus one graph for the last partial batch.
 //
 // With cfg.Calibrate (after every cfg.CalibrateEvery-th epoch and the
-// last, or every epoch), the same evaluation graphs then compute the logits of
-// the whole training split (after cfg.TrainSubset), nn.FitClassOffsets fits
-// the per-class offsets b on them, and the test logits kept from the test
-// accuracy give results.EpochStats.TestAccCalibrated = accuracy of argmax(logits +
-// b). The whole split rather than the training-accuracy sample, as the
-// PyTorch cross-check does: the fit wants every class well represented,
-// and the cost is one forward pass, a fraction of an epoch's forward and
-// backward passes (for an MLP 784-256-10 on 60,000 MNIST samples, 1.6 s of
-// forward pass and 0.04 s of fit with the pure-Go BLAS, where an epoch at
-// batch 128 takes about 11 s); none when the sample is the whole split. This touches no weight and no random stream, so the other
-// measurements are the same as without it; its time is left out of
+// last, or every epoch), the same evaluation graphs then compute the logits
+// of the whole training split (after cfg.TrainSubset), nn.FitClassOffsets
+// fits the per-class offsets b on them, and the test logits kept from the
+// test accuracy give EpochStats.TestAccCalibrated = accuracy of
+// argmax(logits + b). The whole split rather than the training-accuracy
+// sample, as the PyTorch cross-check does: the fit wants every class well
+// represented, and the cost is one forward pass, a fraction of an epoch's
+// forward and backward passes; none when the sample is the whole split.
+// This touches no weight and no random stream, so the other measurements
+// are the same as without it; its time is left out of
 // results.EpochStats.Seconds. A fit that fails (non-finite training logits, no
 // convergence) gives a NaN calibrated accuracy, not a failed run. The
 // training split must then hold every class.

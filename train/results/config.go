@@ -34,7 +34,7 @@ type Config struct {
 	// argmax(logits + b) (EpochStats.TestAccCalibrated). The HyperSimplex
 	// loss cannot train these offsets. It changes no weight and no random
 	// stream: the other measurements are the same with it on or off.
-	// Omitted from config.json when false, as before the field existed.
+	// Omitted from config.json when false.
 	Calibrate bool `json:"calibrate,omitempty"`
 	// CalibrateEvery, with Calibrate, measures the calibrated accuracy only
 	// after every CalibrateEvery-th epoch and the last one (0 or 1: after
