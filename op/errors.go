@@ -24,7 +24,7 @@ type ArgError struct {
 	Func  string // "SoftBinaryArgmax", "HyperSimplexLoss", "BinaryHyperSimplexLoss"
 	Arg   string // "x", "k", "tau", "logits", "targets", "labels"
 	Value any    // the offending shape, dtype or value
-	Err   error  // ErrNil, ErrShape, ErrDtype, ErrTau or ErrValue
+	Err   error  // ErrNil, ErrShape, ErrDtype, ErrTau, ErrValue (hypersimplex.ErrNotFinite for NaN logits)
 	msg   string // what is wrong, naming the argument
 }
 

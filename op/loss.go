@@ -29,8 +29,15 @@ import (
 // In the graph the columns of the logits are projected directly by the
 // SoftBinaryArgmax op in its column layout (no transposed copies in the
 // graph) with a k vector of length C. The result is a scalar node of the
-// logits' dtype; both Gorgonia machines differentiate it. Prediction at
-// test time is the ordinary argmax over classes of the logits.
+// logits' dtype; both Gorgonia machines differentiate it.
+//
+// The class offsets: each column is projected on its own and the
+// projection is shift-invariant, so the loss is blind to a constant added
+// to one class's logits. It never trains the offsets between classes (an
+// output layer's bias gets exactly zero gradient), while the argmax over
+// classes that predicts at test time depends on them. Train them with
+// HyperSimplexLossWithOffsets (the drop-in loss), or fit them after
+// training (nn.FitClassOffsets) and predict with argmax(Z + b).
 func HyperSimplexLoss(logits, targets *G.Node, opts hypersimplex.LossOptions) (*G.Node, error) {
 	if err := checkLossInputs("HyperSimplexLoss", logits, targets, 2, "targets"); err != nil {
 		return nil, err

@@ -39,7 +39,16 @@ func newTrainGraph(arch nn.Architecture, head nn.Head, params []nn.Param, dt ten
 	if err != nil {
 		return nil, fmt.Errorf("training graph: %w", err)
 	}
-	if t.loss, err = head.Loss(logits, t.y); err != nil {
+	if oh, ok := head.(nn.OffsetHead); ok {
+		bias, err := nn.OutputBias(t.params)
+		if err != nil {
+			return nil, fmt.Errorf("training graph: %w", err)
+		}
+		t.loss, err = oh.LossWithOffsets(logits, t.y, bias)
+	} else {
+		t.loss, err = head.Loss(logits, t.y)
+	}
+	if err != nil {
 		return nil, fmt.Errorf("training graph: %w", err)
 	}
 	if _, err = G.Grad(t.loss, t.params...); err != nil {

@@ -55,6 +55,11 @@ func buildHead(cfg results.Config, name string) error {
 	g := G.NewGraph()
 	logits := G.NewMatrix(g, dt, G.WithShape(2, 2), G.WithName("logits"))
 	onehot := G.NewMatrix(g, dt, G.WithShape(2, 2), G.WithName("onehot"))
+	if oh, ok := head.(nn.OffsetHead); ok {
+		b := G.NewMatrix(g, dt, G.WithShape(1, 2), G.WithName("offsets"))
+		_, err = oh.LossWithOffsets(logits, onehot, b)
+		return err
+	}
 	_, err = head.Loss(logits, onehot)
 	return err
 }
