@@ -195,3 +195,35 @@ func TestInterruptedRunSaysHowToResume(t *testing.T) {
 		t.Errorf("err = %v, want the resume hint", err)
 	}
 }
+
+func TestBudgetSubcommand(t *testing.T) {
+	out := t.TempDir()
+	var stdout, stderr bytes.Buffer
+	if err := run(context.Background(), &stdout, &stderr, tinyArgs(out)); err != nil {
+		t.Fatalf("%v\n%s", err, stderr.String())
+	}
+	stdout.Reset()
+	if err := run(context.Background(), &stdout, &stderr, []string{"budget", "-budgets", "1,2", out}); err != nil {
+		t.Fatal(err)
+	}
+	for _, want := range []string{"synthetic, raw accuracy", "| batch | seeds | CE@2 | HINGE@2 | Δ@1 (p) | Δ@2 (p) |"} {
+		if !strings.Contains(stdout.String(), want) {
+			t.Errorf("budget output lacks %q:\n%s", want, stdout.String())
+		}
+	}
+	if md, err := os.ReadFile(filepath.Join(out, "budget.md")); err != nil || string(md) != stdout.String() {
+		t.Errorf("budget.md (%v) differs from the printed tables", err)
+	}
+	for _, tc := range []struct {
+		args []string
+		want string
+	}{
+		{[]string{"budget"}, "want one results folder"},
+		{[]string{"budget", "-budgets", "0", out}, "flag -budgets: budget 0 < 1"},
+		{[]string{"budget", t.TempDir()}, "holds no runs"},
+	} {
+		if err := run(context.Background(), &stdout, &stderr, tc.args); err == nil || !strings.Contains(err.Error(), tc.want) {
+			t.Errorf("%q: err = %v, want %q", tc.args, err, tc.want)
+		}
+	}
+}

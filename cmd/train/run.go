@@ -38,6 +38,9 @@ func run(ctx context.Context, stdout, stderr io.Writer, args []string) error {
 	if len(args) > 0 && args[0] == "merge" {
 		return runMerge(stdout, stderr, args[1:])
 	}
+	if len(args) > 0 && args[0] == "budget" {
+		return runBudget(stdout, stderr, args[1:])
+	}
 	cfg := results.DefaultConfig()
 	fs := flag.NewFlagSet("train", flag.ContinueOnError)
 	fs.SetOutput(io.Discard)
@@ -161,6 +164,64 @@ func runMerge(stdout, stderr io.Writer, args []string) error {
 	return nil
 }
 
+// runBudget is the budget subcommand.
+func runBudget(stdout, stderr io.Writer, args []string) error {
+	fs := flag.NewFlagSet("train budget", flag.ContinueOnError)
+	fs.SetOutput(io.Discard)
+	budgets := fs.String("budgets", cli.JoinInts(results.DefaultBudgets), "epochs at which to compare each loss with ce")
+	if err := fs.Parse(args); err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			fmt.Fprintln(stdout, `Usage: train budget [-budgets E,E,...] DIR
+
+Compares every loss of the results folder DIR with ce at several training
+budgets: the maximum test accuracy over the first E epochs of each run,
+paired by seed (t-test), and the epoch from which a loss stays above ce.
+Writes budget.md, budget.csv and gap_vs_epoch_*.png into DIR and prints
+budget.md; the calibrated accuracy gets its own tables when measured.
+
+Flags:`)
+			fs.SetOutput(stdout)
+			fs.PrintDefaults()
+			return nil
+		}
+		return fmt.Errorf("budget: %w", err)
+	}
+	if fs.NArg() != 1 {
+		return errors.New("budget: want one results folder (usage: train budget [-budgets E,E,...] DIR)")
+	}
+	es, err := cli.Ints(*budgets)
+	if err != nil {
+		return flagErr("budgets", err)
+	}
+	for _, e := range es {
+		if e < 1 {
+			return flagErr("budgets", fmt.Errorf("budget %d < 1", e))
+		}
+	}
+	dir := fs.Arg(0)
+	folder, err := results.ReadFolder(dir)
+	if err != nil {
+		return fmt.Errorf("budget: %w", err)
+	}
+	if len(folder.Runs) == 0 {
+		return fmt.Errorf("budget: %s holds no runs", dir)
+	}
+	all, err := results.WriteBudgetFiles(dir, folder.Runs, es)
+	if err != nil {
+		return fmt.Errorf("budget: %w", err)
+	}
+	for i, b := range all {
+		if i > 0 {
+			fmt.Fprintln(stdout)
+		}
+		if err := b.Markdown(stdout); err != nil {
+			return err
+		}
+	}
+	fmt.Fprintf(stderr, "wrote %s: %s, %s and the gap plots\n", dir, results.BudgetFile, results.BudgetCSVFile)
+	return nil
+}
+
 // invalidValue matches the flag package's error for a value it cannot
 // parse.
 var invalidValue = regexp.MustCompile(`^invalid value (".*") for flag -([\w-]+): (.*)$`)
@@ -187,6 +248,7 @@ func configErr(err error) error {
 func printUsage(w io.Writer, fs *flag.FlagSet) {
 	fmt.Fprint(w, `Usage: train [flags]
        train merge -out DIR FOLDER...
+       train budget [-budgets E,E,...] DIR
 
 Trains every run of the grid losses × batch sizes × seeds (× datasets) and
 writes into -out: runs.csv (one row per run per epoch), summary.csv,

@@ -261,3 +261,27 @@ func ExampleReadFolder() {
 	// config: false
 	// mnist hs batch 1024 seed 1: max test accuracy 0.93 in epoch 2
 }
+
+// Two seeds of CE and HS whose gap closes with training: HS trails after
+// one epoch and leads from epoch 3 on.
+func ExampleCompareBudgets() {
+	var runs []results.RunResult
+	for _, seed := range []int64{1, 2} {
+		for loss, accs := range map[string][]float64{"ce": {0.80, 0.85, 0.86}, "hs": {0.70, 0.84, 0.88 + 0.01*float64(seed)}} {
+			r := results.RunResult{Spec: results.RunSpec{Dataset: "mnist", Loss: loss, Batch: 8192, Seed: seed}}
+			for e, a := range accs {
+				r.Epochs = append(r.Epochs, results.EpochStats{Epoch: e + 1, TestAcc: a})
+			}
+			runs = append(runs, r)
+		}
+	}
+	b := results.CompareBudgets(runs, []int{1, 3}, results.RawAccuracy)
+	for _, c := range b.Cells {
+		fmt.Printf("after %d epochs: HS − CE = %+.3f\n", c.Budget, c.Mean-c.MeanCE)
+	}
+	fmt.Println("HS stays above CE from epoch", b.Curves[0].Crossover())
+	// Output:
+	// after 1 epochs: HS − CE = -0.100
+	// after 3 epochs: HS − CE = +0.035
+	// HS stays above CE from epoch 3
+}

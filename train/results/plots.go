@@ -36,14 +36,7 @@ func WritePlots(dir string, runs []RunResult, losses []string) ([]string, error)
 	sum := Summarize(runs, losses)
 	var written []string
 	save := func(p *plot.Plot, name string) error {
-		wt, err := p.WriterTo(plotWidth, plotHeight, "png")
-		if err != nil {
-			return fmt.Errorf("results: plot %s: %w", name, err)
-		}
-		if err := writeFile(filepath.Join(dir, name), func(w io.Writer) error {
-			_, err := wt.WriteTo(w)
-			return err
-		}); err != nil {
+		if err := savePlot(dir, name, p); err != nil {
 			return err
 		}
 		written = append(written, name)
@@ -76,6 +69,18 @@ func WritePlots(dir string, runs []RunResult, losses []string) ([]string, error)
 		}
 	}
 	return written, nil
+}
+
+// savePlot writes p as the PNG file dir/name.
+func savePlot(dir, name string, p *plot.Plot) error {
+	wt, err := p.WriterTo(plotWidth, plotHeight, "png")
+	if err != nil {
+		return fmt.Errorf("results: plot %s: %w", name, err)
+	}
+	return writeFile(filepath.Join(dir, name), func(w io.Writer) error {
+		_, err := wt.WriteTo(w)
+		return err
+	})
 }
 
 // lossColours gives every loss of the summary a fixed colour.
