@@ -121,3 +121,24 @@ reproduce: data ## the large-batch study (paper grid scaled down) and its ablati
 	  $(STUDY_TRAIN) $(STUDY_COMMON) -dataset $$ds -loss ce,hs -batch 128,8192 -lr 1e-4 -out $(STUDY_DIR)/$$ds-ablation-lr1e-4 || exit 1; \
 	  $(STUDY_TRAIN) $(STUDY_COMMON) -dataset $$ds -loss ce,hs -batch 128,1024,8192 -calibrate -out $(STUDY_DIR)/$$ds-calibrated || exit 1; \
 	done
+
+# ---- the paper's budget (docs/results.md, "The paper's budget") ----
+# Fashion-MNIST, MLP 784-256-10, the reference code's augmentation and last
+# batch, Adam lr 1e-4, 600 epochs, 3 seeds; scripts/budget.sh runs it as two
+# single-threaded shards (one per core) and resumes; then the shards are
+# merged and compared at the budgets 12, 50, 100, 300 and 600 epochs.
+BUDGET_DIR ?= results/budget
+
+.PHONY: reproduce-budget budget-report reproduce-offsets
+reproduce-budget: data ## the 600-epoch study (hours: resumable, rerun to continue) and its report into results/budget
+	$(GO) build $(BLAS_TAGS) -o bin/train ./cmd/train
+	DIR=$(BUDGET_DIR) TRAIN=bin/train scripts/budget.sh
+	$(MAKE) budget-report
+
+budget-report: ## merge the budget study's shards and compare the losses at 12…600 epochs (results/budget/fashion-mnist)
+	$(GO) run ./cmd/train merge -out $(BUDGET_DIR)/fashion-mnist $(BUDGET_DIR)/parts/*
+	$(GO) run ./cmd/train budget $(BUDGET_DIR)/fashion-mnist
+
+reproduce-offsets: data ## ce, hs and hs-offset on the short-budget grid with calibration, both datasets (about 2 hours with OpenBLAS)
+	$(GO) build $(BLAS_TAGS) -o bin/train ./cmd/train
+	DIR=$(STUDY_DIR) TRAIN=bin/train scripts/offsets.sh
