@@ -1,9 +1,11 @@
 package train
 
 import (
+	"cmp"
 	"context"
 	"fmt"
 	"os"
+	"time"
 
 	"github.com/hypersimplex/hsloss/datasets"
 	"github.com/hypersimplex/hsloss/train/results"
@@ -39,23 +41,33 @@ type SweepOptions struct {
 	// Load returns a dataset by name; nil means datasets.Load with
 	// Config.DataDir.
 	Load func(name string) (*datasets.Dataset, error)
+	// CheckpointEvery is the least time between two checkpoints of a run
+	// (0: DefaultCheckpointEvery; negative: none).
+	CheckpointEvery time.Duration
 }
+
+// DefaultCheckpointEvery is the default SweepOptions.CheckpointEvery.
+const DefaultCheckpointEvery = time.Minute
 
 // Sweep trains every run of cfg's grid that belongs to cfg.Shard and is not
 // yet in opts.Dir/runs.csv, then writes the summary and the plots.
 //
 // Every run is paired across losses: the same seed gives the same initial
 // weights and the same batch order, whatever the loss. After each run
-// runs.csv is rewritten atomically with the new run's rows, so an
-// interrupted sweep (cancelled ctx, crash, power loss) loses at most the
-// run in progress; calling Sweep again with the same Config skips the
-// finished runs (failed ones included) and completes the rest. A folder
-// whose runs were made with settings that differ in anything but the grid
-// and the shard is refused; one without finished runs never is.
-// Everything that can be checked (Validate, the folder, the data and the
-// batch sizes against it) is checked before the folder is created or
-// anything written into it. With several shards, give each its own folder
-// and combine them with results.Merge.
+// runs.csv is rewritten atomically with the new run's rows, and while an
+// MLP run trains its state is saved after an epoch at most every
+// opts.CheckpointEvery (opts.Dir/checkpoints, removed when the run is in
+// runs.csv). An interrupted sweep (cancelled ctx, crash, power loss) thus
+// loses at most the epochs since the last checkpoint: calling Sweep again
+// with the same Config skips the finished runs (failed ones included),
+// continues the interrupted one from its checkpoint exactly as if it had
+// not stopped, and completes the rest. A folder whose runs were made with
+// settings that differ in anything but the grid and the shard is refused;
+// one without finished runs never is. Everything that can be checked
+// (Validate, the folder, the data and the batch sizes against it) is
+// checked before the folder is created or anything written into it. With
+// several shards, give each its own folder and combine them with
+// results.Merge.
 //
 // Sweep returns the summary of every run in the folder; when ctx is
 // cancelled it still writes the summary of the finished runs and returns
@@ -139,11 +151,12 @@ func Sweep(ctx context.Context, cfg results.Config, opts SweepOptions) (results.
 		}
 		ev.Kind = RunStarted
 		observe(ev)
-		res, err := Train(ctx, cfg, data[spec.Dataset], spec, func(st results.EpochStats) {
+		ck := newCheckpointer(opts.Dir, cfg, spec, cmp.Or(opts.CheckpointEvery, DefaultCheckpointEvery))
+		res, err := trainRun(ctx, cfg, data[spec.Dataset], spec, func(st results.EpochStats) {
 			e := ev
 			e.Kind, e.Epoch = EpochDone, st
 			observe(e)
-		})
+		}, ck)
 		if err != nil {
 			runErr = err
 			break
@@ -151,6 +164,11 @@ func Sweep(ctx context.Context, cfg results.Config, opts SweepOptions) (results.
 		runs = append(runs, res)
 		if err := results.WriteRunsFile(opts.Dir, runs); err != nil {
 			return results.Summary{}, err
+		}
+		if ck != nil {
+			if err := ck.remove(); err != nil {
+				return results.Summary{}, err
+			}
 		}
 		if _, err := results.WriteSummaryFiles(opts.Dir, runs, recorded.Losses, false); err != nil {
 			return results.Summary{}, err

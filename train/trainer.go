@@ -62,6 +62,13 @@ import (
 // with cfg.Calibrate), or ctx's error if ctx is cancelled; then there is no
 // result.
 func Train(ctx context.Context, cfg results.Config, data *datasets.Dataset, spec results.RunSpec, onEpoch func(results.EpochStats)) (results.RunResult, error) {
+	return trainRun(ctx, cfg, data, spec, onEpoch, nil)
+}
+
+// trainRun is Train with checkpoints: with ck, the run continues from
+// ck's checkpoint when there is one and saves one after an epoch when
+// ck's interval has passed.
+func trainRun(ctx context.Context, cfg results.Config, data *datasets.Dataset, spec results.RunSpec, onEpoch func(results.EpochStats), ck *checkpointer) (results.RunResult, error) {
 	if err := Validate(cfg); err != nil {
 		return results.RunResult{}, err
 	}
@@ -70,7 +77,12 @@ func Train(ctx context.Context, cfg results.Config, data *datasets.Dataset, spec
 		return results.RunResult{}, fmt.Errorf("run %s: %w", spec.Key(), err)
 	}
 	res := results.RunResult{Spec: spec}
-	for epoch := 1; epoch <= cfg.Epochs; epoch++ {
+	if ck != nil {
+		if res.Epochs, err = ck.restore(r); err != nil {
+			return results.RunResult{}, fmt.Errorf("run %s: %w", spec.Key(), err)
+		}
+	}
+	for epoch := len(res.Epochs) + 1; epoch <= cfg.Epochs; epoch++ {
 		start := time.Now()
 		loss, err := r.trainEpoch(ctx)
 		if err == nil {
@@ -80,6 +92,11 @@ func Train(ctx context.Context, cfg results.Config, data *datasets.Dataset, spec
 			st.Epoch, st.TrainLoss, st.Seconds = epoch, loss, (time.Since(start) - calTime).Seconds()
 			if err == nil {
 				res.Epochs = append(res.Epochs, st)
+				if ck != nil && epoch < cfg.Epochs {
+					if err := ck.maybeSave(r, res.Epochs); err != nil {
+						return results.RunResult{}, fmt.Errorf("run %s: %w", spec.Key(), err)
+					}
+				}
 				if onEpoch != nil {
 					onEpoch(st)
 				}
@@ -103,7 +120,7 @@ type run struct {
 	features int
 	train    *trainGraph
 	last     *trainGraph // the graph of the last, smaller batch (Config.KeepLast); nil if none
-	solver   G.Solver
+	solver   *accel.Adam
 	batches  *datasets.Batcher
 	augment  *datasets.Augmenter // nil unless Config.Augment
 	labels   []int               // labels of the current batch
