@@ -10,6 +10,9 @@ import (
 // summary.csv, summary.md and the plots. The folders must hold runs made
 // with the same settings (all but the grid and the shard); a run found in
 // two folders must have the same measurements in both (wall times aside).
+// A folder that a sweep still holds (its lock, package folderlock) or
+// whose runs.csv lacks runs of its shard of its grid is refused. Every
+// refusal names the folder and leaves out untouched.
 func Merge(out string, dirs []string) (Summary, error) {
 	if len(dirs) == 0 {
 		return Summary{}, fmt.Errorf("train: merge: no folders to merge")
@@ -23,6 +26,9 @@ func Merge(out string, dirs []string) (Summary, error) {
 	for _, dir := range dirs {
 		f, err := ReadFolder(dir)
 		if err != nil {
+			return Summary{}, err
+		}
+		if err := checkFinished(dir, f); err != nil {
 			return Summary{}, err
 		}
 		if f.Config == nil {

@@ -2,10 +2,12 @@ package train
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"os"
 
 	"github.com/hypersimplex/hsloss/datasets"
+	"github.com/hypersimplex/hsloss/internal/folderlock"
 )
 
 // EventKind says what an Event reports.
@@ -51,12 +53,15 @@ type SweepOptions struct {
 // finished runs (failed ones included) and completes the rest. A folder
 // whose config.json differs in anything but the grid and the shard is
 // refused. With several shards, give each its own folder and combine them
-// with Merge.
+// with Merge. A sweep holds the folder's lock (package folderlock) from
+// before it writes anything until it returns; a second sweep of the same
+// folder, in this process or another, fails at once with an error that
+// names the folder and the holder.
 //
 // Sweep returns the summary of every run in the folder; when ctx is
 // cancelled it still writes the summary of the finished runs and returns
 // ctx's error.
-func Sweep(ctx context.Context, cfg Config, opts SweepOptions) (Summary, error) {
+func Sweep(ctx context.Context, cfg Config, opts SweepOptions) (_ Summary, err error) {
 	if err := cfg.Validate(); err != nil {
 		return Summary{}, err
 	}
@@ -66,6 +71,11 @@ func Sweep(ctx context.Context, cfg Config, opts SweepOptions) (Summary, error) 
 	if err := os.MkdirAll(opts.Dir, 0o755); err != nil {
 		return Summary{}, fmt.Errorf("train: sweep: %w", err)
 	}
+	release, err := folderlock.Acquire(opts.Dir)
+	if err != nil {
+		return Summary{}, fmt.Errorf("train: sweep: %w", err)
+	}
+	defer func() { err = errors.Join(err, release()) }()
 	folder, err := ReadFolder(opts.Dir)
 	if err != nil {
 		return Summary{}, err
