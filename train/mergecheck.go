@@ -2,9 +2,63 @@ package train
 
 import (
 	"fmt"
+	"slices"
+	"strings"
 
 	"github.com/hypersimplex/hsloss/internal/folderlock"
 )
+
+// mergeInputs checks the folders of a merge one by one (add) and then
+// together (complete).
+type mergeInputs struct {
+	grids []*shardedGrid // the sharded grids, in the order first seen
+}
+
+// shardedGrid is a grid run as Count > 1 shards, and the shards seen of it.
+type shardedGrid struct {
+	key   string       // gridKey of the grid and the shard count
+	first string       // the first folder seen of it
+	shard Shard        // that folder's shard
+	seen  map[int]bool // the shard indices seen
+}
+
+// add checks the folder dir, read as f (checkFinished), and notes its shard.
+func (m *mergeInputs) add(dir string, f Folder) error {
+	if err := checkFinished(dir, f); err != nil {
+		return err
+	}
+	if f.Config == nil || f.Config.Shard.Count <= 1 {
+		return nil
+	}
+	c := *f.Config
+	k := fmt.Sprint(c.Datasets, c.Losses, c.BatchSizes, c.FirstSeed, c.Seeds, c.Shard.Count)
+	i := slices.IndexFunc(m.grids, func(g *shardedGrid) bool { return g.key == k })
+	if i < 0 {
+		i = len(m.grids)
+		m.grids = append(m.grids, &shardedGrid{key: k, first: dir, shard: c.Shard, seen: map[int]bool{}})
+	}
+	m.grids[i].seen[c.Shard.Index] = true
+	return nil
+}
+
+// complete returns an error unless every shard of every sharded grid that
+// was added was added: a shard folder left out of a merge would drop its
+// runs without a word.
+func (m *mergeInputs) complete() error {
+	for _, g := range m.grids {
+		var missing []string
+		for i := range g.shard.Count {
+			if !g.seen[i] {
+				missing = append(missing, Shard{Index: i, Count: g.shard.Count}.String())
+			}
+		}
+		if len(missing) > 0 {
+			return fmt.Errorf("train: merge: %s holds shard %s of a grid whose shards %s are not among the folders to merge; merge the folder of every shard",
+				g.first, g.shard, strings.Join(missing, ", "))
+		}
+	}
+	return nil
+}
 
 // checkFinished returns an error naming dir unless the results folder dir,
 // read as f, is ready to merge: no sweep holds its lock, and its runs.csv
