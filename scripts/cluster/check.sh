@@ -11,7 +11,7 @@
 #    and summary.md equal the single-process ones byte for byte (runs.csv
 #    too, but for its wall-time column).
 # 2. A second grid of 12 longer runs: while the array runs, a merge is
-#    refused (its folder is in use); task 1 is cancelled (scancel) after
+#    refused (a shard folder is in use); task 1 is cancelled (scancel) after
 #    its first finished run; a merge of its folder is then refused as
 #    incomplete; resubmitting it with the wrong shard count fails at once
 #    without touching its folder; resubmitting it right resumes it: the
