@@ -18,6 +18,8 @@
 #    runs it had finished are skipped and kept byte for byte (wall times
 #    included), the others trained, and the merged summary equals the
 #    single-process one. No lock file is left behind.
+# 0. (First, as they cannot run here) the Kubernetes manifests train the
+#    grid of sweep.sbatch, with as many completions as shards.
 # It prints one line per check and exits 1 if any failed.
 set -euo pipefail
 
@@ -69,18 +71,18 @@ merge() {
   echo "${id%%;*}"
 }
 
-# wait_jobs ID...: waits until no job of IDs is pending or running (4 min at most).
+# wait_jobs ID...: waits until no job of IDs is pending or running (8 min at most).
 wait_jobs() {
   local ids i
   ids=$(
     IFS=,
     echo "$*"
   )
-  for ((i = 0; i < 1200; i++)); do
+  for ((i = 0; i < 2400; i++)); do
     [ -z "$(squeue -h -j "$ids" 2>/dev/null)" ] && return 0
     sleep 0.2
   done
-  say "jobs $ids still queued after 4 minutes"
+  say "jobs $ids still queued after 8 minutes"
   squeue
   return 1
 }
@@ -140,7 +142,22 @@ refused() {
   fi
 }
 
+# grid_of FILE: the default grid flags of FILE (continuation lines joined).
+grid_of() { sed -e ':a' -e '/\\$/{N;s/\\\n[[:space:]]*//;ba' -e '}' "$1" | grep -o -- '-dataset fashion-mnist .*-epochs [0-9]*' | head -n 1; }
+
+# same_nonempty A B: A is not empty and equals B.
+same_nonempty() { [ -n "$1" ] && [ "$1" = "$2" ]; }
+
+# value_of KEY FILE: the first number after KEY in FILE.
+value_of() { grep -A1 -- "$1" "$2" | grep -o '[0-9][0-9]*' | head -n 1; }
+
 say "trainer $train; cluster: $(sinfo -h -o '%P %D node(s) %c CPUs %T') (Slurm $(sinfo -V | cut -d' ' -f2))"
+
+# ---- 0. the Kubernetes manifests, which cannot run here ----
+check "k8s-sweep.yaml trains the grid of sweep.sbatch: $(grid_of "$here/sweep.sbatch")" \
+  same_nonempty "$(grid_of "$here/sweep.sbatch")" "$(grid_of "$here/k8s-sweep.yaml")"
+check "k8s-sweep.yaml has completions = SHARDS" \
+  same_nonempty "$(value_of 'completions:' "$here/k8s-sweep.yaml")" "$(value_of 'name: SHARDS' "$here/k8s-sweep.yaml")"
 
 # ---- 1. the sweep as a job array, merged by a dependent job ----
 grid=(-dataset synthetic -loss "ce,hs" -batch "32,128" -seeds 3 -epochs 2 -hidden 16)
