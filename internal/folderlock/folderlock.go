@@ -105,8 +105,10 @@ func Acquire(dir string) (release func() error, err error) {
 }
 
 // Holder reports whether a process holds the lock of dir, and which. To
-// tell, it takes a shared lock on dir/.lock for an instant, and only
-// reads the file; a folder without the file is not held.
+// tell, it takes a shared lock on dir/.lock for an instant (an Acquire in
+// that instant fails as if the folder were in use) and only reads the
+// file, so it works on a read-only folder; a folder without the file is
+// not held.
 func Holder(dir string) (p Process, held bool, err error) {
 	path := filepath.Join(dir, File)
 	f, err := os.Open(path)

@@ -59,7 +59,7 @@ stop_all() {
   if [ -n "${SLURM_CONF:-}" ] && [ "${#pids[@]}" -ge 3 ]; then
     # Cancel what is left and wait for the job steps to end: slurmstepd
     # outlives slurmd, and removes its socket in the spool folder on exit.
-    scancel --quiet --full --user=root 2>/dev/null || true
+    scancel --quiet --user=root 2>/dev/null || true
     for ((i = 0; i < 150; i++)); do
       if [ -z "$(squeue -h 2>/dev/null)" ] && ! compgen -G "$dir/spool/localhost_*" >/dev/null; then break; fi
       sleep 0.2
