@@ -54,7 +54,7 @@ bench-peer: ## Go trainer vs PyTorch (python3-torch), samples/s and ratios from 
 	$(PEER_PYTHON) scripts/bench_training.py peer --go '$(GO)' --tags '$(BLAS_TAG)' --count $(PEER_COUNT) | tee results/bench-peer.txt
 
 data: ## put MNIST and Fashion-MNIST into data/ (idempotent; DATA_FLAGS=-download on a connected machine), check CIFAR-10, report counts and load times
-	$(GO) run ./cmd/data -dir data $(DATA_FLAGS)
+	$(GO) run ./cmd/data -data data $(DATA_FLAGS)
 
 # ---- the study (cmd/train; README "Running the study") ----
 # Both targets resume: rerunning one skips the runs already in its runs.csv.
@@ -122,7 +122,7 @@ STUDY_BATCHES  := 128,256,512,1024,2048,4096,8192
 reproduce: data ## the large-batch study (paper grid scaled down) and its ablations into results/study (about 1.5 hours with OpenBLAS on 2 cores)
 	@for ds in $(STUDY_DATASETS); do \
 	  $(STUDY_TRAIN) $(STUDY_COMMON) -dataset $$ds -loss ce,hs,hinge,mse -batch $(STUDY_BATCHES) -out $(STUDY_DIR)/$$ds || exit 1; \
-	  $(STUDY_TRAIN) $(STUDY_COMMON) -dataset $$ds -loss ce,hs -batch $(STUDY_BATCHES) -k fraction -fraction 0.5 -norm entry-mean -out $(STUDY_DIR)/$$ds-ablation-k-fraction || exit 1; \
+	  $(STUDY_TRAIN) $(STUDY_COMMON) -dataset $$ds -loss ce,hs -batch $(STUDY_BATCHES) -k fraction -fraction 0.5 -reduction entry-mean -out $(STUDY_DIR)/$$ds-ablation-k-fraction || exit 1; \
 	  $(STUDY_TRAIN) $(STUDY_COMMON) -dataset $$ds -loss ce,hs -batch 8192 -k prior -out $(STUDY_DIR)/$$ds-ablation-k-prior || exit 1; \
 	  for tau in 0.5 5; do \
 	    $(STUDY_TRAIN) $(STUDY_COMMON) -dataset $$ds -loss ce,hs -batch 8192 -tau $$tau -out $(STUDY_DIR)/$$ds-ablation-tau$$tau || exit 1; \

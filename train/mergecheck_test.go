@@ -6,20 +6,20 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
-	"strings"
 	"testing"
 
 	"github.com/hypersimplex/hsloss/internal/folderlock"
 	"github.com/hypersimplex/hsloss/train"
+	"github.com/hypersimplex/hsloss/train/results"
 )
 
 // shardFolders sweeps the n shards of cfg into n new folders.
-func shardFolders(t *testing.T, cfg train.Config, n int) []string {
+func shardFolders(t *testing.T, cfg results.Config, n int) []string {
 	t.Helper()
 	var dirs []string
 	for i := range n {
 		c := cfg
-		c.Shard = train.Shard{Index: i, Count: n}
+		c.Shard = results.Shard{Index: i, Count: n}
 		dir := t.TempDir()
 		if _, err := train.Sweep(context.Background(), c, train.SweepOptions{Dir: dir, Load: loadBlobs}); err != nil {
 			t.Fatal(err)
@@ -37,7 +37,7 @@ func TestMergeRefusesAndWritesNothing(t *testing.T) {
 	// A shard interrupted after its first run: incomplete.
 	partial := t.TempDir()
 	c := cfg
-	c.Shard = train.Shard{Index: 1, Count: 3}
+	c.Shard = results.Shard{Index: 1, Count: 3}
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
 	_, err := train.Sweep(ctx, c, train.SweepOptions{Dir: partial, Load: loadBlobs, Observe: func(e train.Event) {
@@ -59,11 +59,11 @@ func TestMergeRefusesAndWritesNothing(t *testing.T) {
 		lock   string // a folder whose lock the test holds during the merge
 		want   string
 	}{
-		{"shard in use", dirs, dirs[1], fmt.Sprintf("train: merge: %s is in use by process %d on host %s (its lock %s); merge when its sweep has ended",
+		{"shard in use", dirs, dirs[1], fmt.Sprintf("results: merge: %s is in use by process %d on host %s (its lock %s); merge when its sweep has ended",
 			dirs[1], os.Getpid(), host, filepath.Join(dirs[1], folderlock.File))},
-		{"shard incomplete", []string{dirs[0], partial, dirs[2]}, "", fmt.Sprintf("train: merge: %s is incomplete: 2 of the 3 runs of its shard 1/3 of the grid are not in its runs.csv (the first: synthetic ce batch 128 seed 1); rerun its sweep to finish it", partial)},
-		{"shard left out", []string{dirs[0], dirs[2]}, "", fmt.Sprintf("train: merge: %s holds shard 0/3 of a grid whose shards 1/3 are not among the folders to merge; merge the folder of every shard", dirs[0])},
-		{"other settings", []string{dirs[0], otherDirs[1], dirs[2]}, "", fmt.Sprintf("train: merge: %s was made with other settings than %s (epochs 3 vs 2)", otherDirs[1], dirs[0])},
+		{"shard incomplete", []string{dirs[0], partial, dirs[2]}, "", fmt.Sprintf("results: merge: %s is incomplete: 2 of the 3 runs of its shard 1/3 of the grid are not in its runs.csv (the first: synthetic ce batch 128 seed 1); rerun its sweep to finish it", partial)},
+		{"shard left out", []string{dirs[0], dirs[2]}, "", fmt.Sprintf("results: merge: %s holds shard 0/3 of a grid whose shards 1/3 are not among the folders to merge; merge the folder of every shard", dirs[0])},
+		{"other settings", []string{dirs[0], otherDirs[1], dirs[2]}, "", fmt.Sprintf("results: merge: %s was made with other settings than %s (epochs 3 vs 2)", otherDirs[1], dirs[0])},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
@@ -75,7 +75,7 @@ func TestMergeRefusesAndWritesNothing(t *testing.T) {
 				defer release()
 			}
 			out := filepath.Join(t.TempDir(), "merged")
-			_, err := train.Merge(out, tc.inputs)
+			_, err := results.Merge(out, tc.inputs)
 			if err == nil || err.Error() != tc.want {
 				t.Errorf("err = %v,\nwant %s", err, tc.want)
 			}
@@ -85,40 +85,7 @@ func TestMergeRefusesAndWritesNothing(t *testing.T) {
 		})
 	}
 	// Finished, released, the same folders merge.
-	if _, err := train.Merge(filepath.Join(t.TempDir(), "merged"), dirs); err != nil {
+	if _, err := results.Merge(filepath.Join(t.TempDir(), "merged"), dirs); err != nil {
 		t.Errorf("merge of the finished shards: %v", err)
-	}
-}
-
-func TestSweepOfFolderInUse(t *testing.T) {
-	dir := t.TempDir()
-	release, err := folderlock.Acquire(dir)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer release()
-	_, err = train.Sweep(context.Background(), tinyConfig(), train.SweepOptions{Dir: dir, Load: loadBlobs})
-	if !errors.Is(err, folderlock.ErrHeld) || !strings.Contains(err.Error(), dir+" is in use by process") {
-		t.Errorf("err = %v, want a folderlock.ErrHeld naming %s", err, dir)
-	}
-	entries, err := os.ReadDir(dir)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if len(entries) != 1 || entries[0].Name() != folderlock.File {
-		t.Errorf("a refused sweep left %v, want only the other holder's %s", entries, folderlock.File)
-	}
-}
-
-func TestSweepLeavesNoLockFile(t *testing.T) {
-	dir := t.TempDir()
-	if _, err := train.Sweep(context.Background(), tinyConfig(), train.SweepOptions{Dir: dir, Load: loadBlobs}); err != nil {
-		t.Fatal(err)
-	}
-	if _, err := os.Stat(filepath.Join(dir, folderlock.File)); !errors.Is(err, os.ErrNotExist) {
-		t.Errorf("after the sweep %s is still there (%v)", folderlock.File, err)
-	}
-	if _, held, err := folderlock.Holder(dir); err != nil || held {
-		t.Errorf("after the sweep Holder = %v, %v; want not held", held, err)
 	}
 }
