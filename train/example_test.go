@@ -39,6 +39,7 @@ func ExampleSweep() {
 	// Output:
 	// ce: 2 runs
 	// hs: 2 runs
+	// hs-offset: 2 runs
 	// config.json
 	// max_acc_vs_batch_synthetic.png
 	// runs.csv

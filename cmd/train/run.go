@@ -43,7 +43,7 @@ func run(ctx context.Context, stdout, stderr io.Writer, args []string) error {
 	fs.SetOutput(io.Discard)
 	var (
 		datasetList = fs.String("dataset", strings.Join(cfg.Datasets, ","), "datasets: "+strings.Join(datasets.Names, ", "))
-		losses      = fs.String("loss", strings.Join(cfg.Losses, ","), "losses, each compared with ce: "+strings.Join(nn.HeadNames(), ", "))
+		losses      = fs.String("loss", strings.Join(cfg.Losses, ","), "losses: "+strings.Join(nn.HeadNames(), ", "))
 		batches     = fs.String("batch", cli.JoinInts(cfg.BatchSizes), "training batch sizes")
 		hidden      = fs.String("hidden", cli.JoinInts(cfg.Hidden), "hidden layer widths of the MLP (empty: a linear model)")
 		shard       = fs.String("shard", cfg.Shard.String(), "run only slice i of N of the grid (i/N: run j is in slice j mod N)")
@@ -195,10 +195,11 @@ loss against ce), config.json and PNG plots; then prints the summary table.
 An interrupted sweep resumes when rerun with the same flags. mnist and
 synthetic work offline; the other datasets need make data.
 
+Each loss is compared with ce. hs-offset is hs with the class offsets (the
+output layer's bias, which hs cannot train) learned by their cross-entropy.
 -calibrate fits per-class logit offsets b on the whole training split with
-the network frozen (the hs loss cannot train them) and records the test
-accuracy of argmax(logits + b) in runs.csv's test_acc_calibrated and a
-second table of summary.md.
+the network frozen and records the test accuracy of argmax(logits + b) in
+runs.csv's test_acc_calibrated and a second table of summary.md.
 
 -augment: a random crop of the image padded by reflection (3 pixels;
 CIFAR-10 4) and a horizontal flip (not on MNIST), drawn from the run's seed.

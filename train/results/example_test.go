@@ -19,7 +19,7 @@ func ExampleDefaultConfig() {
 	cfg.BatchSizes = []int{0}
 	fmt.Println(cfg.Validate())
 	// Output:
-	// [mnist] [ce hs] [128 1024] 3 seeds 3 epochs
+	// [mnist] [ce hs hs-offset] [128 1024] 2 seeds 3 epochs
 	// 12 runs
 	// results: config batch_sizes: batch size 0 < 1
 }
@@ -57,8 +57,8 @@ func ExampleParseShard() {
 	}
 	// Output:
 	// mnist/hs/b128/s1
-	// mnist/hs/b128/s3
-	// mnist/hs/b1024/s2
+	// mnist/hs-offset/b128/s2
+	// mnist/ce/b1024/s2
 }
 
 func ExampleSummarize() {
@@ -122,10 +122,11 @@ func ExampleMerge() {
 		fmt.Printf("merged %s: %d runs\n", l.Loss, l.N)
 	}
 	// Output:
-	// shard 0/2: 2 runs
-	// shard 1/2: 2 runs
+	// shard 0/2: 3 runs
+	// shard 1/2: 3 runs
 	// merged ce: 2 runs
 	// merged hs: 2 runs
+	// merged hs-offset: 2 runs
 }
 
 func ExampleWriteRuns() {
