@@ -209,8 +209,8 @@ again=$(sweep "$out" 1 SHARDS=3 -- "${grid[@]}")
 mid=$(merge "$out" "${jid}_0:${jid}_2:$again")
 say "resubmitted task 1 as job ${again} (SHARDS=3), merge job $mid (afterok:${jid}_0:${jid}_2:$again)"
 wait_jobs "$jid" "$again" "$mid"
-check "tasks 0 and 2 completed" all_in COMPLETED "${jid}_0" 1
-check "  (task 2)" all_in COMPLETED "${jid}_2" 1
+check "task 0 completed" all_in COMPLETED "${jid}_0" 1
+check "task 2 completed" all_in COMPLETED "${jid}_2" 1
 check "the resubmitted task 1 completed" all_in COMPLETED "$again" 1
 check "the merge job completed" all_in COMPLETED "$mid" 1
 log=$logs/hsloss-sweep-${again}_1.out
