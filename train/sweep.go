@@ -75,7 +75,11 @@ func Sweep(ctx context.Context, cfg results.Config, opts SweepOptions) (_ result
 	if err := lock.lockExisting(); err != nil {
 		return results.Summary{}, err
 	}
-	defer func() { err = errors.Join(err, lock.unlock()) }()
+	defer func() {
+		if uerr := lock.unlock(); uerr != nil {
+			err = errors.Join(err, uerr)
+		}
+	}()
 	// Nothing is written until everything that can be checked has been:
 	// the settings, the folder's earlier runs and the data.
 	folder, err := results.ReadFolder(opts.Dir)
