@@ -16,7 +16,7 @@ type mergeInputs struct {
 
 // shardedGrid is a grid run as Count > 1 shards, and the shards seen of it.
 type shardedGrid struct {
-	key   string       // gridKey of the grid and the shard count
+	key   string       // the grid (datasets, losses, batch sizes, seeds) and the shard count
 	first string       // the first folder seen of it
 	shard Shard        // that folder's shard
 	seen  map[int]bool // the shard indices seen
