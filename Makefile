@@ -65,6 +65,15 @@ experiment: ## compact study: MNIST, MLP 784-256-10, CE vs HS, batch 128/1024/81
 	$(GO) run $(BLAS_TAGS) ./cmd/train -dataset mnist -train-subset 0 -model mlp -hidden 256 \
 		-loss ce,hs -batch 128,1024,8192 -seeds 3 -epochs 5 -lr 1e-3 -out results/experiment $(EXPERIMENT_FLAGS)
 
+# ---- sweeps on a cluster scheduler (scripts/cluster, README "Running the study") ----
+.PHONY: cluster-check
+cluster-check: SHELL := /bin/bash
+cluster-check: ## (root) a synthetic sweep as a Slurm job array + merge job on a single-node cluster started here, vs one process; a task cancelled and resumed (about 1.5 minutes; installs slurm and munge with apt-get)
+	@start=$$SECONDS; bin=$$(mktemp -d); trap 'rm -rf "$$bin"' EXIT; \
+	$(GO) build -o "$$bin/train" ./cmd/train && \
+	scripts/cluster/slurm-local.sh scripts/cluster/check.sh "$$bin/train" && \
+	echo "cluster-check: $$((SECONDS - start)) s in all (build, cluster start and stop included)"
+
 # ---- benchmarks and fuzzing (README "Performance") ----
 bench: bench-op bench-train bench-other ## every benchmark of the repository: the operator table, the training table and the rest (BENCHTIME, BENCHCOUNT); benchstat files in results/
 

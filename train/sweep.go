@@ -3,6 +3,7 @@ package train
 import (
 	"cmp"
 	"context"
+	"errors"
 	"fmt"
 	"os"
 	"time"
@@ -67,18 +68,30 @@ const DefaultCheckpointEvery = time.Minute
 // (Validate, the folder, the data and the batch sizes against it) is
 // checked before the folder is created or anything written into it. With
 // several shards, give each its own folder and combine them with
-// results.Merge.
+// results.Merge. A sweep holds the folder's lock (package folderlock)
+// while it reads and writes the folder; a second sweep of the same folder,
+// in this process or another, fails at once with an error that names the
+// folder and the holder.
 //
 // Sweep returns the summary of every run in the folder; when ctx is
 // cancelled it still writes the summary of the finished runs and returns
 // ctx's error.
-func Sweep(ctx context.Context, cfg results.Config, opts SweepOptions) (results.Summary, error) {
+func Sweep(ctx context.Context, cfg results.Config, opts SweepOptions) (_ results.Summary, err error) {
 	if err := Validate(cfg); err != nil {
 		return results.Summary{}, err
 	}
 	if opts.Dir == "" {
 		return results.Summary{}, fmt.Errorf("sweep: no results folder")
 	}
+	lock := sweepLock{dir: opts.Dir}
+	if err := lock.lockExisting(); err != nil {
+		return results.Summary{}, err
+	}
+	defer func() {
+		if uerr := lock.unlock(); uerr != nil {
+			err = errors.Join(err, uerr)
+		}
+	}()
 	// Nothing is written until everything that can be checked has been:
 	// the settings, the folder's earlier runs and the data.
 	folder, err := results.ReadFolder(opts.Dir)
@@ -136,6 +149,9 @@ func Sweep(ctx context.Context, cfg results.Config, opts SweepOptions) (results.
 	// Only a sweep that can start creates its folder and records its grid.
 	if err := os.MkdirAll(opts.Dir, 0o755); err != nil {
 		return results.Summary{}, fmt.Errorf("sweep: %w", err)
+	}
+	if err := lock.lockCreated(); err != nil {
+		return results.Summary{}, err
 	}
 	if err := results.WriteConfigFile(opts.Dir, recorded); err != nil {
 		return results.Summary{}, fmt.Errorf("sweep: %w", err)

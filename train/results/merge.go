@@ -10,6 +10,10 @@ import (
 // summary.csv, summary.md and the plots. The folders must hold runs made
 // with the same settings (all but the grid and the shard); a run found in
 // two folders must have the same measurements in both (wall times aside).
+// A folder that a sweep still holds (its lock, package folderlock) or
+// whose runs.csv lacks runs of its shard of its grid is refused, and so is
+// a merge that leaves out a shard of a grid of which it has others. Every
+// refusal names the folder and leaves out untouched.
 func Merge(out string, dirs []string) (Summary, error) {
 	if len(dirs) == 0 {
 		return Summary{}, fmt.Errorf("results: merge: no folders to merge")
@@ -19,10 +23,14 @@ func Merge(out string, dirs []string) (Summary, error) {
 		runs []RunResult
 		from = map[string]string{} // run key → folder it came from
 		at   = map[string]int{}    // run key → index in runs
+		in   mergeInputs
 	)
 	for _, dir := range dirs {
 		f, err := ReadFolder(dir)
 		if err != nil {
+			return Summary{}, err
+		}
+		if err := in.add(dir, f); err != nil {
 			return Summary{}, err
 		}
 		if f.Config == nil {
@@ -49,6 +57,9 @@ func Merge(out string, dirs []string) (Summary, error) {
 			from[k], at[k] = dir, len(runs)
 			runs = append(runs, r)
 		}
+	}
+	if err := in.complete(); err != nil {
+		return Summary{}, err
 	}
 	if err := os.MkdirAll(out, 0o755); err != nil {
 		return Summary{}, fmt.Errorf("results: merge: %w", err)
