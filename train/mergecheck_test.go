@@ -59,11 +59,11 @@ func TestMergeRefusesAndWritesNothing(t *testing.T) {
 		lock   string // a folder whose lock the test holds during the merge
 		want   string
 	}{
-		{"shard in use", dirs, dirs[1], fmt.Sprintf("results: merge: %s is in use by process %d on host %s (its lock %s); merge when its sweep has ended",
+		{"shard in use", dirs, dirs[1], fmt.Sprintf("merge: %s is in use by process %d on host %s (its lock %s); merge when its sweep has ended",
 			dirs[1], os.Getpid(), host, filepath.Join(dirs[1], folderlock.File))},
-		{"shard incomplete", []string{dirs[0], partial, dirs[2]}, "", fmt.Sprintf("results: merge: %s is incomplete: 2 of the 3 runs of its shard 1/3 of the grid are not in its runs.csv (the first: synthetic ce batch 128 seed 1); rerun its sweep to finish it", partial)},
-		{"shard left out", []string{dirs[0], dirs[2]}, "", fmt.Sprintf("results: merge: %s holds shard 0/3 of a grid whose shards 1/3 are not among the folders to merge; merge the folder of every shard", dirs[0])},
-		{"other settings", []string{dirs[0], otherDirs[1], dirs[2]}, "", fmt.Sprintf("results: merge: %s was made with other settings than %s (epochs 3 vs 2)", otherDirs[1], dirs[0])},
+		{"shard incomplete", []string{dirs[0], partial, dirs[2]}, "", fmt.Sprintf("merge: %s is incomplete: 2 of the 3 runs of its shard 1/3 of the grid are not in its runs.csv (the first: synthetic ce batch 128 seed 1); rerun its sweep to finish it", partial)},
+		{"shard left out", []string{dirs[0], dirs[2]}, "", fmt.Sprintf("merge: %s holds shard 0/3 of a grid whose shards 1/3 are not among the folders to merge; merge the folder of every shard", dirs[0])},
+		{"other settings", []string{dirs[0], otherDirs[1], dirs[2]}, "", fmt.Sprintf("merge: %s was made with other settings than %s (epochs 3 vs 2)", otherDirs[1], dirs[0])},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {

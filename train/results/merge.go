@@ -16,7 +16,7 @@ import (
 // refusal names the folder and leaves out untouched.
 func Merge(out string, dirs []string) (Summary, error) {
 	if len(dirs) == 0 {
-		return Summary{}, fmt.Errorf("results: merge: no folders to merge")
+		return Summary{}, fmt.Errorf("merge: no folders to merge")
 	}
 	var (
 		cfg  *Config
@@ -34,14 +34,14 @@ func Merge(out string, dirs []string) (Summary, error) {
 			return Summary{}, err
 		}
 		if f.Config == nil {
-			return Summary{}, fmt.Errorf("results: merge: %s has no %s", dir, ConfigFile)
+			return Summary{}, fmt.Errorf("merge: %s has no %s", dir, ConfigFile)
 		}
 		if cfg == nil {
 			c := *f.Config
 			c.Shard = Shard{Index: 0, Count: 1}
 			cfg = &c
 		} else if diff := cfg.Incompatibility(*f.Config); diff != "" {
-			return Summary{}, fmt.Errorf("results: merge: %s was made with other settings than %s (%s)", dir, dirs[0], diff)
+			return Summary{}, fmt.Errorf("merge: %s was made with other settings than %s (%s)", dir, dirs[0], diff)
 		} else {
 			c := UnionGrid(*cfg, *f.Config)
 			cfg = &c
@@ -50,7 +50,7 @@ func Merge(out string, dirs []string) (Summary, error) {
 			k := r.Spec.Key()
 			if prev, ok := from[k]; ok {
 				if !sameRun(runs[at[k]], r) {
-					return Summary{}, fmt.Errorf("results: merge: run %s differs between %s and %s", k, prev, dir)
+					return Summary{}, fmt.Errorf("merge: run %s differs between %s and %s", k, prev, dir)
 				}
 				continue
 			}
@@ -62,7 +62,7 @@ func Merge(out string, dirs []string) (Summary, error) {
 		return Summary{}, err
 	}
 	if err := os.MkdirAll(out, 0o755); err != nil {
-		return Summary{}, fmt.Errorf("results: merge: %w", err)
+		return Summary{}, fmt.Errorf("merge: %w", err)
 	}
 	if err := WriteConfigFile(out, *cfg); err != nil {
 		return Summary{}, err

@@ -53,7 +53,7 @@ func (m *mergeInputs) complete() error {
 			}
 		}
 		if len(missing) > 0 {
-			return fmt.Errorf("results: merge: %s holds shard %s of a grid whose shards %s are not among the folders to merge; merge the folder of every shard",
+			return fmt.Errorf("merge: %s holds shard %s of a grid whose shards %s are not among the folders to merge; merge the folder of every shard",
 				g.first, g.shard, strings.Join(missing, ", "))
 		}
 	}
@@ -72,17 +72,17 @@ func (m *mergeInputs) complete() error {
 func checkFinished(dir string, f Folder) error {
 	p, held, err := folderlock.Holder(dir)
 	if err != nil {
-		return fmt.Errorf("results: merge: %w", err)
+		return fmt.Errorf("merge: %w", err)
 	}
 	if held {
-		return fmt.Errorf("results: merge: %w; merge when its sweep has ended", &folderlock.HeldError{Dir: dir, Holder: p})
+		return fmt.Errorf("merge: %w; merge when its sweep has ended", &folderlock.HeldError{Dir: dir, Holder: p})
 	}
 	if f.Config == nil {
 		return nil
 	}
 	want, err := f.Config.Shard.Select(f.Config.Grid())
 	if err != nil {
-		return fmt.Errorf("results: merge: %s/%s: %w", dir, ConfigFile, err)
+		return fmt.Errorf("merge: %s/%s: %w", dir, ConfigFile, err)
 	}
 	have := make(map[string]bool, len(f.Runs))
 	for _, r := range f.Runs {
@@ -95,7 +95,7 @@ func checkFinished(dir string, f Folder) error {
 		}
 	}
 	if len(missing) > 0 {
-		return fmt.Errorf("results: merge: %s is incomplete: %d of the %d runs of its shard %s of the grid are not in its %s (the first: %s); rerun its sweep to finish it",
+		return fmt.Errorf("merge: %s is incomplete: %d of the %d runs of its shard %s of the grid are not in its %s (the first: %s); rerun its sweep to finish it",
 			dir, len(missing), len(want), f.Config.Shard, RunsFile, missing[0])
 	}
 	return nil

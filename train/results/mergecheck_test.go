@@ -60,10 +60,10 @@ func TestMergeChecksItsInputs(t *testing.T) {
 	}{
 		{"every shard", shards, "", ""},
 		{"every shard and the whole grid", append([]string{whole}, shards...), "", ""},
-		{"shard in use", shards, shards[2], fmt.Sprintf("results: merge: %s is in use by process %d on host %s (its lock %s); merge when its sweep has ended",
+		{"shard in use", shards, shards[2], fmt.Sprintf("merge: %s is in use by process %d on host %s (its lock %s); merge when its sweep has ended",
 			shards[2], os.Getpid(), host, filepath.Join(shards[2], folderlock.File))},
-		{"shard incomplete", []string{shards[0], partial, shards[2]}, "", fmt.Sprintf("results: merge: %s is incomplete: 2 of the 3 runs of its shard 1/3 of the grid are not in its runs.csv (the first: synthetic ce batch 128 seed 1); rerun its sweep to finish it", partial)},
-		{"shards left out", shards[1:2], "", fmt.Sprintf("results: merge: %s holds shard 1/3 of a grid whose shards 0/3, 2/3 are not among the folders to merge; merge the folder of every shard", shards[1])},
+		{"shard incomplete", []string{shards[0], partial, shards[2]}, "", fmt.Sprintf("merge: %s is incomplete: 2 of the 3 runs of its shard 1/3 of the grid are not in its runs.csv (the first: synthetic ce batch 128 seed 1); rerun its sweep to finish it", partial)},
+		{"shards left out", shards[1:2], "", fmt.Sprintf("merge: %s holds shard 1/3 of a grid whose shards 0/3, 2/3 are not among the folders to merge; merge the folder of every shard", shards[1])},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
