@@ -148,6 +148,6 @@ budget-report: ## merge the budget study's shards and compare the losses at 12â€
 	$(GO) run ./cmd/train merge -out $(BUDGET_DIR)/fashion-mnist $(BUDGET_DIR)/parts/*
 	$(GO) run ./cmd/train budget $(BUDGET_DIR)/fashion-mnist
 
-reproduce-offsets: data ## ce, hs and hs-offset on the short-budget grid with calibration, both datasets (about 2 hours with OpenBLAS)
+reproduce-offsets: data ## hs-offset on the short-budget grid beside ce and hs, and the calibrated study at every batch size (results/study)
 	$(GO) build $(BLAS_TAGS) -o bin/train ./cmd/train
 	DIR=$(STUDY_DIR) TRAIN=bin/train scripts/offsets.sh
