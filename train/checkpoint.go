@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"github.com/hypersimplex/hsloss/internal/atomicfile"
+	"github.com/hypersimplex/hsloss/nn"
 	"github.com/hypersimplex/hsloss/train/results"
 )
 
@@ -97,7 +98,8 @@ func (c *checkpointer) maybeSave(r *run, epochs []results.EpochStats) error {
 
 // restore loads the checkpoint into r and returns the epochs it had
 // finished; none (and r untouched) when there is no checkpoint, or one of
-// another run or other settings (it is overwritten by the next save).
+// another run, other settings or parameters of other sizes (written by
+// another version of the model; it is overwritten by the next save).
 func (c *checkpointer) restore(r *run) ([]results.EpochStats, error) {
 	b, err := os.ReadFile(c.path)
 	if errors.Is(err, fs.ErrNotExist) {
@@ -113,29 +115,18 @@ func (c *checkpointer) restore(r *run) ([]results.EpochStats, error) {
 	if ck.Key != r.spec.Key() || ck.Config.Incompatibility(r.cfg) != "" || len(ck.Epochs) >= r.cfg.Epochs {
 		return nil, nil
 	}
-	params := r.eval.params
-	if len(ck.P32)+len(ck.P64) != len(params) {
-		return nil, fmt.Errorf("checkpoint %s: %d parameters, the model has %d", c.path, len(ck.P32)+len(ck.P64), len(params))
+	if !ck.fits(r.eval.params) {
+		return nil, nil
 	}
 	i32, i64 := 0, 0
-	for _, p := range params {
-		var n int
+	for _, p := range r.eval.params {
 		switch d := p.Value.Data().(type) {
 		case []float32:
-			if i32 >= len(ck.P32) || len(ck.P32[i32]) != len(d) {
-				return nil, fmt.Errorf("checkpoint %s: parameter %s does not match the model", c.path, p.Name)
-			}
-			n = copy(d, ck.P32[i32])
+			copy(d, ck.P32[i32])
 			i32++
 		case []float64:
-			if i64 >= len(ck.P64) || len(ck.P64[i64]) != len(d) {
-				return nil, fmt.Errorf("checkpoint %s: parameter %s does not match the model", c.path, p.Name)
-			}
-			n = copy(d, ck.P64[i64])
+			copy(d, ck.P64[i64])
 			i64++
-		}
-		if n != p.Value.Shape().TotalSize() {
-			return nil, fmt.Errorf("checkpoint %s: parameter %s does not match the model", c.path, p.Name)
 		}
 	}
 	if err := r.solver.UnmarshalBinary(ck.Adam); err != nil {
@@ -150,6 +141,32 @@ func (c *checkpointer) restore(r *run) ([]results.EpochStats, error) {
 		}
 	}
 	return ck.Epochs, nil
+}
+
+// fits reports whether the checkpoint's parameters have the number, the
+// dtypes and the sizes of params.
+func (ck *checkpoint) fits(params []nn.Param) bool {
+	if len(ck.P32)+len(ck.P64) != len(params) {
+		return false
+	}
+	i32, i64 := 0, 0
+	for _, p := range params {
+		switch d := p.Value.Data().(type) {
+		case []float32:
+			if i32 >= len(ck.P32) || len(ck.P32[i32]) != len(d) {
+				return false
+			}
+			i32++
+		case []float64:
+			if i64 >= len(ck.P64) || len(ck.P64[i64]) != len(d) {
+				return false
+			}
+			i64++
+		default:
+			return false
+		}
+	}
+	return true
 }
 
 // remove deletes the checkpoint (its run is in runs.csv now).
