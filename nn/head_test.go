@@ -249,6 +249,12 @@ func TestHeadShapeErrors(t *testing.T) {
 			if _, err := head.Loss(c.logits, c.onehot); err == nil {
 				t.Errorf("%s: %s accepted, want an error", name, c.what)
 			}
+			if oh, ok := head.(nn.OffsetHead); ok {
+				b := G.NewMatrix(g, tensor.Float64, G.WithShape(1, 3), G.WithName("b-"+name))
+				if _, err := oh.LossWithOffsets(c.logits, c.onehot, b); err == nil {
+					t.Errorf("%s: LossWithOffsets: %s accepted, want an error", name, c.what)
+				}
+			}
 		}
 	}
 }
