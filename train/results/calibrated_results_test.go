@@ -1,4 +1,4 @@
-package train_test
+package results_test
 
 import (
 	"bytes"
@@ -8,23 +8,23 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/hypersimplex/hsloss/train"
+	"github.com/hypersimplex/hsloss/train/results"
 )
 
 // calibratedRuns returns hand-made results with calibrated accuracies: CE
 // and HS at batch 128, seeds 1 and 2, and an HS run at batch 1024 whose
 // every fit failed (NaN).
-func calibratedRuns() []train.RunResult {
-	run := func(loss string, batch int, seed int64, accs, cals []float64) train.RunResult {
-		r := train.RunResult{Spec: train.RunSpec{Dataset: "synthetic", Loss: loss, Batch: batch, Seed: seed}}
+func calibratedRuns() []results.RunResult {
+	run := func(loss string, batch int, seed int64, accs, cals []float64) results.RunResult {
+		r := results.RunResult{Spec: results.RunSpec{Dataset: "synthetic", Loss: loss, Batch: batch, Seed: seed}}
 		for i, a := range accs {
-			r.Epochs = append(r.Epochs, train.EpochStats{Epoch: i + 1, TrainLoss: 1, TrainAcc: a, TestAcc: a, Seconds: 1,
+			r.Epochs = append(r.Epochs, results.EpochStats{Epoch: i + 1, TrainLoss: 1, TrainAcc: a, TestAcc: a, Seconds: 1,
 				Calibrated: true, TestAccCalibrated: cals[i]})
 		}
 		return r
 	}
 	nan := math.NaN()
-	return []train.RunResult{
+	return []results.RunResult{
 		run("ce", 128, 1, []float64{0.80, 0.90}, []float64{0.81, 0.90}),
 		run("hs", 128, 1, []float64{0.70, 0.85}, []float64{0.86, 0.92}),
 		run("ce", 128, 2, []float64{0.70, 0.88}, []float64{0.72, 0.89}),
@@ -38,7 +38,7 @@ func TestRunsRoundTripCalibrated(t *testing.T) {
 	plain.Spec.Seed = 9
 	runs := append(calibratedRuns(), plain)
 	var buf bytes.Buffer
-	if err := train.WriteRuns(&buf, runs); err != nil {
+	if err := results.WriteRuns(&buf, runs); err != nil {
 		t.Fatal(err)
 	}
 	for _, want := range []string{
@@ -50,7 +50,7 @@ func TestRunsRoundTripCalibrated(t *testing.T) {
 			t.Errorf("runs.csv lacks %q:\n%s", want, buf.String())
 		}
 	}
-	got, err := train.ReadRuns(&buf)
+	got, err := results.ReadRuns(&buf)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -76,7 +76,7 @@ func TestReadRunsLegacyHeader(t *testing.T) {
 	in := "dataset,loss,batch,seed,epoch,train_loss,train_acc,test_acc,seconds,status,error\n" +
 		"synthetic,ce,128,1,1,0.5,0.9,0.91,1,ok,\n" +
 		"synthetic,ce,128,1,2,,,,,failed,loss is NaN\n"
-	runs, err := train.ReadRuns(strings.NewReader(in))
+	runs, err := results.ReadRuns(strings.NewReader(in))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -100,7 +100,7 @@ func TestBestCalibrated(t *testing.T) {
 }
 
 func TestSummarizeCalibrated(t *testing.T) {
-	sum := train.Summarize(calibratedRuns(), []string{"ce", "hs"})
+	sum := results.Summarize(calibratedRuns(), []string{"ce", "hs"})
 	if len(sum.Rows) != 2 {
 		t.Fatalf("%d rows, want 2", len(sum.Rows))
 	}
@@ -183,7 +183,7 @@ func TestSummarizeCalibrated(t *testing.T) {
 // Without calibrated accuracies the summaries are those of before
 // calibration existed: no extra column, no second table.
 func TestSummaryWithoutCalibration(t *testing.T) {
-	sum := train.Summarize(sampleRuns(), []string{"ce", "hs"})
+	sum := results.Summarize(sampleRuns(), []string{"ce", "hs"})
 	for _, row := range sum.Rows {
 		for _, l := range row.Losses {
 			if l.Calibrated != nil {

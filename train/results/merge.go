@@ -1,4 +1,4 @@
-package train
+package results
 
 import (
 	"fmt"
@@ -10,39 +10,47 @@ import (
 // summary.csv, summary.md and the plots. The folders must hold runs made
 // with the same settings (all but the grid and the shard); a run found in
 // two folders must have the same measurements in both (wall times aside).
+// A folder that a sweep still holds (its lock, package folderlock) or
+// whose runs.csv lacks runs of its shard of its grid is refused, and so is
+// a merge that leaves out a shard of a grid of which it has others. Every
+// refusal names the folder and leaves out untouched.
 func Merge(out string, dirs []string) (Summary, error) {
 	if len(dirs) == 0 {
-		return Summary{}, fmt.Errorf("train: merge: no folders to merge")
+		return Summary{}, fmt.Errorf("merge: no folders to merge")
 	}
 	var (
 		cfg  *Config
 		runs []RunResult
 		from = map[string]string{} // run key → folder it came from
 		at   = map[string]int{}    // run key → index in runs
+		in   mergeInputs
 	)
 	for _, dir := range dirs {
 		f, err := ReadFolder(dir)
 		if err != nil {
 			return Summary{}, err
 		}
+		if err := in.add(dir, f); err != nil {
+			return Summary{}, err
+		}
 		if f.Config == nil {
-			return Summary{}, fmt.Errorf("train: merge: %s has no %s", dir, ConfigFile)
+			return Summary{}, fmt.Errorf("merge: %s has no %s", dir, ConfigFile)
 		}
 		if cfg == nil {
 			c := *f.Config
 			c.Shard = Shard{Index: 0, Count: 1}
 			cfg = &c
-		} else if diff := cfg.compatible(*f.Config); diff != "" {
-			return Summary{}, fmt.Errorf("train: merge: %s was made with other settings than %s (%s)", dir, dirs[0], diff)
+		} else if diff := cfg.Incompatibility(*f.Config); diff != "" {
+			return Summary{}, fmt.Errorf("merge: %s was made with other settings than %s (%s)", dir, dirs[0], diff)
 		} else {
-			c := unionGrid(*cfg, *f.Config)
+			c := UnionGrid(*cfg, *f.Config)
 			cfg = &c
 		}
 		for _, r := range f.Runs {
 			k := r.Spec.Key()
 			if prev, ok := from[k]; ok {
 				if !sameRun(runs[at[k]], r) {
-					return Summary{}, fmt.Errorf("train: merge: run %s differs between %s and %s", k, prev, dir)
+					return Summary{}, fmt.Errorf("merge: run %s differs between %s and %s", k, prev, dir)
 				}
 				continue
 			}
@@ -50,14 +58,17 @@ func Merge(out string, dirs []string) (Summary, error) {
 			runs = append(runs, r)
 		}
 	}
+	if err := in.complete(); err != nil {
+		return Summary{}, err
+	}
 	if err := os.MkdirAll(out, 0o755); err != nil {
-		return Summary{}, fmt.Errorf("train: merge: %w", err)
+		return Summary{}, fmt.Errorf("merge: %w", err)
 	}
-	if err := writeConfigFile(out, *cfg); err != nil {
+	if err := WriteConfigFile(out, *cfg); err != nil {
 		return Summary{}, err
 	}
-	if err := writeRunsFile(out, runs); err != nil {
+	if err := WriteRunsFile(out, runs); err != nil {
 		return Summary{}, err
 	}
-	return writeSummaryFiles(out, runs, cfg.Losses, true)
+	return WriteSummaryFiles(out, runs, cfg.Losses, true)
 }

@@ -1,4 +1,4 @@
-package train
+package results
 
 import (
 	"fmt"
@@ -45,16 +45,16 @@ type TTest struct {
 // and finite values.
 func PairedTTest(a, b []float64) (TTest, error) {
 	if len(a) != len(b) {
-		return TTest{}, fmt.Errorf("train: paired t-test: len(a) = %d differs from len(b) = %d", len(a), len(b))
+		return TTest{}, fmt.Errorf("results: paired t-test: len(a) = %d differs from len(b) = %d", len(a), len(b))
 	}
 	n := len(a)
 	if n < 2 {
-		return TTest{N: n}, fmt.Errorf("train: paired t-test: n = %d pairs, need at least 2", n)
+		return TTest{N: n}, fmt.Errorf("results: paired t-test: n = %d pairs, need at least 2", n)
 	}
 	d := make([]float64, n)
 	for i := range a {
 		if math.IsNaN(a[i]) || math.IsInf(a[i], 0) || math.IsNaN(b[i]) || math.IsInf(b[i], 0) {
-			return TTest{N: n}, fmt.Errorf("train: paired t-test: pair %d = (%v, %v) is not finite", i, a[i], b[i])
+			return TTest{N: n}, fmt.Errorf("results: paired t-test: pair %d = (%v, %v) is not finite", i, a[i], b[i])
 		}
 		d[i] = a[i] - b[i]
 	}

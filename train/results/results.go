@@ -1,4 +1,4 @@
-package train
+package results
 
 import (
 	"cmp"
@@ -75,9 +75,9 @@ func (r RunResult) calibrated() bool {
 	return slices.ContainsFunc(r.Epochs, func(e EpochStats) bool { return e.Calibrated })
 }
 
-// runsHeader is the header row of runs.csv. test_acc_calibrated, empty
-// when not measured, comes last so that the other columns keep the
-// positions they had before it existed (legacyRunsHeader, still read).
+// runsHeader is the header row of runs.csv; test_acc_calibrated is empty
+// when not measured. ReadRuns also reads files without that last column
+// (legacyRunsHeader).
 var (
 	runsHeader       = append(slices.Clone(legacyRunsHeader), "test_acc_calibrated")
 	legacyRunsHeader = []string{"dataset", "loss", "batch", "seed", "epoch", "train_loss", "train_acc", "test_acc", "seconds", "status", "error"}

@@ -1,4 +1,4 @@
-package train
+package results
 
 import (
 	"encoding/json"
@@ -36,11 +36,11 @@ func ReadFolder(dir string) (Folder, error) {
 	switch {
 	case errors.Is(err, fs.ErrNotExist):
 	case err != nil:
-		return f, fmt.Errorf("train: %w", err)
+		return f, fmt.Errorf("results: %w", err)
 	default:
 		var c Config
 		if err := json.Unmarshal(b, &c); err != nil {
-			return f, fmt.Errorf("train: %s: %w", filepath.Join(dir, ConfigFile), err)
+			return f, fmt.Errorf("results: %s: %w", filepath.Join(dir, ConfigFile), err)
 		}
 		f.Config = &c
 	}
@@ -49,11 +49,11 @@ func ReadFolder(dir string) (Folder, error) {
 	case errors.Is(err, fs.ErrNotExist):
 		return f, nil
 	case err != nil:
-		return f, fmt.Errorf("train: %w", err)
+		return f, fmt.Errorf("results: %w", err)
 	}
 	defer rf.Close()
 	if f.Runs, err = ReadRuns(rf); err != nil {
-		return f, fmt.Errorf("train: %s: %w", rf.Name(), err)
+		return f, fmt.Errorf("results: %s: %w", rf.Name(), err)
 	}
 	return f, nil
 }
@@ -66,14 +66,14 @@ func writeFile(path string, write func(w io.Writer) error) error {
 	return nil
 }
 
-// writeRunsFile writes runs (sorted) to dir/runs.csv atomically.
-func writeRunsFile(dir string, runs []RunResult) error {
+// WriteRunsFile writes runs (sorted) to dir/runs.csv atomically.
+func WriteRunsFile(dir string, runs []RunResult) error {
 	SortRuns(runs)
 	return writeFile(filepath.Join(dir, RunsFile), func(w io.Writer) error { return WriteRuns(w, runs) })
 }
 
-// writeConfigFile writes cfg to dir/config.json atomically.
-func writeConfigFile(dir string, cfg Config) error {
+// WriteConfigFile writes cfg to dir/config.json atomically.
+func WriteConfigFile(dir string, cfg Config) error {
 	return writeFile(filepath.Join(dir, ConfigFile), func(w io.Writer) error {
 		enc := json.NewEncoder(w)
 		enc.SetIndent("", "  ")
@@ -81,9 +81,9 @@ func writeConfigFile(dir string, cfg Config) error {
 	})
 }
 
-// writeSummaryFiles writes summary.csv and summary.md atomically and, with
+// WriteSummaryFiles writes summary.csv and summary.md atomically and, with
 // plots, the PNG figures.
-func writeSummaryFiles(dir string, runs []RunResult, losses []string, plots bool) (Summary, error) {
+func WriteSummaryFiles(dir string, runs []RunResult, losses []string, plots bool) (Summary, error) {
 	sum := Summarize(runs, losses)
 	if err := writeFile(filepath.Join(dir, SummaryCSVFile), sum.WriteCSV); err != nil {
 		return sum, err
@@ -99,10 +99,10 @@ func writeSummaryFiles(dir string, runs []RunResult, losses []string, plots bool
 	return sum, nil
 }
 
-// unionGrid returns a with its grid widened to hold b's too: the datasets,
+// UnionGrid returns a with its grid widened to hold b's too: the datasets,
 // losses and batch sizes of both (a's order first), the seeds from the
 // smallest to the largest of both, and no shard.
-func unionGrid(a, b Config) Config {
+func UnionGrid(a, b Config) Config {
 	for _, d := range b.Datasets {
 		if !slices.Contains(a.Datasets, d) {
 			a.Datasets = append(a.Datasets, d)

@@ -1,4 +1,4 @@
-package train
+package results
 
 import (
 	"fmt"
@@ -8,6 +8,7 @@ import (
 	"strings"
 
 	"github.com/hypersimplex/hsloss/datasets"
+	"github.com/hypersimplex/hsloss/op/hypersimplex"
 )
 
 // Config describes a sweep: the run grid (datasets × losses × batch sizes ×
@@ -15,8 +16,8 @@ import (
 // is not useful; start from DefaultConfig.
 type Config struct {
 	// The run grid.
-	Datasets   []string `json:"datasets"`    // "mnist", "fashion-mnist", "cifar10", "synthetic"
-	Losses     []string `json:"losses"`      // heads of package nn: "ce", "hs", "hs-ref", "hinge", "brier", "mse"
+	Datasets   []string `json:"datasets"`    // datasets.Names: "mnist", "fashion-mnist", "cifar10", "synthetic"
+	Losses     []string `json:"losses"`      // heads of package nn (nn.HeadNames): "ce", "hs", …
 	BatchSizes []int    `json:"batch_sizes"` // training batch sizes
 	Seeds      int      `json:"seeds"`       // number of seeds: FirstSeed, FirstSeed+1, …
 	FirstSeed  int64    `json:"first_seed"`  // the first of the Seeds seeds
@@ -33,7 +34,7 @@ type Config struct {
 	// argmax(logits + b) (EpochStats.TestAccCalibrated). The HyperSimplex
 	// loss cannot train these offsets. It changes no weight and no random
 	// stream: the other measurements are the same with it on or off.
-	// Omitted from config.json when false, as before the field existed.
+	// Omitted from config.json when false.
 	Calibrate bool `json:"calibrate,omitempty"`
 	// CalibrateEvery, with Calibrate, measures the calibrated accuracy only
 	// after every CalibrateEvery-th epoch and the last one (0 or 1: after
@@ -66,62 +67,58 @@ type Config struct {
 	EvalBatch int     `json:"eval_batch"` // batch size of the evaluation graph
 
 	// Heads.
-	Tau           float64 `json:"tau"`           // HyperSimplex temperature τ
-	KPolicy       string  `json:"k_policy"`      // "batch", "prior", "fraction" or "fraction-floor"
-	Fraction      float64 `json:"fraction"`      // k_c = f·n for KPolicy "fraction", ⌊f·n⌋ for "fraction-floor"
-	Normalization string  `json:"normalization"` // "batch-mean", "sum" or "entry-mean"
-	HingeMargin   float64 `json:"hinge_margin"`  // margin of the multiclass hinge head
+	Tau      float64              `json:"tau"`      // HyperSimplex temperature τ
+	KPolicy  hypersimplex.KPolicy `json:"k_policy"` // how the "hs" head sets k_c
+	Fraction float64              `json:"fraction"` // f of KPolicy fraction (k_c = f·n) and fraction-floor (⌊f·n⌋)
+	// Reduction is the scale of the "hs" head's squared error (its JSON
+	// name is that of the first results folders).
+	Reduction   hypersimplex.Reduction `json:"normalization"`
+	HingeMargin float64                `json:"hinge_margin"` // margin of the multiclass hinge head
 
 	// Shard selects the slice of the run grid this process runs.
 	Shard Shard `json:"shard"`
 }
 
-// DefaultConfig returns a quick offline comparison of cross-entropy and the
-// HyperSimplex loss: MNIST (a 10,000-sample training subset), an MLP with one
-// hidden layer of 128 units, batch sizes 128 and 1024, three seeds, three
-// epochs. Adam uses β1 = 0.9, β2 = 0.999, ε = 1e-8 like the paper, but a
+// DefaultConfig returns a quick offline comparison of cross-entropy, the
+// HyperSimplex loss and the HyperSimplex loss with its class offsets
+// learned (hs-offset): MNIST (a 10,000-sample training subset), an MLP
+// with one hidden layer of 128 units, batch sizes 128 and 1024, two seeds,
+// three epochs. Adam uses β1 = 0.9, β2 = 0.999, ε = 1e-8 like the paper, but a
 // learning rate of 1e-3 instead of the paper's 1e-4, because the run is
 // hundreds of times shorter than the paper's 600 epochs. The HyperSimplex
 // head uses τ = 1.5 and k_c = the count of class c in the batch.
 func DefaultConfig() Config {
 	return Config{
-		Datasets:      []string{"mnist"},
-		Losses:        []string{"ce", "hs"},
-		BatchSizes:    []int{128, 1024},
-		Seeds:         3,
-		FirstSeed:     1,
-		DataDir:       "data",
-		TrainSubset:   10000,
-		TestSubset:    0,
-		TrainSample:   2000,
-		Calibrate:     false,
-		Model:         "mlp",
-		Hidden:        []int{128},
-		Dtype:         "float32",
-		Epochs:        3,
-		LR:            1e-3,
-		Beta1:         0.9,
-		Beta2:         0.999,
-		Epsilon:       1e-8,
-		EvalBatch:     1000,
-		Tau:           1.5,
-		KPolicy:       "batch",
-		Fraction:      0.5,
-		Normalization: "batch-mean",
-		HingeMargin:   1,
-		Shard:         Shard{Index: 0, Count: 1},
+		Datasets:    []string{"mnist"},
+		Losses:      []string{"ce", "hs", "hs-offset"},
+		BatchSizes:  []int{128, 1024},
+		Seeds:       2,
+		FirstSeed:   1,
+		DataDir:     "data",
+		TrainSubset: 10000,
+		TestSubset:  0,
+		TrainSample: 2000,
+		Calibrate:   false,
+		Model:       "mlp",
+		Hidden:      []int{128},
+		Dtype:       "float32",
+		Epochs:      3,
+		LR:          1e-3,
+		Beta1:       0.9,
+		Beta2:       0.999,
+		Epsilon:     1e-8,
+		EvalBatch:   1000,
+		Tau:         1.5,
+		KPolicy:     hypersimplex.KBatch,
+		Fraction:    0.5,
+		Reduction:   hypersimplex.ReduceBatchMean,
+		HingeMargin: 1,
+		Shard:       Shard{Index: 0, Count: 1},
 	}
 }
 
-// Known values of the string fields of Config.
-var (
-	KnownDatasets       = []string{"mnist", "fashion-mnist", "cifar10", "synthetic"}
-	KnownLosses         = []string{"ce", "hs", "hs-ref", "hinge", "brier", "mse"}
-	KnownModels         = []string{"mlp", "cnn"}
-	KnownDtypes         = []string{"float32", "float64"}
-	KnownKPolicies      = []string{"batch", "prior", "fraction", "fraction-floor"}
-	KnownNormalizations = []string{"batch-mean", "sum", "entry-mean"}
-)
+// Dtypes are the valid values of Config.Dtype.
+var Dtypes = []string{"float32", "float64"}
 
 // FieldError is a Config validation error; Field is the JSON name of the
 // field, so a command line can map it to its flag.
@@ -130,20 +127,23 @@ type FieldError struct {
 	Msg   string
 }
 
-// Error returns "train: config <field>: <message>".
-func (e *FieldError) Error() string { return "train: config " + e.Field + ": " + e.Msg }
+// Error returns "results: config <field>: <message>".
+func (e *FieldError) Error() string { return "results: config " + e.Field + ": " + e.Msg }
 
 // fieldErr returns a *FieldError with a formatted message.
 func fieldErr(field, format string, args ...any) error {
 	return &FieldError{Field: field, Msg: fmt.Sprintf(format, args...)}
 }
 
-// Validate reports the first invalid field of c as a *FieldError.
+// Validate reports the first invalid field of c as a *FieldError, of those
+// this package can judge: everything but the names of the losses (heads)
+// and of the model, which belong to packages nn and train; train.Validate
+// checks those too, and what every head and op will check for c.Dtype.
 func (c Config) Validate() error {
-	if err := checkNames("datasets", c.Datasets, KnownDatasets); err != nil {
+	if err := checkNames("datasets", c.Datasets, datasets.Names); err != nil {
 		return err
 	}
-	if err := checkNames("losses", c.Losses, KnownLosses); err != nil {
+	if err := checkNames("losses", c.Losses, nil); err != nil {
 		return err
 	}
 	if len(c.BatchSizes) == 0 {
@@ -187,9 +187,6 @@ func (c Config) Validate() error {
 			return fieldErr(f.name, "%d < 0 (0 means all/none)", f.v)
 		}
 	}
-	if !slices.Contains(KnownModels, c.Model) {
-		return fieldErr("model", "%q unknown, want one of %s", c.Model, strings.Join(KnownModels, ", "))
-	}
 	if c.Model == "mlp" {
 		for _, h := range c.Hidden {
 			if h < 1 {
@@ -197,8 +194,8 @@ func (c Config) Validate() error {
 			}
 		}
 	}
-	if !slices.Contains(KnownDtypes, c.Dtype) {
-		return fieldErr("dtype", "%q unknown, want one of %s", c.Dtype, strings.Join(KnownDtypes, ", "))
+	if !slices.Contains(Dtypes, c.Dtype) {
+		return fieldErr("dtype", "%q unknown, want one of %s", c.Dtype, strings.Join(Dtypes, ", "))
 	}
 	if c.Epochs < 1 {
 		return fieldErr("epochs", "%d < 1", c.Epochs)
@@ -221,14 +218,20 @@ func (c Config) Validate() error {
 	if !(c.Tau > 0) || math.IsInf(c.Tau, 0) {
 		return fieldErr("tau", "%v, want a finite value > 0", c.Tau)
 	}
-	if !slices.Contains(KnownKPolicies, c.KPolicy) {
-		return fieldErr("k_policy", "%q unknown, want one of %s", c.KPolicy, strings.Join(KnownKPolicies, ", "))
+	if hypersimplex.CheckTau(c.Tau) != nil {
+		return fieldErr("tau", "%v is below 2⁻¹⁰²², the smallest normal float64", c.Tau)
 	}
-	if (c.KPolicy == "fraction" || c.KPolicy == "fraction-floor") && !(c.Fraction > 0 && c.Fraction <= 1) {
+	if t := float32(c.Tau); c.Dtype == "float32" && (t == 0 || math.IsInf(float64(t), 0)) {
+		return fieldErr("tau", "%v is %v in float32, want a finite value > 0", c.Tau, t)
+	}
+	if _, err := c.KPolicy.MarshalText(); err != nil {
+		return fieldErr("k_policy", "%v unknown", c.KPolicy)
+	}
+	if (c.KPolicy == hypersimplex.KFraction || c.KPolicy == hypersimplex.KFractionFloor) && !(c.Fraction > 0 && c.Fraction <= 1) {
 		return fieldErr("fraction", "%v outside (0, 1]", c.Fraction)
 	}
-	if !slices.Contains(KnownNormalizations, c.Normalization) {
-		return fieldErr("normalization", "%q unknown, want one of %s", c.Normalization, strings.Join(KnownNormalizations, ", "))
+	if _, err := c.Reduction.MarshalText(); err != nil {
+		return fieldErr("normalization", "%v unknown", c.Reduction)
 	}
 	if !(c.HingeMargin > 0) || math.IsInf(c.HingeMargin, 0) {
 		return fieldErr("hinge_margin", "%v, want a finite value > 0", c.HingeMargin)
@@ -236,14 +239,14 @@ func (c Config) Validate() error {
 	return c.Shard.validate()
 }
 
-// checkNames verifies that got is a non-empty list of distinct names from
-// known.
+// checkNames verifies that got is a non-empty list of distinct names, from
+// known unless known is nil.
 func checkNames(field string, got, known []string) error {
 	if len(got) == 0 {
 		return fieldErr(field, "empty list")
 	}
 	for _, g := range got {
-		if !slices.Contains(known, g) {
+		if known != nil && !slices.Contains(known, g) {
 			return fieldErr(field, "%q unknown, want one of %s", g, strings.Join(known, ", "))
 		}
 	}
@@ -273,11 +276,11 @@ func (c Config) SeedList() []int64 {
 	return s
 }
 
-// compatible reports why runs made under c and d cannot live in one results
+// Incompatibility reports why runs made under c and d cannot live in one results
 // folder: everything but the grid (datasets, losses, batch sizes, seeds) and
 // the shard must be equal. It returns "" when they can, else the differing
 // settings by their config.json names ("epochs 3 vs 5; lr 0.001 vs 0.0001").
-func (c Config) compatible(d Config) string {
+func (c Config) Incompatibility(d Config) string {
 	a, b := reflect.ValueOf(c.trainingSettings()), reflect.ValueOf(d.trainingSettings())
 	var diff []string
 	for i := range a.NumField() {

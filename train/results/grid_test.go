@@ -1,15 +1,15 @@
-package train_test
+package results_test
 
 import (
 	"errors"
 	"strings"
 	"testing"
 
-	"github.com/hypersimplex/hsloss/train"
+	"github.com/hypersimplex/hsloss/train/results"
 )
 
 func TestShardsPartitionTheGrid(t *testing.T) {
-	cfg := train.DefaultConfig()
+	cfg := results.DefaultConfig()
 	cfg.Datasets = []string{"mnist", "synthetic"}
 	cfg.Losses = []string{"ce", "hs", "hinge"}
 	cfg.BatchSizes = []int{128, 1024, 8192}
@@ -21,7 +21,7 @@ func TestShardsPartitionTheGrid(t *testing.T) {
 	for _, n := range []int{1, 2, 3, 7, 90, 100} {
 		seen := map[string]int{}
 		for i := 0; i < n; i++ {
-			part, err := train.Shard{Index: i, Count: n}.Select(grid)
+			part, err := results.Shard{Index: i, Count: n}.Select(grid)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -44,10 +44,10 @@ func TestShardsPartitionTheGrid(t *testing.T) {
 }
 
 func TestSelectRejectsInvalidShards(t *testing.T) {
-	grid := train.DefaultConfig().Grid()
-	for _, s := range []train.Shard{{}, {Index: 0, Count: -2}, {Index: 3, Count: 3}, {Index: -1, Count: 2}} {
+	grid := results.DefaultConfig().Grid()
+	for _, s := range []results.Shard{{}, {Index: 0, Count: -2}, {Index: 3, Count: 3}, {Index: -1, Count: 2}} {
 		runs, err := s.Select(grid)
-		var fe *train.FieldError
+		var fe *results.FieldError
 		if !errors.As(err, &fe) || fe.Field != "shard" || runs != nil {
 			t.Errorf("%+v.Select = %d runs, %v; want a shard FieldError", s, len(runs), err)
 		}
@@ -55,7 +55,7 @@ func TestSelectRejectsInvalidShards(t *testing.T) {
 }
 
 func TestGridKeysAreUnique(t *testing.T) {
-	cfg := train.DefaultConfig()
+	cfg := results.DefaultConfig()
 	cfg.Losses = []string{"ce", "hs", "hinge", "mse"}
 	cfg.BatchSizes = []int{1, 10, 100}
 	cfg.Seeds = 12
@@ -69,9 +69,9 @@ func TestGridKeysAreUnique(t *testing.T) {
 }
 
 func TestParseShard(t *testing.T) {
-	good := map[string]train.Shard{"0/1": {0, 1}, "2/4": {2, 4}, " 3 / 10 ": {3, 10}}
+	good := map[string]results.Shard{"0/1": {0, 1}, "2/4": {2, 4}, " 3 / 10 ": {3, 10}}
 	for in, want := range good {
-		got, err := train.ParseShard(in)
+		got, err := results.ParseShard(in)
 		if err != nil || got != want {
 			t.Errorf("ParseShard(%q) = %v, %v, want %v", in, got, err, want)
 		}
@@ -85,7 +85,7 @@ func TestParseShard(t *testing.T) {
 		"0/0":  "count N = 0 < 1",
 	}
 	for in, want := range bad {
-		_, err := train.ParseShard(in)
+		_, err := results.ParseShard(in)
 		if err == nil || !strings.Contains(err.Error(), want) {
 			t.Errorf("ParseShard(%q) error = %v, want it to contain %q", in, err, want)
 		}

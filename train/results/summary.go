@@ -1,4 +1,4 @@
-package train
+package results
 
 import (
 	"encoding/csv"
@@ -243,7 +243,7 @@ var (
 // columns are empty where there is no test. When some loss has calibrated
 // statistics, the columns of summaryCalibratedHeader follow (the same
 // statistics of the maximum calibrated test accuracy, empty for a loss
-// without them); otherwise the file is as before calibration existed.
+// without them); otherwise they are left out.
 func (s Summary) WriteCSV(w io.Writer) error {
 	cw := csv.NewWriter(w)
 	withCal := s.hasCalibrated("")

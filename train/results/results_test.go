@@ -1,4 +1,4 @@
-package train_test
+package results_test
 
 import (
 	"bytes"
@@ -8,22 +8,22 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/hypersimplex/hsloss/train"
+	"github.com/hypersimplex/hsloss/train/results"
 )
 
 // sampleRuns returns hand-made results: two seeds of CE and HS at batch 128
 // and one failed HS run at batch 1024.
-func sampleRuns() []train.RunResult {
-	run := func(loss string, batch int, seed int64, accs ...float64) train.RunResult {
-		r := train.RunResult{Spec: train.RunSpec{Dataset: "synthetic", Loss: loss, Batch: batch, Seed: seed}}
+func sampleRuns() []results.RunResult {
+	run := func(loss string, batch int, seed int64, accs ...float64) results.RunResult {
+		r := results.RunResult{Spec: results.RunSpec{Dataset: "synthetic", Loss: loss, Batch: batch, Seed: seed}}
 		for i, a := range accs {
-			r.Epochs = append(r.Epochs, train.EpochStats{Epoch: i + 1, TrainLoss: 1 / float64(i+1), TrainAcc: a - 0.01, TestAcc: a, Seconds: 0.25})
+			r.Epochs = append(r.Epochs, results.EpochStats{Epoch: i + 1, TrainLoss: 1 / float64(i+1), TrainAcc: a - 0.01, TestAcc: a, Seconds: 0.25})
 		}
 		return r
 	}
 	failed := run("hs", 1024, 1, 0.5)
 	failed.Failure, failed.FailedEpoch = "training loss is NaN", 2
-	return []train.RunResult{
+	return []results.RunResult{
 		run("ce", 128, 1, 0.80, 0.90, 0.85),
 		run("hs", 128, 1, 0.85, 0.92),
 		run("ce", 128, 2, 0.70, 0.88),
@@ -36,13 +36,13 @@ func TestRunsRoundTrip(t *testing.T) {
 	runs := sampleRuns()
 	runs[0].Epochs[0].TrainAcc = math.NaN() // no training sample
 	var buf bytes.Buffer
-	if err := train.WriteRuns(&buf, runs); err != nil {
+	if err := results.WriteRuns(&buf, runs); err != nil {
 		t.Fatal(err)
 	}
 	if lines := strings.Count(buf.String(), "\n"); lines != 1+3+2+2+2+1+1 {
 		t.Errorf("runs.csv has %d lines, want header + one per epoch + one per failure = 12:\n%s", lines, buf.String())
 	}
-	got, err := train.ReadRuns(&buf)
+	got, err := results.ReadRuns(&buf)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -89,8 +89,8 @@ func TestReadRunsRejectsBadFiles(t *testing.T) {
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
-			_, err := train.ReadRuns(strings.NewReader(tc.in))
-			if !errors.Is(err, train.ErrBadRuns) || !strings.Contains(err.Error(), tc.want) {
+			_, err := results.ReadRuns(strings.NewReader(tc.in))
+			if !errors.Is(err, results.ErrBadRuns) || !strings.Contains(err.Error(), tc.want) {
 				t.Errorf("err = %v, want ErrBadRuns containing %q", err, tc.want)
 			}
 		})

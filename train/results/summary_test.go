@@ -1,4 +1,4 @@
-package train_test
+package results_test
 
 import (
 	"bytes"
@@ -6,11 +6,11 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/hypersimplex/hsloss/train"
+	"github.com/hypersimplex/hsloss/train/results"
 )
 
 func TestSummarize(t *testing.T) {
-	sum := train.Summarize(sampleRuns(), []string{"ce", "hs"})
+	sum := results.Summarize(sampleRuns(), []string{"ce", "hs"})
 	if len(sum.Rows) != 2 {
 		t.Fatalf("%d rows, want 2 (batch 128 and 1024)", len(sum.Rows))
 	}
@@ -51,7 +51,7 @@ func TestSummarize(t *testing.T) {
 
 func TestSummaryMarkdown(t *testing.T) {
 	var b bytes.Buffer
-	if err := train.Summarize(sampleRuns(), []string{"ce", "hs"}).Markdown(&b); err != nil {
+	if err := results.Summarize(sampleRuns(), []string{"ce", "hs"}).Markdown(&b); err != nil {
 		t.Fatal(err)
 	}
 	md := b.String()
@@ -66,7 +66,7 @@ func TestSummaryMarkdown(t *testing.T) {
 		}
 	}
 	var c bytes.Buffer
-	if err := train.Summarize(sampleRuns(), nil).WriteCSV(&c); err != nil {
+	if err := results.Summarize(sampleRuns(), nil).WriteCSV(&c); err != nil {
 		t.Fatal(err)
 	}
 	if !strings.Contains(c.String(), "synthetic,128,hs,2,0,0.915,") || strings.Count(c.String(), "\n") != 4 {

@@ -1,4 +1,4 @@
-package train
+package results
 
 import (
 	"fmt"
@@ -36,14 +36,7 @@ func WritePlots(dir string, runs []RunResult, losses []string) ([]string, error)
 	sum := Summarize(runs, losses)
 	var written []string
 	save := func(p *plot.Plot, name string) error {
-		wt, err := p.WriterTo(plotWidth, plotHeight, "png")
-		if err != nil {
-			return fmt.Errorf("train: plot %s: %w", name, err)
-		}
-		if err := writeFile(filepath.Join(dir, name), func(w io.Writer) error {
-			_, err := wt.WriteTo(w)
-			return err
-		}); err != nil {
+		if err := savePlot(dir, name, p); err != nil {
 			return err
 		}
 		written = append(written, name)
@@ -76,6 +69,18 @@ func WritePlots(dir string, runs []RunResult, losses []string) ([]string, error)
 		}
 	}
 	return written, nil
+}
+
+// savePlot writes p as the PNG file dir/name.
+func savePlot(dir, name string, p *plot.Plot) error {
+	wt, err := p.WriterTo(plotWidth, plotHeight, "png")
+	if err != nil {
+		return fmt.Errorf("results: plot %s: %w", name, err)
+	}
+	return writeFile(filepath.Join(dir, name), func(w io.Writer) error {
+		_, err := wt.WriteTo(w)
+		return err
+	})
 }
 
 // lossColours gives every loss of the summary a fixed colour.
@@ -173,7 +178,7 @@ func accuracyVsBatch(sum Summary, dataset string, colour map[string]color.Color)
 	for _, s := range series {
 		line, points, err := plotter.NewLinePoints(s.points.XYs)
 		if err != nil {
-			return nil, fmt.Errorf("train: plot %s %s: %w", dataset, s.label(), err)
+			return nil, fmt.Errorf("results: plot %s %s: %w", dataset, s.label(), err)
 		}
 		line.Color, points.Color = colour[s.loss], colour[s.loss]
 		points.Shape = draw.CircleGlyph{}
@@ -183,7 +188,7 @@ func accuracyVsBatch(sum Summary, dataset string, colour map[string]color.Color)
 		}
 		bars, err := plotter.NewYErrorBars(s.points)
 		if err != nil {
-			return nil, fmt.Errorf("train: plot %s %s: %w", dataset, s.label(), err)
+			return nil, fmt.Errorf("results: plot %s %s: %w", dataset, s.label(), err)
 		}
 		bars.Color = colour[s.loss]
 		p.Add(line, points, bars)
@@ -214,7 +219,7 @@ func accuracyVsEpoch(runs []RunResult, dataset string, batch int, colour map[str
 		}
 		line, err := plotter.NewLine(xy)
 		if err != nil {
-			return nil, fmt.Errorf("train: plot %s: %w", r.Spec.Key(), err)
+			return nil, fmt.Errorf("results: plot %s: %w", r.Spec.Key(), err)
 		}
 		line.Color = colour[r.Spec.Loss]
 		p.Add(line)

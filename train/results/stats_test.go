@@ -1,11 +1,11 @@
-package train_test
+package results_test
 
 import (
 	"math"
 	"strings"
 	"testing"
 
-	"github.com/hypersimplex/hsloss/train"
+	"github.com/hypersimplex/hsloss/train/results"
 )
 
 // statsTol bounds the error of closed-form statistics computed two ways.
@@ -23,13 +23,13 @@ func TestMeanSD(t *testing.T) {
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
-			m, s := train.MeanSD(tc.x)
+			m, s := results.MeanSD(tc.x)
 			if math.Abs(m-tc.mean) > statsTol || math.Abs(s-tc.sd) > statsTol {
 				t.Errorf("MeanSD(%v) = %v, %v, want %v, %v", tc.x, m, s, tc.mean, tc.sd)
 			}
 		})
 	}
-	if m, s := train.MeanSD(nil); !math.IsNaN(m) || !math.IsNaN(s) {
+	if m, s := results.MeanSD(nil); !math.IsNaN(m) || !math.IsNaN(s) {
 		t.Errorf("MeanSD(nil) = %v, %v, want NaN, NaN", m, s)
 	}
 }
@@ -61,7 +61,7 @@ func TestPairedTTest(t *testing.T) {
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
-			got, err := train.PairedTTest(tc.a, tc.b)
+			got, err := results.PairedTTest(tc.a, tc.b)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -86,11 +86,11 @@ func TestPairedTTest(t *testing.T) {
 }
 
 func TestPairedTTestDegenerate(t *testing.T) {
-	got, err := train.PairedTTest([]float64{0.9, 0.8}, []float64{0.9, 0.8})
+	got, err := results.PairedTTest([]float64{0.9, 0.8}, []float64{0.9, 0.8})
 	if err != nil || got.T != 0 || got.P != 1 || got.Note == "" {
 		t.Errorf("equal pairs: %+v, %v; want t 0, p 1 and a note", got, err)
 	}
-	got, err = train.PairedTTest([]float64{1, 2, 3}, []float64{0, 1, 2})
+	got, err = results.PairedTTest([]float64{1, 2, 3}, []float64{0, 1, 2})
 	if err != nil || !math.IsInf(got.T, 1) || got.P != 0 || got.Note == "" {
 		t.Errorf("constant shift: %+v, %v; want t +Inf, p 0 and a note", got, err)
 	}
@@ -106,7 +106,7 @@ func TestPairedTTestDegenerate(t *testing.T) {
 	}
 	for _, tc := range bad {
 		t.Run(tc.name, func(t *testing.T) {
-			_, err := train.PairedTTest(tc.a, tc.b)
+			_, err := results.PairedTTest(tc.a, tc.b)
 			if err == nil || !strings.Contains(err.Error(), tc.want) {
 				t.Errorf("err = %v, want it to contain %q", err, tc.want)
 			}
