@@ -138,7 +138,7 @@ reproduce: data ## the large-batch study (paper grid scaled down) and its ablati
 # merged and compared at the budgets 12, 50, 100, 300 and 600 epochs.
 BUDGET_DIR ?= results/budget
 
-.PHONY: reproduce-budget budget-report reproduce-offsets
+.PHONY: reproduce-budget budget-report budget-interim reproduce-offsets
 reproduce-budget: data ## the 600-epoch study (hours: resumable, rerun to continue) and its report into results/budget
 	$(GO) build $(BLAS_TAGS) -o bin/train ./cmd/train
 	DIR=$(BUDGET_DIR) TRAIN=bin/train scripts/budget.sh
@@ -147,6 +147,9 @@ reproduce-budget: data ## the 600-epoch study (hours: resumable, rerun to contin
 budget-report: ## merge the budget study's shards and compare the losses at 12…600 epochs (results/budget/fashion-mnist)
 	$(GO) run ./cmd/train merge -out $(BUDGET_DIR)/fashion-mnist $(BUDGET_DIR)/parts/*
 	$(GO) run ./cmd/train budget $(BUDGET_DIR)/fashion-mnist
+
+budget-interim: ## compare the losses of the budget study while it runs (its shards read as one, no merge) into results/budget/interim
+	$(GO) run ./cmd/train budget -out $(BUDGET_DIR)/interim $(BUDGET_DIR)/parts/*
 
 reproduce-offsets: data ## hs-offset on the short-budget grid beside ce and hs, and the calibrated study at every batch size (results/study)
 	$(GO) build $(BLAS_TAGS) -o bin/train ./cmd/train

@@ -131,3 +131,37 @@ func TestReferenceOptionErrors(t *testing.T) {
 		})
 	}
 }
+
+// TestCalibrateEveryResumes: a folder whose runs measured the calibrated
+// accuracy after some epochs only is read back (the sweep resumes it, its
+// runs.csv round-trips) with the measured epochs as they were.
+func TestCalibrateEveryResumes(t *testing.T) {
+	cfg := tinyConfig()
+	cfg.Losses, cfg.BatchSizes, cfg.Seeds = []string{"ce", "hs"}, []int{128}, 1
+	cfg.Epochs, cfg.Calibrate, cfg.CalibrateEvery = 5, true, 2
+	dir := t.TempDir()
+	first, err := train.Sweep(context.Background(), cfg, train.SweepOptions{Dir: dir, Load: loadBlobs})
+	if err != nil {
+		t.Fatal(err)
+	}
+	cfg.Seeds = 2 // widen the grid: the rerun reads the first runs back
+	if _, err := train.Sweep(context.Background(), cfg, train.SweepOptions{Dir: dir, Load: loadBlobs}); err != nil {
+		t.Fatalf("resuming a folder calibrated every 2 epochs: %v", err)
+	}
+	f, err := results.ReadFolder(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got []int
+	for _, e := range f.Runs[0].Epochs {
+		if e.Calibrated {
+			got = append(got, e.Epoch)
+		}
+	}
+	if want := []int{2, 4, 5}; !slices.Equal(got, want) {
+		t.Errorf("runs.csv read back with calibrated epochs %v, want %v", got, want)
+	}
+	if len(first.Rows) != 1 || first.Rows[0].Losses[0].Calibrated == nil {
+		t.Errorf("first summary %+v lacks the calibrated statistics", first)
+	}
+}

@@ -214,11 +214,22 @@ func TestBudgetSubcommand(t *testing.T) {
 	if md, err := os.ReadFile(filepath.Join(out, "budget.md")); err != nil || string(md) != stdout.String() {
 		t.Errorf("budget.md (%v) differs from the printed tables", err)
 	}
+	// Several folders read as one: the same runs twice change nothing.
+	twice := filepath.Join(t.TempDir(), "both")
+	printed := stdout.String()
+	stdout.Reset()
+	if err := run(context.Background(), &stdout, &stderr, []string{"budget", "-budgets", "1,2", "-out", twice, out, out}); err != nil {
+		t.Fatal(err)
+	}
+	if stdout.String() != printed {
+		t.Errorf("two copies of one folder give other tables:\n%s\nwant\n%s", stdout.String(), printed)
+	}
 	for _, tc := range []struct {
 		args []string
 		want string
 	}{
-		{[]string{"budget"}, "want one results folder"},
+		{[]string{"budget"}, "no results folder"},
+		{[]string{"budget", out, out}, "flag -out: required with several folders"},
 		{[]string{"budget", "-budgets", "0", out}, "flag -budgets: budget 0 < 1"},
 		{[]string{"budget", t.TempDir()}, "holds no runs"},
 	} {

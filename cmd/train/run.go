@@ -6,6 +6,7 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"os"
 	"regexp"
 	"strconv"
 	"strings"
@@ -169,15 +170,19 @@ func runBudget(stdout, stderr io.Writer, args []string) error {
 	fs := flag.NewFlagSet("train budget", flag.ContinueOnError)
 	fs.SetOutput(io.Discard)
 	budgets := fs.String("budgets", cli.JoinInts(results.DefaultBudgets), "epochs at which to compare each loss with ce")
+	out := fs.String("out", "", "`folder` to write into (default: the one FOLDER; required with several)")
 	if err := fs.Parse(args); err != nil {
 		if errors.Is(err, flag.ErrHelp) {
-			fmt.Fprintln(stdout, `Usage: train budget [-budgets E,E,...] DIR
+			fmt.Fprintln(stdout, `Usage: train budget [-budgets E,E,...] [-out DIR] FOLDER...
 
-Compares every loss of the results folder DIR with ce at several training
+Compares every loss of the results folders with ce at several training
 budgets: the maximum test accuracy over the first E epochs of each run,
 paired by seed (t-test), and the epoch from which a loss stays above ce.
-Writes budget.md, budget.csv and gap_vs_epoch_*.png into DIR and prints
-budget.md; the calibrated accuracy gets its own tables when measured.
+Writes budget.md, budget.csv and gap_vs_epoch_*.png into the folder (or
+-out) and prints budget.md; the calibrated accuracy gets its own tables
+when measured. Several folders (the shards of a sweep that still runs, say)
+are read as one, without the checks of train merge: the finished runs of
+each, a run found twice counted once.
 
 Flags:`)
 			fs.SetOutput(stdout)
@@ -186,8 +191,15 @@ Flags:`)
 		}
 		return fmt.Errorf("budget: %w", err)
 	}
-	if fs.NArg() != 1 {
-		return errors.New("budget: want one results folder (usage: train budget [-budgets E,E,...] DIR)")
+	if fs.NArg() == 0 {
+		return errors.New("budget: no results folder (usage: train budget [-budgets E,E,...] [-out DIR] FOLDER...)")
+	}
+	dir := *out
+	if dir == "" {
+		if fs.NArg() > 1 {
+			return errors.New("budget: flag -out: required with several folders")
+		}
+		dir = fs.Arg(0)
 	}
 	es, err := cli.Ints(*budgets)
 	if err != nil {
@@ -198,15 +210,27 @@ Flags:`)
 			return flagErr("budgets", fmt.Errorf("budget %d < 1", e))
 		}
 	}
-	dir := fs.Arg(0)
-	folder, err := results.ReadFolder(dir)
-	if err != nil {
+	var runs []results.RunResult
+	seen := map[string]bool{}
+	for _, d := range fs.Args() {
+		folder, err := results.ReadFolder(d)
+		if err != nil {
+			return fmt.Errorf("budget: %w", err)
+		}
+		for _, r := range folder.Runs {
+			if !seen[r.Spec.Key()] {
+				seen[r.Spec.Key()] = true
+				runs = append(runs, r)
+			}
+		}
+	}
+	if len(runs) == 0 {
+		return fmt.Errorf("budget: %s holds no runs", strings.Join(fs.Args(), ", "))
+	}
+	if err := os.MkdirAll(dir, 0o755); err != nil {
 		return fmt.Errorf("budget: %w", err)
 	}
-	if len(folder.Runs) == 0 {
-		return fmt.Errorf("budget: %s holds no runs", dir)
-	}
-	all, err := results.WriteBudgetFiles(dir, folder.Runs, es)
+	all, err := results.WriteBudgetFiles(dir, runs, es)
 	if err != nil {
 		return fmt.Errorf("budget: %w", err)
 	}
@@ -248,7 +272,7 @@ func configErr(err error) error {
 func printUsage(w io.Writer, fs *flag.FlagSet) {
 	fmt.Fprint(w, `Usage: train [flags]
        train merge -out DIR FOLDER...
-       train budget [-budgets E,E,...] DIR
+       train budget [-budgets E,E,...] [-out DIR] FOLDER...
 
 Trains every run of the grid losses × batch sizes × seeds (× datasets) and
 writes into -out: runs.csv (one row per run per epoch), summary.csv,

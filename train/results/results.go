@@ -218,9 +218,6 @@ func ReadRuns(rd io.Reader) ([]RunResult, error) {
 				return nil, bad("test_acc_calibrated")
 			}
 		}
-		if len(r.Epochs) > 0 && r.Epochs[0].Calibrated != e.Calibrated {
-			return nil, fmt.Errorf("%w: line %d: run %s: epoch %d and epoch 1 disagree on having test_acc_calibrated", ErrBadRuns, line, spec.Key(), epoch)
-		}
 		r.Epochs = append(r.Epochs, e)
 	}
 	return runs, nil

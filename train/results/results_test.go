@@ -68,8 +68,6 @@ func TestReadRunsRejectsBadFiles(t *testing.T) {
 		{"calibrated number", header + "synthetic,ce,128,1,1,0.5,0.9,0.9,1,ok,,high\n", `test_acc_calibrated "high"`},
 		{"legacy row", header + "synthetic,ce,128,1,1,0.5,0.9,0.9,1,ok,\n", "wrong number of fields"},
 		{"long legacy row", legacy + "synthetic,ce,128,1,1,0.5,0.9,0.9,1,ok,,0.9\n", "wrong number of fields"},
-		{"mixed run", header + "synthetic,ce,128,1,1,0.5,0.9,0.9,1,ok,,0.9\nsynthetic,ce,128,1,2,0.5,0.9,0.9,1,ok,,\n",
-			"epoch 2 and epoch 1 disagree on having test_acc_calibrated"},
 	}
 	// Bad rows, written in the legacy format; each is also checked in the
 	// current one, with an empty test_acc_calibrated.
