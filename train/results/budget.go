@@ -269,8 +269,8 @@ func (b Budgets) crossovers() map[string]int {
 // Markdown writes one table per dataset and loss, shaped like the paper's
 // Table 1 at several budgets: a row per batch size with CE's and the
 // loss's mean maximum accuracy at the last budget, the difference (loss −
-// CE) with its paired t-test p-value at every budget, and the epoch from
-// which the loss stays above CE.
+// CE) with its paired t-test p-value at every budget ("–" for p with a
+// single pair), and the epoch from which the loss stays above CE.
 func (b Budgets) Markdown(w io.Writer) error {
 	var s strings.Builder
 	cross := b.crossovers()
@@ -315,11 +315,14 @@ func (b Budgets) Markdown(w io.Writer) error {
 			end := cells[len(cells)-1]
 			fmt.Fprintf(&s, "| %d | %d | %s | %s |", batch, end.N, fmtAcc(end.MeanCE), fmtAcc(end.Mean))
 			for _, c := range cells {
-				if c.Test == nil {
+				switch {
+				case c.Test != nil:
+					fmt.Fprintf(&s, " %+.4f (%.3f) |", c.Test.MeanDiff, c.Test.P)
+				case c.N > 0: // one pair: the difference, no test
+					fmt.Fprintf(&s, " %+.4f (–) |", c.Mean-c.MeanCE)
+				default:
 					fmt.Fprintf(&s, " – |")
-					continue
 				}
-				fmt.Fprintf(&s, " %+.4f (%.3f) |", c.Test.MeanDiff, c.Test.P)
 			}
 			from := "never"
 			if e := cross[gapKey(t.dataset, batch, t.loss)]; e > 0 {
