@@ -61,7 +61,7 @@ bench-peer-cnn: ## the paper's CNN: Go trainer vs PyTorch at batch 32/128/512, s
 	$(PEER_PYTHON) scripts/bench_training.py peer --model cnn --go '$(GO)' --tags '$(BLAS_TAG)' --count $(PEER_COUNT) --seconds $(PEER_CNN_SECONDS) --min-steps 2 | tee results/bench-peer-cnn.txt
 
 data: ## put MNIST and Fashion-MNIST into data/ (idempotent; DATA_FLAGS=-download on a connected machine), check CIFAR-10, report counts and load times
-	$(GO) run ./cmd/data -dir data $(DATA_FLAGS)
+	$(GO) run ./cmd/data -data data $(DATA_FLAGS)
 
 # ---- the study (cmd/train; README "Running the study") ----
 # Both targets resume: rerunning one skips the runs already in its runs.csv.
@@ -71,6 +71,15 @@ EXPERIMENT_FLAGS ?=
 experiment: ## compact study: MNIST, MLP 784-256-10, CE vs HS, batch 128/1024/8192, 3 seeds, 5 epochs (about a minute with OpenBLAS, 6 in pure Go) into results/experiment
 	$(GO) run $(BLAS_TAGS) ./cmd/train -dataset mnist -train-subset 0 -model mlp -hidden 256 \
 		-loss ce,hs -batch 128,1024,8192 -seeds 3 -epochs 5 -lr 1e-3 -out results/experiment $(EXPERIMENT_FLAGS)
+
+# ---- sweeps on a cluster scheduler (scripts/cluster, README "Running the study") ----
+.PHONY: cluster-check
+cluster-check: SHELL := /bin/bash
+cluster-check: ## (root) a synthetic sweep as a Slurm job array + merge job on a single-node cluster started here, vs one process; a task cancelled and resumed (about 1.5 minutes; installs slurm and munge with apt-get)
+	@start=$$SECONDS; bin=$$(mktemp -d); trap 'rm -rf "$$bin"' EXIT; \
+	$(GO) build -o "$$bin/train" ./cmd/train && \
+	scripts/cluster/slurm-local.sh scripts/cluster/check.sh "$$bin/train" && \
+	echo "cluster-check: $$((SECONDS - start)) s in all (build, cluster start and stop included)"
 
 # ---- benchmarks and fuzzing (README "Performance") ----
 bench: bench-op bench-train bench-other ## every benchmark of the repository: the operator table, the training table and the rest (BENCHTIME, BENCHCOUNT); benchstat files in results/
@@ -120,7 +129,7 @@ STUDY_BATCHES  := 128,256,512,1024,2048,4096,8192
 reproduce: data ## the large-batch study (paper grid scaled down) and its ablations into results/study (about 1.5 hours with OpenBLAS on 2 cores)
 	@for ds in $(STUDY_DATASETS); do \
 	  $(STUDY_TRAIN) $(STUDY_COMMON) -dataset $$ds -loss ce,hs,hinge,mse -batch $(STUDY_BATCHES) -out $(STUDY_DIR)/$$ds || exit 1; \
-	  $(STUDY_TRAIN) $(STUDY_COMMON) -dataset $$ds -loss ce,hs -batch $(STUDY_BATCHES) -k fraction -fraction 0.5 -norm entry-mean -out $(STUDY_DIR)/$$ds-ablation-k-fraction || exit 1; \
+	  $(STUDY_TRAIN) $(STUDY_COMMON) -dataset $$ds -loss ce,hs -batch $(STUDY_BATCHES) -k fraction -fraction 0.5 -reduction entry-mean -out $(STUDY_DIR)/$$ds-ablation-k-fraction || exit 1; \
 	  $(STUDY_TRAIN) $(STUDY_COMMON) -dataset $$ds -loss ce,hs -batch 8192 -k prior -out $(STUDY_DIR)/$$ds-ablation-k-prior || exit 1; \
 	  for tau in 0.5 5; do \
 	    $(STUDY_TRAIN) $(STUDY_COMMON) -dataset $$ds -loss ce,hs -batch 8192 -tau $$tau -out $(STUDY_DIR)/$$ds-ablation-tau$$tau || exit 1; \
@@ -128,3 +137,54 @@ reproduce: data ## the large-batch study (paper grid scaled down) and its ablati
 	  $(STUDY_TRAIN) $(STUDY_COMMON) -dataset $$ds -loss ce,hs -batch 128,8192 -lr 1e-4 -out $(STUDY_DIR)/$$ds-ablation-lr1e-4 || exit 1; \
 	  $(STUDY_TRAIN) $(STUDY_COMMON) -dataset $$ds -loss ce,hs -batch 128,1024,8192 -calibrate -out $(STUDY_DIR)/$$ds-calibrated || exit 1; \
 	done
+
+# ---- the paper's budget (docs/results.md, "The paper's budget") ----
+# Fashion-MNIST, MLP 784-256-10, the reference code's augmentation and last
+# batch, Adam lr 1e-4, 600 epochs, 3 seeds; scripts/budget.sh runs it as two
+# single-threaded shards (one per core) and resumes; then the shards are
+# merged and compared at the budgets 12, 50, 100, 300 and 600 epochs.
+BUDGET_DIR ?= results/budget
+
+.PHONY: reproduce-budget budget-report budget-interim reproduce-offsets
+reproduce-budget: data ## the 600-epoch study (hours: resumable, rerun to continue) and its report into results/budget
+	$(GO) build $(BLAS_TAGS) -o bin/train ./cmd/train
+	DIR=$(BUDGET_DIR) TRAIN=bin/train scripts/budget.sh
+	$(MAKE) budget-report
+
+budget-report: ## merge the budget study's shards and compare the losses at 12…600 epochs (results/budget/fashion-mnist)
+	$(GO) run ./cmd/train merge -out $(BUDGET_DIR)/fashion-mnist $(BUDGET_DIR)/parts/*
+	$(GO) run ./cmd/train budget $(BUDGET_DIR)/fashion-mnist
+
+budget-interim: ## compare the losses of the budget study while it runs (its shards read as one, no merge) into results/budget/interim
+	$(GO) run ./cmd/train budget -out $(BUDGET_DIR)/interim $(BUDGET_DIR)/parts/*
+
+reproduce-offsets: data ## hs-offset on the short-budget grid beside ce and hs, and the calibrated study at every batch size (results/study)
+	$(GO) build $(BLAS_TAGS) -o bin/train ./cmd/train
+	DIR=$(STUDY_DIR) TRAIN=bin/train scripts/offsets.sh
+
+# ---- gradient boosting: the paper's Appendix A on XGBoost (cmd/gbrt; README "Gradient boosting") ----
+# Needs libxgboost-dev (cgo, build tag xgboost). The real datasets come from
+# Debian packages through scripts/gbrt-data.sh (R, r-cran-kernlab,
+# r-cran-mlbench, python3-sklearn's .deb); both study folders resume.
+GBRT_DIR      ?= results/gbrt
+GBRT_DATA     ?= data/gbrt
+GBRT_DATASETS ?= synthetic-50,synthetic-10,synthetic-2,spam,ticdata,pima,ionosphere,breast-cancer
+GBRT_FLAGS    ?=
+GBRT          := $(GO) run -tags xgboost ./cmd/gbrt -data $(GBRT_DATA) -rounds 500 -patience 50 -quiet $(GBRT_FLAGS)
+
+.PHONY: gbrt gbrt-data test-xgboost
+gbrt-data: ## write the real binary datasets of the gradient-boosting study into data/gbrt (installs R packages with apt-get when missing)
+	bash scripts/gbrt-data.sh $(GBRT_DATA)
+
+$(GBRT_DATA)/spam.csv:
+	bash scripts/gbrt-data.sh $(GBRT_DATA)
+
+gbrt: $(GBRT_DATA)/spam.csv ## gradient-boosting study: HS objective (4 Hessians) vs binary:logistic and reg:squarederror, 8 datasets, 10 seeds, then the τ ablation (5 seeds); results/gbrt (about 10 minutes on 2 busy cores)
+	$(GBRT) -dataset $(GBRT_DATASETS) -seeds 10 -out $(GBRT_DIR)/main
+	for tau in 0.01 0.03 0.1; do \
+	  $(GBRT) -dataset synthetic-10,spam,ticdata -objective hs-ones,hs-gn,l2 -tau $$tau -seeds 5 -out $(GBRT_DIR)/tau$$tau || exit 1; \
+	done
+
+test-xgboost: ## vet and test gbrt/xgboost and cmd/gbrt with XGBoost (-tags xgboost; needs libxgboost-dev)
+	$(GO) vet -tags xgboost ./gbrt/... ./cmd/gbrt/
+	$(GO) test -tags xgboost -count=1 ./gbrt/... ./cmd/gbrt/

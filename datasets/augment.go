@@ -48,6 +48,7 @@ const augmentStream = 0x5851f42d4c957f2d
 type Augmenter struct {
 	aug     Augmentation
 	c, h, w int
+	pcg     *rand.PCG // rng's source, whose state MarshalBinary saves
 	rng     *rand.Rand
 	src     []float32 // one original image
 	cols    []int     // source column of each output column of the image
@@ -64,9 +65,10 @@ func NewAugmenter(a Augmentation, shape [3]int, seed int64) (*Augmenter, error) 
 	if a.Pad < 0 || a.Pad >= min(h, w) {
 		return nil, fmt.Errorf("datasets: augmenter: Pad = %d outside [0, %d) for images of %d×%d", a.Pad, min(h, w), h, w)
 	}
+	pcg := rand.NewPCG(uint64(seed), augmentStream)
 	return &Augmenter{
 		aug: a, c: c, h: h, w: w,
-		rng: rand.New(rand.NewPCG(uint64(seed), augmentStream)),
+		pcg: pcg, rng: rand.New(pcg),
 		src: make([]float32, c*h*w), cols: make([]int, w),
 	}, nil
 }
@@ -80,6 +82,19 @@ func (a *Augmenter) Apply(x []float32) error {
 	}
 	for off := 0; off < len(x); off += size {
 		a.image(x[off : off+size])
+	}
+	return nil
+}
+
+// MarshalBinary saves the state of the Augmenter's generator.
+func (a *Augmenter) MarshalBinary() ([]byte, error) { return a.pcg.MarshalBinary() }
+
+// UnmarshalBinary restores a state saved by MarshalBinary: the
+// transformations that follow are those the saved Augmenter would have
+// drawn.
+func (a *Augmenter) UnmarshalBinary(data []byte) error {
+	if err := a.pcg.UnmarshalBinary(data); err != nil {
+		return fmt.Errorf("datasets: augmenter state: %w", err)
 	}
 	return nil
 }

@@ -1,6 +1,8 @@
 package datasets
 
 import (
+	"bytes"
+	"encoding/gob"
 	"fmt"
 	"math/rand/v2"
 )
@@ -25,6 +27,7 @@ type Batcher struct {
 	features  int
 	batchSize int
 	dropLast  bool
+	src       *rand.PCG // rng's source, whose state MarshalBinary saves
 	rng       *rand.Rand
 	perm      []int // the order of the current epoch
 	pos       int   // next position in perm
@@ -51,7 +54,8 @@ func NewBatcher(s Split, batchSize int, seed int64, dropLast bool) (*Batcher, er
 	for i := range perm {
 		perm[i] = i
 	}
-	return &Batcher{s: s, features: f, batchSize: batchSize, dropLast: dropLast, rng: newRand(seed), perm: perm}, nil
+	src := newPCG(seed)
+	return &Batcher{s: s, features: f, batchSize: batchSize, dropLast: dropLast, src: src, rng: rand.New(src), perm: perm}, nil
 }
 
 // Epoch starts a new pass over the data in a new random order. Next calls
@@ -89,6 +93,46 @@ func (b *Batcher) Next(dstX []float32, dstY []int) (n int, ok bool) {
 	}
 	b.pos += n
 	return n, true
+}
+
+// batcherState is what MarshalBinary saves: the generator, the order of
+// the current epoch and the position in it.
+type batcherState struct {
+	PCG     []byte
+	Perm    []int
+	Pos     int
+	Started bool
+}
+
+// MarshalBinary saves the Batcher's position: its generator's state, the
+// current epoch's order and the next position in it (not the data).
+func (b *Batcher) MarshalBinary() ([]byte, error) {
+	pcg, err := b.src.MarshalBinary()
+	if err != nil {
+		return nil, err
+	}
+	var buf bytes.Buffer
+	err = gob.NewEncoder(&buf).Encode(batcherState{PCG: pcg, Perm: b.perm, Pos: b.pos, Started: b.started})
+	return buf.Bytes(), err
+}
+
+// UnmarshalBinary restores a position saved by MarshalBinary from a
+// Batcher over a split of the same length: the batches that follow are
+// those the saved Batcher would have returned.
+func (b *Batcher) UnmarshalBinary(data []byte) error {
+	var st batcherState
+	if err := gob.NewDecoder(bytes.NewReader(data)).Decode(&st); err != nil {
+		return fmt.Errorf("datasets: batcher state: %w", err)
+	}
+	if len(st.Perm) != len(b.perm) || st.Pos < 0 || st.Pos > len(st.Perm) {
+		return fmt.Errorf("datasets: batcher state for %d samples at %d, this batcher has %d", len(st.Perm), st.Pos, len(b.perm))
+	}
+	if err := b.src.UnmarshalBinary(st.PCG); err != nil {
+		return fmt.Errorf("datasets: batcher state: %w", err)
+	}
+	copy(b.perm, st.Perm)
+	b.pos, b.started = st.Pos, st.Started
+	return nil
 }
 
 // Err returns the error that stopped Next, if any.

@@ -187,14 +187,15 @@ func ExampleReadManifest() {
 	fmt.Println(man.Source, man.Split)
 }
 
-func ExampleParseNormalization() {
-	n, err := datasets.ParseNormalization("unit")
-	fmt.Println(n, err)
-	_, err = datasets.ParseNormalization("zscore")
-	fmt.Println(err)
+// A Normalization reads and writes its name, for flags (flag.TextVar) and
+// JSON.
+func ExampleNormalization_UnmarshalText() {
+	var n datasets.Normalization
+	fmt.Println(n.UnmarshalText([]byte("unit")), n)
+	fmt.Println(n.UnmarshalText([]byte("zscore")))
 	// Output:
-	// unit <nil>
-	// datasets: normalization "zscore" is not standardize, unit or none
+	// <nil> unit
+	// normalization "zscore" unknown, want one of standardize, unit, none
 }
 
 func ExampleSplit_Subset() {

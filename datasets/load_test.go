@@ -96,15 +96,20 @@ func TestNormalization(t *testing.T) {
 	}
 }
 
-func TestParseNormalization(t *testing.T) {
+func TestNormalizationText(t *testing.T) {
 	for _, n := range []datasets.Normalization{datasets.NormStandardize, datasets.NormUnit, datasets.NormNone} {
-		got, err := datasets.ParseNormalization(n.String())
-		if err != nil || got != n {
-			t.Errorf("ParseNormalization(%q) = %v, %v", n.String(), got, err)
+		b, err := n.MarshalText()
+		var got datasets.Normalization
+		if err != nil || got.UnmarshalText(b) != nil || got != n {
+			t.Errorf("%v: text %q (%v) reads back as %v", n, b, err, got)
 		}
 	}
-	if _, err := datasets.ParseNormalization("zscore"); err == nil {
-		t.Error("ParseNormalization(zscore): no error")
+	var n datasets.Normalization
+	if err := n.UnmarshalText([]byte("zscore")); err == nil {
+		t.Error("UnmarshalText(zscore): no error")
+	}
+	if _, err := datasets.Normalization(3).MarshalText(); err == nil {
+		t.Error("MarshalText of Normalization(3): no error")
 	}
 }
 

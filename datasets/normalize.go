@@ -3,6 +3,7 @@ package datasets
 import (
 	"fmt"
 	"math"
+	"strings"
 )
 
 // Normalization selects how raw features become the float32 values of a
@@ -22,28 +23,36 @@ const (
 	NormNone
 )
 
-// String returns the name of n.
+// normalizationNames are the names of the Normalization values, in order.
+var normalizationNames = []string{"standardize", "unit", "none"}
+
+// String returns the name of n: "standardize", "unit" or "none".
 func (n Normalization) String() string {
-	switch n {
-	case NormStandardize:
-		return "standardize"
-	case NormUnit:
-		return "unit"
-	case NormNone:
-		return "none"
+	if n.validate() == nil {
+		return normalizationNames[n]
 	}
 	return fmt.Sprintf("Normalization(%d)", int(n))
 }
 
-// ParseNormalization returns the Normalization named s ("standardize",
-// "unit", "none").
-func ParseNormalization(s string) (Normalization, error) {
-	for _, n := range []Normalization{NormStandardize, NormUnit, NormNone} {
-		if n.String() == s {
-			return n, nil
+// MarshalText returns the name of n; an unknown value is an error.
+func (n Normalization) MarshalText() ([]byte, error) {
+	if err := n.validate(); err != nil {
+		return nil, err
+	}
+	return []byte(normalizationNames[n]), nil
+}
+
+// UnmarshalText sets n from its name ("standardize", "unit", "none");
+// another name is an error listing them (without a package prefix: the
+// caller, flag or encoding/json, says where the name came from).
+func (n *Normalization) UnmarshalText(b []byte) error {
+	for i, name := range normalizationNames {
+		if name == string(b) {
+			*n = Normalization(i)
+			return nil
 		}
 	}
-	return 0, fmt.Errorf("datasets: normalization %q is not standardize, unit or none", s)
+	return fmt.Errorf("normalization %q unknown, want one of %s", b, strings.Join(normalizationNames, ", "))
 }
 
 func (n Normalization) validate() error {

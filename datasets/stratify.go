@@ -9,7 +9,12 @@ import (
 // newRand returns the package's seeded generator: PCG with the seed as its
 // first word and a fixed second word.
 func newRand(seed int64) *rand.Rand {
-	return rand.New(rand.NewPCG(uint64(seed), 0x9e3779b97f4a7c15))
+	return rand.New(newPCG(seed))
+}
+
+// newPCG returns the source of newRand.
+func newPCG(seed int64) *rand.PCG {
+	return rand.NewPCG(uint64(seed), 0x9e3779b97f4a7c15)
 }
 
 // StratifiedSplit partitions the sample indices 0..len(labels)−1 into a

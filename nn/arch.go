@@ -14,7 +14,9 @@ type Architecture interface {
 	// Name is a short description, e.g. "mlp-784-512-512-10".
 	Name() string
 	// Init returns the seeded initial parameters: the same (dt, seed)
-	// gives identical tensors.
+	// gives identical tensors. The last one is the output layer's bias
+	// (1 × classes), which the logits include: the class offsets
+	// (OutputBias).
 	Init(dt tensor.Dtype, seed int64) ([]Param, error)
 	// Forward adds the forward pass: x (batch × features) → logits
 	// (batch × classes). params are the nodes returned by Bind for this
@@ -23,6 +25,20 @@ type Architecture interface {
 	// need not carry a gradient with respect to it (the MLP's does not),
 	// only with respect to params.
 	Forward(x *G.Node, params G.Nodes, training bool) (*G.Node, error)
+}
+
+// OutputBias returns the node of the output layer's bias among the nodes
+// of an Architecture's parameters (Bind of Init's, in order): the last
+// one, a 1 × classes row that the logits include. An OffsetHead trains it.
+func OutputBias(params G.Nodes) (*G.Node, error) {
+	if len(params) == 0 || params[len(params)-1] == nil {
+		return nil, fmt.Errorf("nn: OutputBias: no parameter nodes")
+	}
+	b := params[len(params)-1]
+	if s := b.Shape(); s.Dims() != 2 || s[0] != 1 {
+		return nil, fmt.Errorf("nn: OutputBias: last parameter %s has shape %v, want (1, classes)", b.Name(), s)
+	}
+	return b, nil
 }
 
 // linearParams returns the seeded parameters of a linear layer: W (in × out)

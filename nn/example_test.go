@@ -69,7 +69,7 @@ func ExampleNewHead() {
 	fmt.Println(err)
 	// Output:
 	// ce loss 0.4100
-	// nn: unknown head "softmax" (valid: brier, ce, hinge, hs, hs-ref, mse)
+	// nn: unknown head "softmax" (valid: brier, ce, hinge, hs, hs-offset, hs-ref, mse)
 }
 
 // The predicted class of each row is its argmax; ties go to the lowest index.
@@ -169,7 +169,7 @@ func ExampleBatchNorm() {
 // The valid head names, for flag help and error messages.
 func ExampleHeadNames() {
 	fmt.Println(nn.HeadNames())
-	// Output: [brier ce hinge hs hs-ref mse]
+	// Output: [brier ce hinge hs hs-offset hs-ref mse]
 }
 
 // The HyperSimplex head with its default options (τ = 1.5, k_c = the count

@@ -5,7 +5,7 @@ import (
 	"sort"
 	"strings"
 
-	"github.com/hypersimplex/hsloss/op"
+	"github.com/hypersimplex/hsloss/op/hypersimplex"
 	G "gorgonia.org/gorgonia"
 	"gorgonia.org/tensor"
 )
@@ -23,27 +23,28 @@ type Head interface {
 
 // HeadOptions configures the heads that have options.
 type HeadOptions struct {
-	// HS configures the "hs" head (τ, k policy, normalisation); the "hs-ref"
-	// head takes only its τ.
-	HS op.LossOptions
+	// HS configures the "hs" and "hs-offset" heads (τ, k policy,
+	// reduction); the "hs-ref" head takes only its τ.
+	HS hypersimplex.LossOptions
 	// HingeMargin is Δ > 0 of the "hinge" head.
 	HingeMargin float64
 }
 
-// DefaultHeadOptions returns op.DefaultLossOptions() (τ = 1.5, k_c the
+// DefaultHeadOptions returns hypersimplex.DefaultLossOptions() (τ = 1.5, k_c the
 // batch's class counts, batch-mean normalisation) and HingeMargin 1.
 func DefaultHeadOptions() HeadOptions {
-	return HeadOptions{HS: op.DefaultLossOptions(), HingeMargin: 1}
+	return HeadOptions{HS: hypersimplex.DefaultLossOptions(), HingeMargin: 1}
 }
 
 // headBuilders maps each head name to its constructor.
 var headBuilders = map[string]func(HeadOptions) (Head, error){
-	"ce":     func(HeadOptions) (Head, error) { return crossEntropyHead{}, nil },
-	"mse":    func(HeadOptions) (Head, error) { return mseHead{}, nil },
-	"brier":  func(HeadOptions) (Head, error) { return brierHead{}, nil },
-	"hinge":  newHingeHead,
-	"hs":     newHyperSimplexHead,
-	"hs-ref": newReferenceHyperSimplexHead,
+	"ce":        func(HeadOptions) (Head, error) { return crossEntropyHead{}, nil },
+	"mse":       func(HeadOptions) (Head, error) { return mseHead{}, nil },
+	"brier":     func(HeadOptions) (Head, error) { return brierHead{}, nil },
+	"hinge":     newHingeHead,
+	"hs":        newHyperSimplexHead,
+	"hs-ref":    newReferenceHyperSimplexHead,
+	"hs-offset": newHyperSimplexOffsetHead,
 }
 
 // HeadNames returns the valid head names, sorted.
@@ -56,9 +57,9 @@ func HeadNames() []string {
 	return names
 }
 
-// NewHead returns the head called name: "ce", "hs", "hs-ref", "hinge",
-// "brier" or "mse" (see the package documentation and each head's Loss for
-// the normalisation).
+// NewHead returns the head called name: "ce", "hs", "hs-ref", "hs-offset",
+// "hinge", "brier" or "mse" (see the package documentation and each head's
+// Loss for the normalisation). "hs-offset" is an OffsetHead.
 func NewHead(name string, opts HeadOptions) (Head, error) {
 	build, ok := headBuilders[name]
 	if !ok {

@@ -24,17 +24,5 @@ func (h brierHead) Loss(logits, onehot *G.Node) (*G.Node, error) {
 	if err != nil {
 		return nil, wrap(h.Name(), "softmax", err)
 	}
-	diff, err := G.Sub(p, onehot)
-	if err != nil {
-		return nil, wrap(h.Name(), "P − T", err)
-	}
-	sq, err := G.Square(diff)
-	if err != nil {
-		return nil, wrap(h.Name(), "square", err)
-	}
-	loss, err := G.Mean(sq)
-	if err != nil {
-		return nil, wrap(h.Name(), "mean", err)
-	}
-	return loss, nil
+	return entryMeanSquare(h.Name(), p, onehot)
 }

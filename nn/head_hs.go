@@ -5,6 +5,7 @@ import (
 	"math"
 
 	"github.com/hypersimplex/hsloss/op"
+	"github.com/hypersimplex/hsloss/op/hypersimplex"
 	G "gorgonia.org/gorgonia"
 )
 
@@ -19,7 +20,7 @@ import (
 // op.HyperSimplexLoss.
 type hyperSimplexHead struct {
 	name string
-	opts op.LossOptions
+	opts hypersimplex.LossOptions
 }
 
 // newHyperSimplexHead checks what can be checked before the number of
@@ -30,7 +31,7 @@ func newHyperSimplexHead(opts HeadOptions) (Head, error) {
 	if !(o.Tau > 0) || math.IsInf(o.Tau, 0) {
 		return nil, fmt.Errorf("nn: hs head: HS.Tau = %v, want a finite value > 0", o.Tau)
 	}
-	if o.KPolicy == op.KPrior {
+	if o.KPolicy == hypersimplex.KPrior {
 		if err := o.Validate(len(o.Prior)); err != nil {
 			return nil, fmt.Errorf("nn: hs head: %w", err)
 		}
@@ -39,11 +40,11 @@ func newHyperSimplexHead(opts HeadOptions) (Head, error) {
 }
 
 // newReferenceHyperSimplexHead returns the "hs-ref" head: the HyperSimplex
-// loss as the public reference code computes it (op.ReferenceLossOptions:
+// loss as the public reference code computes it (hypersimplex.ReferenceLossOptions:
 // k_c = ⌊n/2⌋ for every class, the mean over all n·C entries) with τ from
 // opts.HS.Tau.
 func newReferenceHyperSimplexHead(opts HeadOptions) (Head, error) {
-	o := op.ReferenceLossOptions()
+	o := hypersimplex.ReferenceLossOptions()
 	o.Tau = opts.HS.Tau
 	if !(o.Tau > 0) || math.IsInf(o.Tau, 0) {
 		return nil, fmt.Errorf("nn: hs-ref head: HS.Tau = %v, want a finite value > 0", o.Tau)

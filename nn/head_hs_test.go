@@ -5,7 +5,7 @@ import (
 	"testing"
 
 	"github.com/hypersimplex/hsloss/nn"
-	"github.com/hypersimplex/hsloss/op"
+	"github.com/hypersimplex/hsloss/op/hypersimplex"
 	"gorgonia.org/tensor"
 )
 
@@ -103,13 +103,13 @@ func TestHyperSimplexHead(t *testing.T) {
 	}
 	tests := []struct {
 		name  string
-		opts  op.LossOptions
+		opts  hypersimplex.LossOptions
 		scale float64
 		k     func([]float64) float64
 	}{
-		{"default τ=1.5 batch-k batch-mean", op.DefaultLossOptions(), 0.5 / n, colSum},
-		{"τ=0.5 sum", op.LossOptions{Tau: 0.5, KPolicy: op.KBatch, Normalization: op.NormSum}, 0.5, colSum},
-		{"τ=1.5 fraction 0.5 entry-mean", op.LossOptions{Tau: 1.5, KPolicy: op.KFraction, Fraction: 0.5, Normalization: op.NormEntryMean},
+		{"default τ=1.5 batch-k batch-mean", hypersimplex.DefaultLossOptions(), 0.5 / n, colSum},
+		{"τ=0.5 sum", hypersimplex.LossOptions{Tau: 0.5, KPolicy: hypersimplex.KBatch, Reduction: hypersimplex.ReduceSum}, 0.5, colSum},
+		{"τ=1.5 fraction 0.5 entry-mean", hypersimplex.LossOptions{Tau: 1.5, KPolicy: hypersimplex.KFraction, Fraction: 0.5, Reduction: hypersimplex.ReduceEntryMean},
 			1 / (n * classes), func([]float64) float64 { return 0.5 * n }},
 	}
 	for _, tc := range tests {
@@ -176,7 +176,7 @@ func TestHyperSimplexHeadErrors(t *testing.T) {
 		}
 	}
 	opts := nn.DefaultHeadOptions()
-	opts.HS.KPolicy = op.KPrior
+	opts.HS.KPolicy = hypersimplex.KPrior
 	opts.HS.Prior = []float64{0.5, 0.6}
 	if _, err := nn.NewHead("hs", opts); err == nil {
 		t.Error("priors summing to 1.1 accepted")

@@ -17,17 +17,23 @@ func (h mseHead) Loss(logits, onehot *G.Node) (*G.Node, error) {
 	if err := checkHeadInputs(h.Name(), logits, onehot); err != nil {
 		return nil, err
 	}
-	diff, err := G.Sub(logits, onehot)
+	return entryMeanSquare(h.Name(), logits, onehot)
+}
+
+// entryMeanSquare adds the mean over all entries of (a − b)², the loss of
+// the heads mse (a = logits) and brier (a = softmax of the logits).
+func entryMeanSquare(head string, a, b *G.Node) (*G.Node, error) {
+	diff, err := G.Sub(a, b)
 	if err != nil {
-		return nil, wrap(h.Name(), "X − T", err)
+		return nil, wrap(head, "difference", err)
 	}
 	sq, err := G.Square(diff)
 	if err != nil {
-		return nil, wrap(h.Name(), "square", err)
+		return nil, wrap(head, "square", err)
 	}
 	loss, err := G.Mean(sq)
 	if err != nil {
-		return nil, wrap(h.Name(), "mean", err)
+		return nil, wrap(head, "mean", err)
 	}
 	return loss, nil
 }

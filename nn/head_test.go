@@ -21,7 +21,19 @@ func headValueGrad(t *testing.T, head nn.Head, dt tensor.Dtype, logits []float64
 		G.WithValue(newDense(dt, tensor.Shape{n, classes}, logits)))
 	y := G.NewMatrix(g, dt, G.WithShape(n, classes), G.WithName("onehot"),
 		G.WithValue(newDense(dt, tensor.Shape{n, classes}, oneHot(labels, classes))))
-	loss, err := head.Loss(x, y)
+	var loss *G.Node
+	var err error
+	if oh, ok := head.(nn.OffsetHead); ok {
+		// The logits x + b with b = 0: x's gradient is the network's.
+		b := G.NewMatrix(g, dt, G.WithShape(1, classes), G.WithName("b"), G.WithValue(newDense(dt, tensor.Shape{1, classes}, make([]float64, classes))))
+		z, berr := G.BroadcastAdd(x, b, nil, []byte{0})
+		if berr != nil {
+			t.Fatal(berr)
+		}
+		loss, err = oh.LossWithOffsets(z, y, b)
+	} else {
+		loss, err = head.Loss(x, y)
+	}
 	if err != nil {
 		t.Fatalf("%s Loss: %v", head.Name(), err)
 	}
@@ -237,6 +249,12 @@ func TestHeadShapeErrors(t *testing.T) {
 			if _, err := head.Loss(c.logits, c.onehot); err == nil {
 				t.Errorf("%s: %s accepted, want an error", name, c.what)
 			}
+			if oh, ok := head.(nn.OffsetHead); ok {
+				b := G.NewMatrix(g, tensor.Float64, G.WithShape(1, 3), G.WithName("b-"+name))
+				if _, err := oh.LossWithOffsets(c.logits, c.onehot, b); err == nil {
+					t.Errorf("%s: LossWithOffsets: %s accepted, want an error", name, c.what)
+				}
+			}
 		}
 	}
 }
@@ -250,6 +268,7 @@ func TestHeadShapeErrors(t *testing.T) {
 //	brier  (1/C − T)² sums to n(C−1)/C: L = (C−1)/C²,         ∂L/∂X = 2(1/C − T)/(nC²)
 //	       (Σ_c G[i,c]·P[i,c] = 0 when P = 1/C)
 //	hs-ref k = ⌊n/2⌋ = 2, p = ½ everywhere: L = ¼, ∂L/∂X[i,c] = 2(k_c/n − T[i,c])/(nCτ)
+//	hs-offset  hs + ln C (the offsets' cross-entropy), the network's gradient hs's
 //	hinge  every wrong class at Δ:      L = (C − 1)Δ,         ∂L/∂X = (1 − C·T)/n
 //	hs     Π_{Δ(n,k)}(0) = k/n on every entry (inside the box, all active):
 //	       L = s Σ_c k_c(1 − k_c/n),   ∂L/∂X[i,c] = 2s(k_c/n − T[i,c])/τ (the mean
@@ -277,6 +296,8 @@ func TestHeadsAtZeroLogits(t *testing.T) {
 			return 2 * (1.0/classes - T[i*classes+c]) / (n * classes * classes)
 		}},
 		{"hs-ref", 0.25, func(i, c int) float64 { return 2 * (k[c]/n - T[i*classes+c]) / (n * classes * tau) }},
+		// hs plus the offsets' cross-entropy ln C, whose gradient goes to b only.
+		{"hs-offset", wantHS + math.Log(classes), func(i, c int) float64 { return 2 * s * (k[c]/n - T[i*classes+c]) / tau }},
 	}
 	if len(tests) != len(nn.HeadNames()) {
 		t.Fatalf("%d closed forms for %d heads %v: add the new head's", len(tests), len(nn.HeadNames()), nn.HeadNames())

@@ -6,6 +6,7 @@ import (
 	"testing"
 
 	"github.com/hypersimplex/hsloss/op"
+	"github.com/hypersimplex/hsloss/op/hypersimplex"
 	G "gorgonia.org/gorgonia"
 	"gorgonia.org/tensor"
 )
@@ -59,7 +60,7 @@ func BenchmarkLoss(b *testing.B) {
 		build func(logits, targets *G.Node) (*G.Node, error)
 	}{
 		{"hs", func(logits, targets *G.Node) (*G.Node, error) {
-			return op.HyperSimplexLoss(logits, targets, op.DefaultLossOptions())
+			return op.HyperSimplexLoss(logits, targets, hypersimplex.DefaultLossOptions())
 		}},
 		{"ce", crossEntropy},
 	}

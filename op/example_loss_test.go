@@ -5,6 +5,7 @@ import (
 	"log"
 
 	"github.com/hypersimplex/hsloss/op"
+	"github.com/hypersimplex/hsloss/op/hypersimplex"
 	G "gorgonia.org/gorgonia"
 	"gorgonia.org/tensor"
 )
@@ -28,7 +29,7 @@ func ExampleHyperSimplexLoss() {
 			0, 0, 1,
 			0, 1, 0,
 		}))))
-	loss, err := op.HyperSimplexLoss(logits, targets, op.DefaultLossOptions())
+	loss, err := op.HyperSimplexLoss(logits, targets, hypersimplex.DefaultLossOptions())
 	if err != nil {
 		log.Fatal(err)
 	}
@@ -56,7 +57,7 @@ func ExampleBinaryHyperSimplexLoss() {
 		G.WithValue(tensor.New(tensor.WithShape(6), tensor.WithBacking([]float64{1.0, -0.3, 0.6, -1.5, 0.1, 0.4}))))
 	labels := G.NewVector(g, tensor.Float64, G.WithShape(6), G.WithName("labels"),
 		G.WithValue(tensor.New(tensor.WithShape(6), tensor.WithBacking([]float64{1, 0, 0, 0, 1, 1}))))
-	loss, err := op.BinaryHyperSimplexLoss(logits, labels, op.DefaultLossOptions())
+	loss, err := op.BinaryHyperSimplexLoss(logits, labels, hypersimplex.DefaultLossOptions())
 	if err != nil {
 		log.Fatal(err)
 	}
@@ -74,29 +75,4 @@ func ExampleBinaryHyperSimplexLoss() {
 	// Output:
 	// loss = 0.0893
 	// grad = [0.0000 0.0185 0.0852 0.0000 -0.0630 -0.0407]
-}
-
-// The defaults, and the reference code's setting (k_c = ⌊n/2⌋ for every
-// class, the loss averaged over all n·C entries) checked before building a
-// graph.
-func ExampleDefaultLossOptions() {
-	opts := op.DefaultLossOptions()
-	fmt.Printf("τ = %v, k policy %v, normalisation %v\n", opts.Tau, opts.KPolicy, opts.Normalization)
-
-	reference := op.ReferenceLossOptions()
-	fmt.Printf("reference: τ = %v, k policy %v (f = %v), normalisation %v\n", reference.Tau, reference.KPolicy, reference.Fraction, reference.Normalization)
-	fmt.Println(reference.Validate(10))
-	// Output:
-	// τ = 1.5, k policy batch, normalisation batch-mean
-	// reference: τ = 1.5, k policy fraction-floor (f = 0.5), normalisation entry-mean
-	// <nil>
-}
-
-// Invalid options are reported with the field and its value.
-func ExampleLossOptions_Validate() {
-	opts := op.DefaultLossOptions()
-	opts.KPolicy, opts.Prior = op.KPrior, []float64{0.5, 0.3, 0.1}
-	fmt.Println(opts.Validate(3))
-	// Output:
-	// op: LossOptions.Prior sums to 0.9, want 1 (within 1e-06)
 }

@@ -1,6 +1,7 @@
 package op_test
 
 import (
+	"errors"
 	"fmt"
 	"log"
 
@@ -44,4 +45,19 @@ func ExampleSoftBinaryArgmax() {
 	// Output:
 	// y  = [0.10 1.00 0.90 0.00 1.00 0.00 0.00 0.00]
 	// dx = [-2.00 0.00 2.00 0.00 0.00 0.00 0.00 0.00]
+}
+
+// A bad argument is an *op.ArgError while the graph is built; errors.Is
+// tells its kind.
+func ExampleArgError() {
+	g := G.NewGraph()
+	x := G.NewVector(g, tensor.Float32, G.WithShape(4), G.WithName("x"))
+	k := G.NewScalar(g, tensor.Float32, G.WithName("k"))
+	_, err := op.SoftBinaryArgmax(x, k, 1e39) // +Inf in float32
+	var ae *op.ArgError
+	fmt.Println(errors.As(err, &ae), ae.Arg, errors.Is(err, op.ErrTau))
+	fmt.Println(err)
+	// Output:
+	// true tau true
+	// op: SoftBinaryArgmax: tau = 1e+39 is +Inf in float32, want a finite value > 0
 }

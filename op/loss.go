@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"math"
 
+	"github.com/hypersimplex/hsloss/op/hypersimplex"
 	G "gorgonia.org/gorgonia"
 	"gorgonia.org/tensor"
 )
@@ -16,32 +17,40 @@ import (
 //	p_c = SBA_{k_c}(X[:,c]; τ) = Π_{Δ(n, k_c)}(X[:,c]/τ),
 //	L   = s · Σ_c ‖p_c − T[:,c]‖²,
 //
-// with k_c from opts.KPolicy (KBatch: column sums of T, computed in the graph
-// for every batch; KPrior: π_c·n; KFraction: f·n; KFractionFloor: ⌊f·n⌋,
-// the reference code's rounding) and the scale s from
-// opts.Normalization: ½/n (NormBatchMean, the default), ½ (NormSum) or
-// 1/(n·C) (NormEntryMean, the public reference code's mean over all
-// entries). The gradient is ∇_X L = 2s · Jᵀ(p − T) column by column, so the
-// normalisation scales it by the same factor as the loss.
+// with k_c from opts.KPolicy (KBatch: column sums of T, computed in the
+// graph for every batch; KPrior: π_c·n; KFraction: f·n; KFractionFloor:
+// ⌊f·n⌋, the reference code's rounding) and the scale s from
+// opts.Reduction: ½/n (ReduceBatchMean, the default), ½ (ReduceSum) or
+// 1/(n·C) (ReduceEntryMean, the public reference code's mean over all
+// entries); the options are those of package hypersimplex. The gradient is
+// ∇_X L = 2s · Jᵀ(p − T) column by column, so the reduction scales it by
+// the same factor as the loss.
 //
 // In the graph the columns of the logits are projected directly by the
 // SoftBinaryArgmax op in its column layout (no transposed copies in the
 // graph) with a k vector of length C. The result is a scalar node of the
-// logits' dtype; both Gorgonia machines differentiate it. Prediction at
-// test time is the ordinary argmax over classes of the logits.
-func HyperSimplexLoss(logits, targets *G.Node, opts LossOptions) (*G.Node, error) {
-	if err := checkLossInputs(logits, targets, 2, "logits", "targets"); err != nil {
-		return nil, fmt.Errorf("op: HyperSimplexLoss: %w", err)
+// logits' dtype; both Gorgonia machines differentiate it.
+//
+// The class offsets: each column is projected on its own and the
+// projection is shift-invariant, so the loss is blind to a constant added
+// to one class's logits. It never trains the offsets between classes (an
+// output layer's bias gets exactly zero gradient), while the argmax over
+// classes that predicts at test time depends on them. Train them with
+// HyperSimplexLossWithOffsets (the drop-in loss), or fit them after
+// training (nn.FitClassOffsets) and predict with argmax(Z + b).
+func HyperSimplexLoss(logits, targets *G.Node, opts hypersimplex.LossOptions) (*G.Node, error) {
+	if err := checkLossInputs("HyperSimplexLoss", logits, targets, 2, "targets"); err != nil {
+		return nil, err
 	}
 	n, classes := logits.Shape()[0], logits.Shape()[1]
 	if err := opts.Validate(classes); err != nil {
-		return nil, err
+		return nil, &prefixedError{prefix: "op: HyperSimplexLoss: ", err: err}
 	}
 	k, err := lossK(targets, n, classes, opts)
 	if err != nil {
 		return nil, fmt.Errorf("op: HyperSimplexLoss: k: %w", err)
 	}
-	return squaredErrorLoss(logits, targets, k, true, opts, opts.Normalization.scale(n, classes))
+	return squaredErrorLoss(logits, targets, k, true, opts, opts.Reduction.Scale(n, classes))
 }
 
 // BinaryHyperSimplexLoss adds the binary HyperSimplex loss to the graph of
@@ -51,27 +60,27 @@ func HyperSimplexLoss(logits, targets *G.Node, opts LossOptions) (*G.Node, error
 //
 // with k = Σ_i t_i (KBatch, computed in the graph), π·n (KPrior, Prior
 // holding the one positive rate π), f·n (KFraction) or ⌊f·n⌋
-// (KFractionFloor), and s = ½/n
-// (NormBatchMean, default), ½ (NormSum) or 1/n (NormEntryMean). The gradient
-// is 2s · Jᵀ(p − t), scaled like the loss.
-func BinaryHyperSimplexLoss(logits, labels *G.Node, opts LossOptions) (*G.Node, error) {
-	if err := checkLossInputs(logits, labels, 1, "logits", "labels"); err != nil {
-		return nil, fmt.Errorf("op: BinaryHyperSimplexLoss: %w", err)
+// (KFractionFloor), and s = ½/n (ReduceBatchMean, default), ½ (ReduceSum)
+// or 1/n (ReduceEntryMean). The gradient is 2s · Jᵀ(p − t), scaled like
+// the loss.
+func BinaryHyperSimplexLoss(logits, labels *G.Node, opts hypersimplex.LossOptions) (*G.Node, error) {
+	if err := checkLossInputs("BinaryHyperSimplexLoss", logits, labels, 1, "labels"); err != nil {
+		return nil, err
 	}
 	n := logits.Shape()[0]
 	if err := opts.Validate(1); err != nil {
-		return nil, err
+		return nil, &prefixedError{prefix: "op: BinaryHyperSimplexLoss: ", err: err}
 	}
 	k, err := lossK(labels, n, 1, opts)
 	if err != nil {
 		return nil, fmt.Errorf("op: BinaryHyperSimplexLoss: k: %w", err)
 	}
-	return squaredErrorLoss(logits, labels, k, false, opts, opts.Normalization.scale(n, 1))
+	return squaredErrorLoss(logits, labels, k, false, opts, opts.Reduction.Scale(n, 1))
 }
 
 // squaredErrorLoss adds s · Σ (SBA_k(x; τ) − t)² with x and t of one shape,
 // projecting the rows of x, or its columns if columns is set.
-func squaredErrorLoss(x, t, k *G.Node, columns bool, opts LossOptions, s float64) (*G.Node, error) {
+func squaredErrorLoss(x, t, k *G.Node, columns bool, opts hypersimplex.LossOptions, s float64) (*G.Node, error) {
 	p, err := applySBA(x, k, opts.Tau, columns)
 	if err != nil {
 		return nil, err
@@ -100,17 +109,17 @@ func squaredErrorLoss(x, t, k *G.Node, columns bool, opts LossOptions, s float64
 }
 
 // lossK builds the k node for the policy: for classes > 1 a vector of length
-// C (KBatch: column sums of the n × C targets; KPrior: π_c·n; KFraction: f·n
-// and KFractionFloor: ⌊f·n⌋ as a scalar), for the binary loss a scalar.
-func lossK(targets *G.Node, n, classes int, opts LossOptions) (*G.Node, error) {
+// C (hypersimplex.KBatch: column sums of the n × C targets; hypersimplex.KPrior: π_c·n; hypersimplex.KFraction: f·n
+// and hypersimplex.KFractionFloor: ⌊f·n⌋ as a scalar), for the binary loss a scalar.
+func lossK(targets *G.Node, n, classes int, opts hypersimplex.LossOptions) (*G.Node, error) {
 	dt := targets.Dtype()
 	switch opts.KPolicy {
-	case KBatch:
+	case hypersimplex.KBatch:
 		if classes == 1 {
 			return G.Sum(targets)
 		}
 		return G.Sum(targets, 0)
-	case KPrior:
+	case hypersimplex.KPrior:
 		if classes == 1 {
 			return scalarConstant(dt, opts.Prior[0]*float64(n))
 		}
@@ -119,39 +128,40 @@ func lossK(targets *G.Node, n, classes int, opts LossOptions) (*G.Node, error) {
 			k[c] = p * float64(n)
 		}
 		return vectorConstant(dt, k)
-	case KFraction:
+	case hypersimplex.KFraction:
 		return scalarConstant(dt, opts.Fraction*float64(n))
-	case KFractionFloor:
+	case hypersimplex.KFractionFloor:
 		return scalarConstant(dt, math.Floor(opts.Fraction*float64(n)))
 	}
 	return nil, fmt.Errorf("KPolicy = %v unknown", opts.KPolicy)
 }
 
-// checkLossInputs checks that logits and targets are non-nil float32 or
-// float64 nodes of one dtype and one shape of the given rank.
-func checkLossInputs(logits, targets *G.Node, rank int, lname, tname string) error {
+// checkLossInputs checks, for the loss fn, that logits and targets (named
+// tname) are non-nil float32 or float64 nodes of one dtype and one
+// non-empty shape of the given rank.
+func checkLossInputs(fn string, logits, targets *G.Node, rank int, tname string) error {
 	if logits == nil || targets == nil {
-		return fmt.Errorf("%s and %s must be non-nil nodes", lname, tname)
+		return argErr(ErrNil, fn, "logits, "+tname, nil, "logits and %s must be non-nil nodes", tname)
 	}
 	want := "a vector (n)"
 	if rank == 2 {
 		want = "a matrix (n × C)"
 	}
 	if logits.Dims() != rank {
-		return fmt.Errorf("%s has shape %v, want %s", lname, logits.Shape(), want)
+		return argErr(ErrShape, fn, "logits", logits.Shape(), "logits has shape %v, want %s", logits.Shape(), want)
 	}
 	if !logits.Shape().Eq(targets.Shape()) {
-		return fmt.Errorf("%s has shape %v, want the %s' shape %v", tname, targets.Shape(), lname, logits.Shape())
+		return argErr(ErrShape, fn, tname, targets.Shape(), "%s has shape %v, want the logits' shape %v", tname, targets.Shape(), logits.Shape())
 	}
 	if logits.Shape().TotalSize() == 0 {
-		return fmt.Errorf("%s has shape %v, want a non-empty batch", lname, logits.Shape())
+		return argErr(ErrShape, fn, "logits", logits.Shape(), "logits has shape %v, want a non-empty batch", logits.Shape())
 	}
 	dt := logits.Dtype()
 	if dt != tensor.Float32 && dt != tensor.Float64 {
-		return fmt.Errorf("%s have dtype %v, want float32 or float64", lname, dt)
+		return argErr(ErrDtype, fn, "logits", dt, "logits have dtype %v, want float32 or float64", dt)
 	}
 	if targets.Dtype() != dt {
-		return fmt.Errorf("%s have dtype %v, want the %s' dtype %v", tname, targets.Dtype(), lname, dt)
+		return argErr(ErrDtype, fn, tname, targets.Dtype(), "%s have dtype %v, want the logits' dtype %v", tname, targets.Dtype(), dt)
 	}
 	return nil
 }

@@ -2,11 +2,12 @@ package op_test
 
 import (
 	"fmt"
-	"github.com/hypersimplex/hsloss/op/hypersimplex"
 	"math"
 	"math/rand/v2"
 	"slices"
 	"testing"
+
+	"github.com/hypersimplex/hsloss/op/hypersimplex"
 
 	"github.com/hypersimplex/hsloss/op"
 	G "gorgonia.org/gorgonia"
@@ -18,7 +19,7 @@ import (
 type hsCase struct {
 	dt         tensor.Dtype
 	n, classes int
-	opts       op.LossOptions
+	opts       hypersimplex.LossOptions
 	x, t       []float64 // n × C row-major (binary: n)
 }
 
@@ -27,15 +28,15 @@ func (c hsCase) k() []float64 {
 	k := make([]float64, c.classes)
 	for cl := range k {
 		switch c.opts.KPolicy {
-		case op.KBatch:
+		case hypersimplex.KBatch:
 			for i := 0; i < c.n; i++ {
 				k[cl] += c.t[i*c.classes+cl]
 			}
-		case op.KPrior:
+		case hypersimplex.KPrior:
 			k[cl] = c.opts.Prior[cl] * float64(c.n)
-		case op.KFraction:
+		case hypersimplex.KFraction:
 			k[cl] = c.opts.Fraction * float64(c.n)
-		case op.KFractionFloor:
+		case hypersimplex.KFractionFloor:
 			k[cl] = math.Floor(c.opts.Fraction * float64(c.n))
 		}
 		if c.dt == tensor.Float32 {
@@ -47,10 +48,10 @@ func (c hsCase) k() []float64 {
 
 // scale is the documented normalisation constant s in L = s·Σ(p − T)².
 func (c hsCase) scale() float64 {
-	switch c.opts.Normalization {
-	case op.NormSum:
+	switch c.opts.Reduction {
+	case hypersimplex.ReduceSum:
 		return 0.5
-	case op.NormEntryMean:
+	case hypersimplex.ReduceEntryMean:
 		return 1 / float64(c.n*c.classes)
 	}
 	return 0.5 / float64(c.n)
@@ -102,7 +103,7 @@ func (c hsCase) build(tb testing.TB) (*G.ExprGraph, *G.Node, *G.Node) {
 	return g, x, loss
 }
 
-func newHSCase(dt tensor.Dtype, n, classes int, opts op.LossOptions, seed uint64) hsCase {
+func newHSCase(dt tensor.Dtype, n, classes int, opts hypersimplex.LossOptions, seed uint64) hsCase {
 	rng := rand.New(rand.NewPCG(seed, 11))
 	c := hsCase{dt: dt, n: n, classes: classes, opts: opts}
 	c.x = roundToDtype(dt, gaussianFloats(rng, n*classes, 2))
@@ -117,9 +118,9 @@ func newHSCase(dt tensor.Dtype, n, classes int, opts op.LossOptions, seed uint64
 	return c
 }
 
-func withOpts(p op.KPolicy, m op.Normalization, prior []float64, f float64) op.LossOptions {
-	o := op.DefaultLossOptions()
-	o.KPolicy, o.Normalization, o.Prior, o.Fraction = p, m, prior, f
+func withOpts(p hypersimplex.KPolicy, m hypersimplex.Reduction, prior []float64, f float64) hypersimplex.LossOptions {
+	o := hypersimplex.DefaultLossOptions()
+	o.KPolicy, o.Reduction, o.Prior, o.Fraction = p, m, prior, f
 	return o
 }
 
@@ -131,18 +132,18 @@ func TestHyperSimplexLossValueAndGradient(t *testing.T) {
 	type variant struct {
 		name    string
 		classes int
-		opts    op.LossOptions
+		opts    hypersimplex.LossOptions
 	}
 	variants := []variant{
-		{"multiclass/batch/batch-mean", 4, withOpts(op.KBatch, op.NormBatchMean, nil, 0)},
-		{"multiclass/batch/sum", 4, withOpts(op.KBatch, op.NormSum, nil, 0)},
-		{"multiclass/prior/entry-mean", 4, withOpts(op.KPrior, op.NormEntryMean, []float64{0.1, 0.2, 0.3, 0.4}, 0)},
-		{"multiclass/fraction/entry-mean", 4, withOpts(op.KFraction, op.NormEntryMean, nil, 0.5)},
-		{"multiclass/reference", 4, op.ReferenceLossOptions()},
-		{"binary/batch/batch-mean", 1, withOpts(op.KBatch, op.NormBatchMean, nil, 0)},
-		{"binary/prior/sum", 1, withOpts(op.KPrior, op.NormSum, []float64{0.3}, 0)},
-		{"binary/fraction/entry-mean", 1, withOpts(op.KFraction, op.NormEntryMean, nil, 0.25)},
-		{"binary/fraction-floor/sum", 1, withOpts(op.KFractionFloor, op.NormSum, nil, 0.3)},
+		{"multiclass/batch/batch-mean", 4, withOpts(hypersimplex.KBatch, hypersimplex.ReduceBatchMean, nil, 0)},
+		{"multiclass/batch/sum", 4, withOpts(hypersimplex.KBatch, hypersimplex.ReduceSum, nil, 0)},
+		{"multiclass/prior/entry-mean", 4, withOpts(hypersimplex.KPrior, hypersimplex.ReduceEntryMean, []float64{0.1, 0.2, 0.3, 0.4}, 0)},
+		{"multiclass/fraction/entry-mean", 4, withOpts(hypersimplex.KFraction, hypersimplex.ReduceEntryMean, nil, 0.5)},
+		{"multiclass/reference", 4, hypersimplex.ReferenceLossOptions()},
+		{"binary/batch/batch-mean", 1, withOpts(hypersimplex.KBatch, hypersimplex.ReduceBatchMean, nil, 0)},
+		{"binary/prior/sum", 1, withOpts(hypersimplex.KPrior, hypersimplex.ReduceSum, []float64{0.3}, 0)},
+		{"binary/fraction/entry-mean", 1, withOpts(hypersimplex.KFraction, hypersimplex.ReduceEntryMean, nil, 0.25)},
+		{"binary/fraction-floor/sum", 1, withOpts(hypersimplex.KFractionFloor, hypersimplex.ReduceSum, nil, 0.3)},
 	}
 	const n = 13
 	for _, dt := range floatDtypes {
@@ -177,7 +178,7 @@ func TestHyperSimplexLossValueAndGradient(t *testing.T) {
 // TestHyperSimplexLossKBatchFollowsTheBatch runs one compiled graph on two
 // batches whose class counts differ: KBatch's k is computed in the graph.
 func TestHyperSimplexLossKBatchFollowsTheBatch(t *testing.T) {
-	c := newHSCase(tensor.Float64, 10, 3, op.DefaultLossOptions(), 5)
+	c := newHSCase(tensor.Float64, 10, 3, hypersimplex.DefaultLossOptions(), 5)
 	g, x, loss := c.build(t)
 	grads, err := G.Grad(loss, x)
 	if err != nil {
@@ -188,7 +189,7 @@ func TestHyperSimplexLossKBatchFollowsTheBatch(t *testing.T) {
 	defer m.Close()
 	for run := 0; run < 2; run++ {
 		if run == 1 {
-			c2 := newHSCase(tensor.Float64, 10, 3, op.DefaultLossOptions(), 77)
+			c2 := newHSCase(tensor.Float64, 10, 3, hypersimplex.DefaultLossOptions(), 77)
 			c.t = c2.t
 			if err := G.Let(targets, denseOf(tensor.Float64, c.t, 10, 3)); err != nil {
 				t.Fatal(err)
@@ -229,7 +230,7 @@ func TestHyperSimplexLossTrainsALinearModel(t *testing.T) {
 	targets := namedInput(g, tensor.Float64, "targets", onehot, n, classes)
 	w := namedInput(g, tensor.Float64, "w", gaussianFloats(rng, features*classes, 0.01), features, classes)
 	logits := G.Must(G.Mul(x, w))
-	loss, err := op.HyperSimplexLoss(logits, targets, op.DefaultLossOptions())
+	loss, err := op.HyperSimplexLoss(logits, targets, hypersimplex.DefaultLossOptions())
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -290,9 +291,9 @@ func TestHyperSimplexLossIgnoresClassOffsets(t *testing.T) {
 	const n, classes = 17, 5
 	offsets := []float64{3, -2, 0.5, 7, -4}
 	for _, dt := range floatDtypes {
-		for _, policy := range []op.KPolicy{op.KBatch, op.KFraction} {
+		for _, policy := range []hypersimplex.KPolicy{hypersimplex.KBatch, hypersimplex.KFraction} {
 			t.Run(fmt.Sprintf("%v/%v", dt, policy), func(t *testing.T) {
-				c := newHSCase(dt, n, classes, withOpts(policy, op.NormBatchMean, nil, 0.5), 5)
+				c := newHSCase(dt, n, classes, withOpts(policy, hypersimplex.ReduceBatchMean, nil, 0.5), 5)
 				g, x, loss := c.build(t)
 				wantLoss, wantGrad := tapeRun(t, g, loss, x)
 
@@ -329,7 +330,7 @@ func TestReferenceLossOptionsRoundKDown(t *testing.T) {
 	const classes = 3
 	for _, n := range []int{1, 3, 5, 127} {
 		t.Run(fmt.Sprint(n), func(t *testing.T) {
-			c := newHSCase(tensor.Float64, n, classes, op.ReferenceLossOptions(), uint64(n))
+			c := newHSCase(tensor.Float64, n, classes, hypersimplex.ReferenceLossOptions(), uint64(n))
 			g, x, loss := c.build(t)
 			got, _ := tapeRun(t, g, loss, x)
 
@@ -355,7 +356,7 @@ func TestReferenceLossOptionsRoundKDown(t *testing.T) {
 			}
 
 			unrounded := c
-			unrounded.opts.KPolicy = op.KFraction
+			unrounded.opts.KPolicy = hypersimplex.KFraction
 			g2, x2, loss2 := unrounded.build(t)
 			if other, _ := tapeRun(t, g2, loss2, x2); math.Abs(other-got) < 1e-6 {
 				t.Fatalf("KFraction loss %v equals the rounded one %v at odd n: the case does not test the rounding", other, got)

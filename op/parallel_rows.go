@@ -8,26 +8,8 @@ import (
 // parallelMinElems is the work size (rows × n elements) from which the
 // Gorgonia ops split the rows of a matrix across goroutines. Below it one
 // goroutine does all rows: waking a second core and joining it costs more
-// than half the work saves.
-//
-// Measured with BenchmarkRowsParallel (forward + backward, float32, 10 rows,
-// medians of 10 runs on an otherwise idle 2-vCPU KVM guest, AMD EPYC Zen 5,
-// 2026-11-29):
-//
-//	rows × n     serial    parallel   parallel/serial
-//	10 × 128      22 µs      26 µs    1.18
-//	10 × 512      68 µs      76 µs    1.12
-//	10 × 1024    114 µs     129 µs    1.13
-//	10 × 2048    199 µs     186 µs    0.93
-//	10 × 4096    353 µs     349 µs    0.99
-//	10 × 8192    654 µs     596 µs    0.91
-//	10 × 65536  4553 µs    2720 µs    0.60
-//
-// The split loses 12–18% up to 10 × 1024 and wins from 10 × 2048; the two
-// vCPUs gain little from each other below L2-sized rows (at 10 × 65536 the
-// second one nearly halves the time). BenchmarkRowBlockOverhead puts the
-// split's fixed cost at about 0.45 µs when the workers start on idle cores.
-// Splitting stops losing between 10,240 and 20,480 elements: 1 << 14.
+// than half the work saves (BenchmarkRowsParallel; the measurements are in
+// docs/performance.md).
 const parallelMinElems = 1 << 14
 
 // forEachRowBlock calls fn(lo, hi) on disjoint blocks of rows [lo, hi) that

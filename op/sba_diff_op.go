@@ -2,8 +2,9 @@ package op
 
 import (
 	"fmt"
-	"github.com/hypersimplex/hsloss/op/hypersimplex"
 	"hash"
+
+	"github.com/hypersimplex/hsloss/op/hypersimplex"
 
 	"github.com/chewxy/hm"
 	G "gorgonia.org/gorgonia"

@@ -1,6 +1,7 @@
 package op_test
 
 import (
+	"errors"
 	"math"
 	"strings"
 	"testing"
@@ -63,8 +64,28 @@ func TestSoftBinaryArgmaxBuildErrors(t *testing.T) {
 			if !strings.Contains(err.Error(), c.want) {
 				t.Fatalf("error %q does not contain %q", err, c.want)
 			}
+			var ae *op.ArgError
+			if !errors.As(err, &ae) || ae.Func != "SoftBinaryArgmax" || !strings.Contains(err.Error(), strings.Split(ae.Arg, ",")[0]) {
+				t.Fatalf("error %q is not an *op.ArgError naming its argument (%+v)", err, ae)
+			}
+			if kind := buildErrKind(c.want); !errors.Is(err, kind) {
+				t.Fatalf("error %q is not errors.Is %v", err, kind)
+			}
 		})
 	}
+}
+
+// buildErrKind is the kind a build error described by want must wrap.
+func buildErrKind(want string) error {
+	switch {
+	case strings.HasPrefix(want, "tau"):
+		return op.ErrTau
+	case strings.Contains(want, "dtype"):
+		return op.ErrDtype
+	case strings.Contains(want, "shape"):
+		return op.ErrShape
+	}
+	return op.ErrNil
 }
 
 // inputPair are the inputs x and k of a build-error case.

@@ -2,9 +2,10 @@ package op_test
 
 import (
 	"fmt"
-	"github.com/hypersimplex/hsloss/op/hypersimplex"
 	"math/rand/v2"
 	"testing"
+
+	"github.com/hypersimplex/hsloss/op/hypersimplex"
 
 	"github.com/hypersimplex/hsloss/op"
 	G "gorgonia.org/gorgonia"

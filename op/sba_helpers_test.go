@@ -2,10 +2,11 @@ package op_test
 
 import (
 	"fmt"
-	"github.com/hypersimplex/hsloss/op/hypersimplex"
 	"math"
 	"math/rand/v2"
 	"testing"
+
+	"github.com/hypersimplex/hsloss/op/hypersimplex"
 
 	G "gorgonia.org/gorgonia"
 	"gorgonia.org/tensor"

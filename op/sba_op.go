@@ -2,10 +2,10 @@ package op
 
 import (
 	"fmt"
-	"github.com/hypersimplex/hsloss/op/hypersimplex"
 	"hash"
 	"hash/fnv"
-	"strings"
+
+	"github.com/hypersimplex/hsloss/op/hypersimplex"
 
 	"github.com/chewxy/hm"
 	G "gorgonia.org/gorgonia"
@@ -224,13 +224,13 @@ func linesOf(s tensor.Shape, columns bool) (lines, n int, err error) {
 	case columns && s.Dims() == 2:
 		return s[1], s[0], nil
 	case columns:
-		return 0, 0, fmt.Errorf("op: SoftBinaryArgmax: x has shape %v, want a matrix (n × C) whose columns are projected", s)
+		return 0, 0, argErr(ErrShape, "SoftBinaryArgmax", "x", s, "x has shape %v, want a matrix (n × C) whose columns are projected", s)
 	case s.Dims() == 1:
 		return 1, s[0], nil
 	case s.Dims() == 2:
 		return s[0], s[1], nil
 	}
-	return 0, 0, fmt.Errorf("op: SoftBinaryArgmax: x has shape %v, want a vector or a matrix (rows × n)", s)
+	return 0, 0, argErr(ErrShape, "SoftBinaryArgmax", "x", s, "x has shape %v, want a vector or a matrix (rows × n)", s)
 }
 
 // checkKShape accepts a scalar k or a vector with one entry per line.
@@ -241,7 +241,7 @@ func checkKShape(s tensor.Shape, lines int, columns bool) error {
 	case s.Dims() == 1 && s[0] == lines:
 		return nil
 	}
-	return fmt.Errorf("op: SoftBinaryArgmax: k has shape %v, want a scalar or a vector of %d entries (one per %s of x)", s, lines, lineName(columns))
+	return argErr(ErrShape, "SoftBinaryArgmax", "k", s, "k has shape %v, want a scalar or a vector of %d entries (one per %s of x)", s, lines, lineName(columns))
 }
 
 // lineName is "row", or "column" in the column layout.
@@ -269,7 +269,7 @@ func (k kArg[T]) at(row int) T {
 // matrix of the given number of lines, checking its dtype and length.
 func kOf[T float32 | float64](v G.Value, lines int, columns bool) (kArg[T], error) {
 	if v == nil {
-		return kArg[T]{}, fmt.Errorf("op: SoftBinaryArgmax: k has no value")
+		return kArg[T]{}, argErr(ErrValue, "SoftBinaryArgmax", "k", nil, "k has no value")
 	}
 	if t, ok := v.(tensor.Tensor); ok && !t.Shape().IsScalar() {
 		if err := checkKShape(t.Shape(), lines, columns); err != nil {
@@ -279,7 +279,7 @@ func kOf[T float32 | float64](v G.Value, lines int, columns bool) (kArg[T], erro
 		return kArg[T]{perRow: d}, err
 	}
 	if v.Dtype() != dtypeOf[T]() {
-		return kArg[T]{}, fmt.Errorf("op: SoftBinaryArgmax: k has dtype %v, want %v like x", v.Dtype(), dtypeOf[T]())
+		return kArg[T]{}, argErr(ErrDtype, "SoftBinaryArgmax", "k", v.Dtype(), "k has dtype %v, want %v like x", v.Dtype(), dtypeOf[T]())
 	}
 	switch s := v.(type) { // the usual scalar values, read without boxing
 	case *G.F32:
@@ -289,7 +289,7 @@ func kOf[T float32 | float64](v G.Value, lines int, columns bool) (kArg[T], erro
 	}
 	s, ok := v.Data().(T)
 	if !ok {
-		return kArg[T]{}, fmt.Errorf("op: SoftBinaryArgmax: k is a %T, want a %v scalar or vector", v, dtypeOf[T]())
+		return kArg[T]{}, argErr(ErrValue, "SoftBinaryArgmax", "k", v, "k is a %T, want a %v scalar or vector", v, dtypeOf[T]())
 	}
 	return kArg[T]{scalar: s}, nil
 }
@@ -309,10 +309,10 @@ func dtypeOf[T float32 | float64]() tensor.Dtype {
 func tensorData[T float32 | float64](t tensor.Tensor, name string) ([]T, error) {
 	d, ok := t.(*tensor.Dense)
 	if !ok {
-		return nil, fmt.Errorf("op: SoftBinaryArgmax: %s is a %T, want a dense tensor", name, t)
+		return nil, argErr(ErrValue, "SoftBinaryArgmax", name, t, "%s is a %T, want a dense tensor", name, t)
 	}
 	if d.Dtype() != dtypeOf[T]() {
-		return nil, fmt.Errorf("op: SoftBinaryArgmax: %s has dtype %v, want %v", name, d.Dtype(), dtypeOf[T]())
+		return nil, argErr(ErrDtype, "SoftBinaryArgmax", name, d.Dtype(), "%s has dtype %v, want %v", name, d.Dtype(), dtypeOf[T]())
 	}
 	if d.RequiresIterator() {
 		d = d.Materialize().(*tensor.Dense)
@@ -326,7 +326,7 @@ func tensorData[T float32 | float64](t tensor.Tensor, name string) ([]T, error) 
 	}
 	size := d.Shape().TotalSize()
 	if len(data) < size {
-		return nil, fmt.Errorf("op: SoftBinaryArgmax: %s holds %d values, its shape %v needs %d", name, len(data), d.Shape(), size)
+		return nil, argErr(ErrShape, "SoftBinaryArgmax", name, d.Shape(), "%s holds %d values, its shape %v needs %d", name, len(data), d.Shape(), size)
 	}
 	return data[:size], nil
 }
@@ -348,19 +348,6 @@ func lineError(what string, lines, line int, columns bool, err error) error {
 	}
 	return &prefixedError{prefix: prefix, err: err}
 }
-
-// prefixedError is a kernel error with a prefix replacing its own
-// "hypersimplex: ".
-type prefixedError struct {
-	prefix string
-	err    error
-}
-
-func (e *prefixedError) Error() string {
-	return e.prefix + strings.TrimPrefix(e.err.Error(), "hypersimplex: ")
-}
-
-func (e *prefixedError) Unwrap() error { return e.err }
 
 // hashOf is the FNV-1a hash of what op.WriteHash writes.
 func hashOf(op G.Op) uint32 {

@@ -1,9 +1,12 @@
 package op
 
 import (
+	"errors"
 	"fmt"
-	"github.com/hypersimplex/hsloss/op/hypersimplex"
 	"math"
+	"strings"
+
+	"github.com/hypersimplex/hsloss/op/hypersimplex"
 
 	G "gorgonia.org/gorgonia"
 	"gorgonia.org/tensor"
@@ -41,17 +44,17 @@ func SoftBinaryArgmax(x, k *G.Node, tau float64) (*G.Node, error) {
 // or with columns the columns of the matrix x (one k per column).
 func applySBA(x, k *G.Node, tau float64, columns bool) (*G.Node, error) {
 	if x == nil || k == nil {
-		return nil, fmt.Errorf("op: SoftBinaryArgmax: x and k must be non-nil nodes")
+		return nil, argErr(ErrNil, "SoftBinaryArgmax", "x, k", nil, "x and k must be non-nil nodes")
 	}
 	dt := x.Dtype()
 	if dt != tensor.Float32 && dt != tensor.Float64 {
-		return nil, fmt.Errorf("op: SoftBinaryArgmax: x has dtype %v, want float32 or float64", dt)
+		return nil, argErr(ErrDtype, "SoftBinaryArgmax", "x", dt, "x has dtype %v, want float32 or float64", dt)
 	}
-	if err := checkTemperature(tau, dt); err != nil {
-		return nil, &prefixedError{prefix: "op: SoftBinaryArgmax: ", err: err}
+	if err := checkTemperature("SoftBinaryArgmax", tau, dt); err != nil {
+		return nil, err
 	}
 	if k.Dtype() != dt {
-		return nil, fmt.Errorf("op: SoftBinaryArgmax: k has dtype %v, want x's dtype %v", k.Dtype(), dt)
+		return nil, argErr(ErrDtype, "SoftBinaryArgmax", "k", k.Dtype(), "k has dtype %v, want x's dtype %v", k.Dtype(), dt)
 	}
 	lines, _, err := linesOf(x.Shape(), columns)
 	if err != nil {
@@ -67,15 +70,17 @@ func applySBA(x, k *G.Node, tau float64, columns bool) (*G.Node, error) {
 	return y, nil
 }
 
-// checkTemperature reports, while the graph is built, a τ that the kernels
-// would reject when it runs in dtype dt: one checkTau rejects, or one that
-// float32 rounds to 0 or +Inf.
-func checkTemperature(tau float64, dt tensor.Dtype) error {
+// checkTemperature reports, while fn builds its graph, a τ that the
+// kernels would reject when it runs in dtype dt: one hypersimplex.CheckTau
+// rejects, or one that float32 rounds to 0 or +Inf. The error is an
+// *ArgError of kind ErrTau, which also wraps the kernels' own
+// *hypersimplex.ArgError when CheckTau rejected it.
+func checkTemperature(fn string, tau float64, dt tensor.Dtype) error {
 	if err := hypersimplex.CheckTau(tau); err != nil {
-		return err
+		return &ArgError{Func: fn, Arg: "tau", Value: tau, Err: errors.Join(ErrTau, err), msg: strings.TrimPrefix(err.Error(), "hypersimplex: ")}
 	}
 	if t := float32(tau); dt == tensor.Float32 && (t == 0 || math.IsInf(float64(t), 0)) {
-		return fmt.Errorf("op: tau = %v is %v in float32, want a finite value > 0", tau, t)
+		return argErr(ErrTau, fn, "tau", tau, "tau = %v is %v in float32, want a finite value > 0", tau, t)
 	}
 	return nil
 }

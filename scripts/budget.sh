@@ -18,9 +18,14 @@ EPOCHS=${EPOCHS:-600}
 common=(-quiet -data data -dataset fashion-mnist -train-subset 0 -model mlp -hidden 256
   -lr 1e-4 -epochs "$EPOCHS" -seeds 3 -augment -keep-last -calibrate -calibrate-every 10)
 
-# The parts, most important first; each is "name|flags".
+# The parts, most important first; each is "name|flags". The required
+# grid, then HS with its class offsets learned, then the paper's other
+# baselines (brier is the reference code's "MSE"), then batch 1024.
 parts=(
   "required|-loss ce,hs,hs-ref -batch 8192,128"
+  "offset|-loss hs-offset -batch 8192,128"
+  "baselines|-loss brier,hinge -batch 8192,128"
+  "b1024|-loss ce,hs,hs-ref,hs-offset -batch 1024"
 )
 
 run_part() {
@@ -41,5 +46,5 @@ for p in "${parts[@]}"; do
   name=${p%%|*}
   if [ ${#want[@]} -gt 0 ] && [[ ! " ${want[*]} " =~ " $name " ]]; then continue; fi
   echo "budget: part $name (${p#*|}), $JOBS shards" >&2
-  run_part "$name" "${p#*|}"
+  run_part "$name" "${p#*|}" || exit 1
 done

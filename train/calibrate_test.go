@@ -13,14 +13,15 @@ import (
 	"github.com/hypersimplex/hsloss/datasets"
 	"github.com/hypersimplex/hsloss/nn"
 	"github.com/hypersimplex/hsloss/train"
+	"github.com/hypersimplex/hsloss/train/results"
 	G "gorgonia.org/gorgonia"
 	"gorgonia.org/tensor"
 )
 
 // withoutCalibration returns r's epochs with the calibrated accuracy and
 // the wall time cleared.
-func withoutCalibration(r train.RunResult) []train.EpochStats {
-	var out []train.EpochStats
+func withoutCalibration(r results.RunResult) []results.EpochStats {
+	var out []results.EpochStats
 	for _, e := range r.Epochs {
 		e.Calibrated, e.TestAccCalibrated, e.Seconds = false, 0, 0
 		out = append(out, e)
@@ -38,7 +39,7 @@ func TestCalibrateLeavesTrainingUnchanged(t *testing.T) {
 		t.Run(loss, func(t *testing.T) {
 			cfg := tinyConfig()
 			cfg.Epochs = 4
-			spec := train.RunSpec{Dataset: "synthetic", Loss: loss, Batch: 32, Seed: 2}
+			spec := results.RunSpec{Dataset: "synthetic", Loss: loss, Batch: 32, Seed: 2}
 			off, err := train.Train(context.Background(), cfg, data, spec, nil)
 			if err != nil {
 				t.Fatal(err)
@@ -75,7 +76,7 @@ func TestCalibrateLeavesTrainingUnchanged(t *testing.T) {
 // and the calibrated test accuracy of the initial MLP of seed (the weights
 // Train starts from): logits of both splits in one graph each, offsets
 // fitted on the training logits.
-func independentCalibratedAccuracy(t *testing.T, cfg train.Config, data *datasets.Dataset, seed int64, dt tensor.Dtype) (raw, cal float64) {
+func independentCalibratedAccuracy(t *testing.T, cfg results.Config, data *datasets.Dataset, seed int64, dt tensor.Dtype) (raw, cal float64) {
 	t.Helper()
 	arch, err := nn.NewMLP(data.Features, cfg.Hidden, data.Classes)
 	if err != nil {
@@ -178,7 +179,7 @@ func TestCalibratedAccuracyMatchesIndependentComputation(t *testing.T) {
 			cfg.LR = 1e-30
 			cfg.Calibrate = true
 			cfg.EvalBatch = 96 // partial last batches on both splits
-			spec := train.RunSpec{Dataset: "synthetic", Loss: "hs", Batch: 64, Seed: 5}
+			spec := results.RunSpec{Dataset: "synthetic", Loss: "hs", Batch: 64, Seed: 5}
 			res, err := train.Train(context.Background(), cfg, data, spec, nil)
 			if err != nil {
 				t.Fatal(err)
@@ -211,7 +212,7 @@ func TestCalibrateNeedsEveryTrainingClass(t *testing.T) {
 	}
 	cfg := tinyConfig()
 	cfg.Epochs = 1
-	spec := train.RunSpec{Dataset: "synthetic", Loss: "ce", Batch: 64, Seed: 1}
+	spec := results.RunSpec{Dataset: "synthetic", Loss: "ce", Batch: 64, Seed: 1}
 	if _, err := train.Train(context.Background(), cfg, data, spec, nil); err != nil {
 		t.Fatalf("without Calibrate: %v", err)
 	}
@@ -233,7 +234,7 @@ func TestCalibrateNeedsEveryTrainingClass(t *testing.T) {
 }
 
 // calibrateConfig is a small sweep with calibration on.
-func calibrateConfig() train.Config {
+func calibrateConfig() results.Config {
 	cfg := tinyConfig()
 	cfg.BatchSizes = []int{64}
 	cfg.Epochs = 2
@@ -253,7 +254,7 @@ func TestCalibrateFolderCompatibility(t *testing.T) {
 	other.Epochs, other.LR, other.Hidden = 2, 1e-3, []int{8, 8}
 	for _, tc := range []struct {
 		name        string
-		made, again train.Config
+		made, again results.Config
 		want        string
 	}{
 		{"off then on", off, on, "calibrate false vs true"},
@@ -265,7 +266,7 @@ func TestCalibrateFolderCompatibility(t *testing.T) {
 			if _, err := train.Sweep(context.Background(), tc.made, train.SweepOptions{Dir: dir, Load: loadBlobs}); err != nil {
 				t.Fatal(err)
 			}
-			b, err := os.ReadFile(filepath.Join(dir, train.ConfigFile))
+			b, err := os.ReadFile(filepath.Join(dir, results.ConfigFile))
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -295,11 +296,11 @@ func TestResumedCalibratedSweepEqualsUninterrupted(t *testing.T) {
 			t.Errorf("run %s has no calibrated accuracy: %+v", r.Spec, r.Epochs)
 		}
 	}
-	md := readFile(t, full, train.SummaryMDFile)
+	md := readFile(t, full, results.SummaryMDFile)
 	if !strings.Contains(md, "synthetic, calibrated: maximum test accuracy") || strings.Count(md, "| batch | CE | HS | Δ | t | p |") != 2 {
 		t.Errorf("summary.md lacks the calibrated table:\n%s", md)
 	}
-	if csv := readFile(t, full, train.SummaryCSVFile); !strings.Contains(csv, ",mean_max_test_acc_calibrated,") {
+	if csv := readFile(t, full, results.SummaryCSVFile); !strings.Contains(csv, ",mean_max_test_acc_calibrated,") {
 		t.Errorf("summary.csv lacks the calibrated columns:\n%s", csv)
 	}
 }
@@ -317,12 +318,12 @@ func TestResumeFromLegacyRunsCSV(t *testing.T) {
 	// The legacy folder: config.json (no calibrate key) and the first run's
 	// rows of runs.csv without the last column.
 	old := t.TempDir()
-	for _, name := range []string{train.ConfigFile, train.RunsFile} {
+	for _, name := range []string{results.ConfigFile, results.RunsFile} {
 		b, err := os.ReadFile(filepath.Join(full, name))
 		if err != nil {
 			t.Fatal(err)
 		}
-		if name == train.RunsFile {
+		if name == results.RunsFile {
 			lines := strings.SplitAfter(string(b), "\n")
 			var kept strings.Builder
 			header, ok := strings.CutSuffix(lines[0], ",test_acc_calibrated\n")
@@ -364,7 +365,7 @@ func TestResumeFromLegacyRunsCSV(t *testing.T) {
 		t.Errorf("resumed legacy folder differs from the uninterrupted sweep:\n%+v\n%+v", b, a)
 	}
 	sameSummaries(t, full, old)
-	for _, name := range []string{train.SummaryMDFile, train.SummaryCSVFile} {
+	for _, name := range []string{results.SummaryMDFile, results.SummaryCSVFile} {
 		if s := readFile(t, old, name); strings.Contains(s, "calibrated") {
 			t.Errorf("%s of a legacy folder has calibrated statistics:\n%s", name, s)
 		}
@@ -384,7 +385,7 @@ func TestMergeSameRunWithNaN(t *testing.T) {
 		t.Fatalf("training accuracy %v without a sample, want NaN", runs[0].Epochs[0].TrainAcc)
 	}
 	out := filepath.Join(t.TempDir(), "m")
-	if _, err := train.Merge(out, []string{dir, dir}); err != nil {
+	if _, err := results.Merge(out, []string{dir, dir}); err != nil {
 		t.Fatalf("merging a folder with itself: %v", err)
 	}
 	if a, b := readRuns(t, dir), readRuns(t, out); len(a) != len(b) {

@@ -2,17 +2,15 @@ package train
 
 import (
 	"fmt"
-	"slices"
 
 	"github.com/hypersimplex/hsloss/datasets"
+	"github.com/hypersimplex/hsloss/train/results"
 )
 
-// checkRun verifies what Train takes besides the Config: a known loss, a
-// positive batch size and a consistent dataset (see checkData).
-func checkRun(data *datasets.Dataset, spec RunSpec) error {
-	if !slices.Contains(KnownLosses, spec.Loss) {
-		return fmt.Errorf("loss %q unknown, want one of %v", spec.Loss, KnownLosses)
-	}
+// checkRun verifies what Train takes besides the Config: a positive batch
+// size and a consistent dataset (see checkData). An unknown loss is
+// reported when its head is built.
+func checkRun(data *datasets.Dataset, spec results.RunSpec) error {
 	if spec.Batch < 1 {
 		return fmt.Errorf("batch size %d < 1", spec.Batch)
 	}

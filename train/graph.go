@@ -33,17 +33,26 @@ func newTrainGraph(arch nn.Architecture, head nn.Head, params []nn.Param, dt ten
 	t.y = G.NewMatrix(t.g, dt, G.WithShape(batch, classes), G.WithName("onehot"))
 	var err error
 	if t.params, err = nn.Bind(t.g, params); err != nil {
-		return nil, fmt.Errorf("train: training graph: %w", err)
+		return nil, fmt.Errorf("training graph: %w", err)
 	}
 	logits, err := arch.Forward(t.x, t.params, true)
 	if err != nil {
-		return nil, fmt.Errorf("train: training graph: %w", err)
+		return nil, fmt.Errorf("training graph: %w", err)
 	}
-	if t.loss, err = head.Loss(logits, t.y); err != nil {
-		return nil, fmt.Errorf("train: training graph: %w", err)
+	if oh, ok := head.(nn.OffsetHead); ok {
+		bias, err := nn.OutputBias(t.params)
+		if err != nil {
+			return nil, fmt.Errorf("training graph: %w", err)
+		}
+		t.loss, err = oh.LossWithOffsets(logits, t.y, bias)
+	} else {
+		t.loss, err = head.Loss(logits, t.y)
+	}
+	if err != nil {
+		return nil, fmt.Errorf("training graph: %w", err)
 	}
 	if _, err = G.Grad(t.loss, t.params...); err != nil {
-		return nil, fmt.Errorf("train: training graph: gradient: %w", err)
+		return nil, fmt.Errorf("training graph: gradient: %w", err)
 	}
 	t.vm = G.NewTapeMachine(t.g, G.BindDualValues(t.params...))
 	t.valueGrads = G.NodesToValueGrads(t.params)
@@ -83,10 +92,10 @@ func newEvalGraph(arch nn.Architecture, params []nn.Param, dt tensor.Dtype, rows
 	e.x = G.NewMatrix(e.g, dt, G.WithShape(rows, features), G.WithName("x"))
 	nodes, err := nn.Bind(e.g, params)
 	if err != nil {
-		return nil, fmt.Errorf("train: evaluation graph: %w", err)
+		return nil, fmt.Errorf("evaluation graph: %w", err)
 	}
 	if e.logits, err = arch.Forward(e.x, nodes, false); err != nil {
-		return nil, fmt.Errorf("train: evaluation graph: %w", err)
+		return nil, fmt.Errorf("evaluation graph: %w", err)
 	}
 	e.vm = G.NewTapeMachine(e.g)
 	return e, nil
@@ -100,7 +109,7 @@ func scalar(v G.Value) (float64, error) {
 	case float64:
 		return d, nil
 	}
-	return 0, fmt.Errorf("train: loss value %v is not a float scalar", v)
+	return 0, fmt.Errorf("loss value %v is not a float scalar", v)
 }
 
 // setRows copies rows of float32 features into the backing of dst (float32

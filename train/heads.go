@@ -1,49 +1,34 @@
 package train
 
 import (
-	"fmt"
-
 	"github.com/hypersimplex/hsloss/datasets"
 	"github.com/hypersimplex/hsloss/nn"
-	"github.com/hypersimplex/hsloss/op"
+	"github.com/hypersimplex/hsloss/op/hypersimplex"
+	"github.com/hypersimplex/hsloss/train/results"
 )
 
 // newHead returns the loss head called name with the options of cfg. The
 // prior k policy uses the class frequencies of the training split.
-func newHead(cfg Config, name string, trainSplit datasets.Split, classes int) (nn.Head, error) {
+func newHead(cfg results.Config, name string, trainSplit datasets.Split, classes int) (nn.Head, error) {
+	return nn.NewHead(name, headOptions(cfg, trainSplit.ClassCounts(classes)))
+}
+
+// headOptions returns the head options of cfg; counts are the classes'
+// sample counts in the training split, whose frequencies are the prior k
+// policy's priors.
+func headOptions(cfg results.Config, counts []int) nn.HeadOptions {
 	opts := nn.DefaultHeadOptions()
 	opts.HingeMargin = cfg.HingeMargin
-	hs := op.DefaultLossOptions()
-	hs.Tau = cfg.Tau
-	switch cfg.KPolicy {
-	case "batch":
-		hs.KPolicy = op.KBatch
-	case "prior":
-		hs.KPolicy = op.KPrior
-		counts := trainSplit.ClassCounts(classes)
-		hs.Prior = make([]float64, classes)
-		for c, n := range counts {
-			hs.Prior[c] = float64(n) / float64(trainSplit.Len())
+	opts.HS = hypersimplex.LossOptions{Tau: cfg.Tau, KPolicy: cfg.KPolicy, Fraction: cfg.Fraction, Reduction: cfg.Reduction}
+	if cfg.KPolicy == hypersimplex.KPrior {
+		total := 0
+		for _, n := range counts {
+			total += n
 		}
-	case "fraction":
-		hs.KPolicy = op.KFraction
-		hs.Fraction = cfg.Fraction
-	case "fraction-floor":
-		hs.KPolicy = op.KFractionFloor
-		hs.Fraction = cfg.Fraction
-	default:
-		return nil, fmt.Errorf("unknown k policy %q", cfg.KPolicy)
+		opts.HS.Prior = make([]float64, len(counts))
+		for c, n := range counts {
+			opts.HS.Prior[c] = float64(n) / float64(total)
+		}
 	}
-	switch cfg.Normalization {
-	case "batch-mean":
-		hs.Normalization = op.NormBatchMean
-	case "sum":
-		hs.Normalization = op.NormSum
-	case "entry-mean":
-		hs.Normalization = op.NormEntryMean
-	default:
-		return nil, fmt.Errorf("unknown normalization %q", cfg.Normalization)
-	}
-	opts.HS = hs
-	return nn.NewHead(name, opts)
+	return opts
 }

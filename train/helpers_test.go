@@ -7,7 +7,7 @@ import (
 	"testing"
 
 	"github.com/hypersimplex/hsloss/datasets"
-	"github.com/hypersimplex/hsloss/train"
+	"github.com/hypersimplex/hsloss/train/results"
 )
 
 // blobs returns a linearly separable dataset: classes Gaussian blobs
@@ -39,8 +39,8 @@ func blobs(classes, features, nTrain, nTest int, seed uint64) *datasets.Dataset 
 
 // tinyConfig is a sweep over the blobs that trains in well under a second
 // per run.
-func tinyConfig() train.Config {
-	cfg := train.DefaultConfig()
+func tinyConfig() results.Config {
+	cfg := results.DefaultConfig()
 	cfg.Datasets = []string{"synthetic"}
 	cfg.Losses = []string{"ce", "hs"}
 	cfg.BatchSizes = []int{32, 128}
@@ -71,7 +71,7 @@ func readFile(t *testing.T, dir, name string) string {
 // summary.csv.
 func sameSummaries(t *testing.T, a, b string) {
 	t.Helper()
-	for _, name := range []string{train.SummaryMDFile, train.SummaryCSVFile} {
+	for _, name := range []string{results.SummaryMDFile, results.SummaryCSVFile} {
 		if x, y := readFile(t, a, name), readFile(t, b, name); x != y {
 			t.Errorf("%s differs:\n%s\nvs\n%s", name, y, x)
 		}

@@ -8,12 +8,14 @@ import (
 	"testing"
 
 	"github.com/hypersimplex/hsloss/datasets"
+	"github.com/hypersimplex/hsloss/nn"
 	"github.com/hypersimplex/hsloss/train"
+	"github.com/hypersimplex/hsloss/train/results"
 )
 
 // trainRun trains spec under cfg on data and returns the epochs with their
 // wall times zeroed, failing the test on an error or a failed run.
-func trainRun(t *testing.T, cfg train.Config, data *datasets.Dataset, spec train.RunSpec) []train.EpochStats {
+func trainRun(t *testing.T, cfg results.Config, data *datasets.Dataset, spec results.RunSpec) []results.EpochStats {
 	t.Helper()
 	res, err := train.Train(context.Background(), cfg, data, spec, nil)
 	if err != nil {
@@ -30,12 +32,12 @@ func trainRun(t *testing.T, cfg train.Config, data *datasets.Dataset, spec train
 
 func TestKeepLastTrainsTheLastBatch(t *testing.T) {
 	data := blobs(4, 8, 512, 250, 7)
-	for _, dtype := range train.KnownDtypes {
+	for _, dtype := range results.Dtypes {
 		for _, loss := range []string{"ce", "hs", "hs-ref"} {
 			t.Run(dtype+"/"+loss, func(t *testing.T) {
 				cfg := tinyConfig()
 				cfg.Dtype = dtype
-				spec := train.RunSpec{Dataset: "synthetic", Loss: loss, Batch: 96, Seed: 2} // 5 × 96 + 32
+				spec := results.RunSpec{Dataset: "synthetic", Loss: loss, Batch: 96, Seed: 2} // 5 × 96 + 32
 				dropped := trainRun(t, cfg, data, spec)
 				cfg.KeepLast = true
 				kept := trainRun(t, cfg, data, spec)
@@ -60,8 +62,8 @@ func TestKeepLastSingleSample(t *testing.T) {
 	data := blobs(4, 8, 513, 250, 7)
 	cfg := tinyConfig()
 	cfg.KeepLast = true
-	for _, loss := range train.KnownLosses {
-		trainRun(t, cfg, data, train.RunSpec{Dataset: "synthetic", Loss: loss, Batch: 128, Seed: 1})
+	for _, loss := range nn.HeadNames() {
+		trainRun(t, cfg, data, results.RunSpec{Dataset: "synthetic", Loss: loss, Batch: 128, Seed: 1})
 	}
 }
 
@@ -78,7 +80,7 @@ func TestAugmentTrainsOnAugmentedBatchesOnly(t *testing.T) {
 	train0, test0 := slices.Clone(data.Train.X), slices.Clone(data.Test.X)
 	cfg := tinyConfig()
 	cfg.Datasets = []string{"fashion-mnist"}
-	spec := train.RunSpec{Dataset: "fashion-mnist", Loss: "hs", Batch: 64, Seed: 4}
+	spec := results.RunSpec{Dataset: "fashion-mnist", Loss: "hs", Batch: 64, Seed: 4}
 	plain := trainRun(t, cfg, data, spec)
 	cfg.Augment = true
 	augmented := trainRun(t, cfg, data, spec)
@@ -97,7 +99,7 @@ func TestCalibrateEvery(t *testing.T) {
 	data := blobs(4, 8, 512, 250, 7)
 	cfg := tinyConfig()
 	cfg.Epochs, cfg.Calibrate, cfg.CalibrateEvery = 5, true, 2
-	epochs := trainRun(t, cfg, data, train.RunSpec{Dataset: "synthetic", Loss: "hs", Batch: 64, Seed: 1})
+	epochs := trainRun(t, cfg, data, results.RunSpec{Dataset: "synthetic", Loss: "hs", Batch: 64, Seed: 1})
 	var got []int
 	for _, e := range epochs {
 		if e.Calibrated {
@@ -112,20 +114,54 @@ func TestCalibrateEvery(t *testing.T) {
 func TestReferenceOptionErrors(t *testing.T) {
 	for _, tc := range []struct {
 		name  string
-		mod   func(*train.Config)
+		mod   func(*results.Config)
 		field string
 	}{
-		{"augment synthetic", func(c *train.Config) { c.Augment = true }, "augment"},
-		{"calibrate_every negative", func(c *train.Config) { c.Calibrate, c.CalibrateEvery = true, -1 }, "calibrate_every"},
-		{"calibrate_every without calibrate", func(c *train.Config) { c.CalibrateEvery = 10 }, "calibrate_every"},
+		{"augment synthetic", func(c *results.Config) { c.Augment = true }, "augment"},
+		{"calibrate_every negative", func(c *results.Config) { c.Calibrate, c.CalibrateEvery = true, -1 }, "calibrate_every"},
+		{"calibrate_every without calibrate", func(c *results.Config) { c.CalibrateEvery = 10 }, "calibrate_every"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			cfg := tinyConfig()
 			tc.mod(&cfg)
-			var fe *train.FieldError
+			var fe *results.FieldError
 			if err := cfg.Validate(); !errors.As(err, &fe) || fe.Field != tc.field {
 				t.Errorf("Validate() = %v, want a FieldError on %s", err, tc.field)
 			}
 		})
+	}
+}
+
+// TestCalibrateEveryResumes: a folder whose runs measured the calibrated
+// accuracy after some epochs only is read back (the sweep resumes it, its
+// runs.csv round-trips) with the measured epochs as they were.
+func TestCalibrateEveryResumes(t *testing.T) {
+	cfg := tinyConfig()
+	cfg.Losses, cfg.BatchSizes, cfg.Seeds = []string{"ce", "hs"}, []int{128}, 1
+	cfg.Epochs, cfg.Calibrate, cfg.CalibrateEvery = 5, true, 2
+	dir := t.TempDir()
+	first, err := train.Sweep(context.Background(), cfg, train.SweepOptions{Dir: dir, Load: loadBlobs})
+	if err != nil {
+		t.Fatal(err)
+	}
+	cfg.Seeds = 2 // widen the grid: the rerun reads the first runs back
+	if _, err := train.Sweep(context.Background(), cfg, train.SweepOptions{Dir: dir, Load: loadBlobs}); err != nil {
+		t.Fatalf("resuming a folder calibrated every 2 epochs: %v", err)
+	}
+	f, err := results.ReadFolder(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got []int
+	for _, e := range f.Runs[0].Epochs {
+		if e.Calibrated {
+			got = append(got, e.Epoch)
+		}
+	}
+	if want := []int{2, 4, 5}; !slices.Equal(got, want) {
+		t.Errorf("runs.csv read back with calibrated epochs %v, want %v", got, want)
+	}
+	if len(first.Rows) != 1 || first.Rows[0].Losses[0].Calibrated == nil {
+		t.Errorf("first summary %+v lacks the calibrated statistics", first)
 	}
 }

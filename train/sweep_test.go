@@ -12,12 +12,13 @@ import (
 
 	"github.com/hypersimplex/hsloss/datasets"
 	"github.com/hypersimplex/hsloss/train"
+	"github.com/hypersimplex/hsloss/train/results"
 )
 
 // readRuns reads dir/runs.csv with the wall times zeroed.
-func readRuns(t *testing.T, dir string) []train.RunResult {
+func readRuns(t *testing.T, dir string) []results.RunResult {
 	t.Helper()
-	f, err := train.ReadFolder(dir)
+	f, err := results.ReadFolder(dir)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -49,7 +50,7 @@ func TestSweepWritesEveryFile(t *testing.T) {
 	if len(events) != wantEvents {
 		t.Errorf("%d events, want %d", len(events), wantEvents)
 	}
-	for _, name := range []string{train.RunsFile, train.SummaryCSVFile, train.SummaryMDFile, train.ConfigFile} {
+	for _, name := range []string{results.RunsFile, results.SummaryCSVFile, results.SummaryMDFile, results.ConfigFile} {
 		if fi, err := os.Stat(filepath.Join(dir, name)); err != nil || fi.Size() == 0 {
 			t.Errorf("%s: %v", name, err)
 		}
@@ -67,7 +68,7 @@ func TestSweepWritesEveryFile(t *testing.T) {
 		}
 	}
 	// config.json says how the folder was made.
-	folder, err := train.ReadFolder(dir)
+	folder, err := results.ReadFolder(dir)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -93,7 +94,7 @@ func TestSweepWritesEveryFile(t *testing.T) {
 // context.Canceled, the rerun trained exactly the runs the interrupted one
 // had not finished (finished of them), and both folders end with the same
 // runs and the same summary files. It returns the uninterrupted folder.
-func resumeAndCompare(t *testing.T, cfg train.Config, finished int, stop func(train.Event) bool) string {
+func resumeAndCompare(t *testing.T, cfg results.Config, finished int, stop func(train.Event) bool) string {
 	t.Helper()
 	full := t.TempDir()
 	if _, err := train.Sweep(context.Background(), cfg, train.SweepOptions{Dir: full, Load: loadBlobs}); err != nil {
@@ -149,7 +150,7 @@ func TestShardsMergeIntoTheFullSweep(t *testing.T) {
 	var dirs []string
 	for i := 0; i < n; i++ {
 		c := cfg
-		c.Shard = train.Shard{Index: i, Count: n}
+		c.Shard = results.Shard{Index: i, Count: n}
 		dir := t.TempDir()
 		if _, err := train.Sweep(context.Background(), c, train.SweepOptions{Dir: dir, Load: loadBlobs}); err != nil {
 			t.Fatal(err)
@@ -157,18 +158,18 @@ func TestShardsMergeIntoTheFullSweep(t *testing.T) {
 		dirs = append(dirs, dir)
 	}
 	merged := filepath.Join(t.TempDir(), "merged")
-	if _, err := train.Merge(merged, append(dirs, dirs[0])); err != nil { // a folder twice is harmless
+	if _, err := results.Merge(merged, append(dirs, dirs[0])); err != nil { // a folder twice is harmless
 		t.Fatal(err)
 	}
 	if a, b := readRuns(t, full), readRuns(t, merged); !reflect.DeepEqual(a, b) {
 		t.Errorf("merged shards differ from the full sweep:\n%+v\n%+v", b, a)
 	}
 	sameSummaries(t, full, merged)
-	f, err := train.ReadFolder(merged)
+	f, err := results.ReadFolder(merged)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if f.Config.Shard != (train.Shard{Index: 0, Count: 1}) || !reflect.DeepEqual(f.Config.Grid(), cfg.Grid()) {
+	if f.Config.Shard != (results.Shard{Index: 0, Count: 1}) || !reflect.DeepEqual(f.Config.Grid(), cfg.Grid()) {
 		t.Errorf("merged config %+v, want the full grid and no shard", f.Config)
 	}
 
@@ -179,7 +180,7 @@ func TestShardsMergeIntoTheFullSweep(t *testing.T) {
 	if _, err := train.Sweep(context.Background(), other, train.SweepOptions{Dir: otherDir, Load: loadBlobs}); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := train.Merge(t.TempDir(), []string{dirs[0], otherDir}); err == nil || !strings.Contains(err.Error(), "epochs 3 vs 2") {
+	if _, err := results.Merge(t.TempDir(), []string{dirs[0], otherDir}); err == nil || !strings.Contains(err.Error(), "epochs 3 vs 2") {
 		t.Errorf("merging different settings: err = %v, want it to name epochs 3 vs 2", err)
 	}
 	// Nor does resuming into a folder made with other settings.
@@ -209,7 +210,7 @@ func TestDivergingRunIsRecordedAsFailure(t *testing.T) {
 	if len(sum.Failures) != 1 || sum.Rows[0].Losses[0].N != 0 {
 		t.Errorf("summary %+v, want the failure listed and no statistics", sum)
 	}
-	if md := readFile(t, dir, train.SummaryMDFile); !strings.Contains(md, "Failed runs") {
+	if md := readFile(t, dir, results.SummaryMDFile); !strings.Contains(md, "Failed runs") {
 		t.Errorf("summary.md does not list the failure:\n%s", md)
 	}
 }
@@ -219,14 +220,14 @@ func TestSweepRejectsOversizedBatch(t *testing.T) {
 	cfg.BatchSizes = []int{32, 1024}
 	dir := t.TempDir()
 	_, err := train.Sweep(context.Background(), cfg, train.SweepOptions{Dir: dir, Load: loadBlobs})
-	var fe *train.FieldError
+	var fe *results.FieldError
 	if !errors.As(err, &fe) || fe.Field != "batch_sizes" || !strings.Contains(err.Error(), "batch size 1024 exceeds the 512 training samples") {
 		t.Errorf("err = %v, want a batch_sizes FieldError", err)
 	}
 	// The refused grid is not recorded: config.json would otherwise list a
 	// batch size that never ran.
-	if _, err := os.Stat(filepath.Join(dir, train.ConfigFile)); !errors.Is(err, os.ErrNotExist) {
-		t.Errorf("a refused sweep wrote %s (%v)", train.ConfigFile, err)
+	if _, err := os.Stat(filepath.Join(dir, results.ConfigFile)); !errors.Is(err, os.ErrNotExist) {
+		t.Errorf("a refused sweep wrote %s (%v)", results.ConfigFile, err)
 	}
 }
 

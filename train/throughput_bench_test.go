@@ -13,6 +13,7 @@ import (
 	"github.com/hypersimplex/hsloss/internal/accel"
 	"github.com/hypersimplex/hsloss/nn"
 	"github.com/hypersimplex/hsloss/train"
+	"github.com/hypersimplex/hsloss/train/results"
 	G "gorgonia.org/gorgonia"
 	"gorgonia.org/tensor"
 )
@@ -329,11 +330,11 @@ func benchmarkEpochSplit(b *testing.B, ds *datasets.Dataset, solver, head string
 // trainerEpochSeconds runs train.Train for one epoch with the settings of
 // the split and returns the epoch's wall time (training and evaluation).
 func trainerEpochSeconds(b *testing.B, ds *datasets.Dataset, head string, batch int) float64 {
-	cfg := train.DefaultConfig()
+	cfg := results.DefaultConfig()
 	cfg.Datasets, cfg.Losses, cfg.BatchSizes, cfg.Seeds = []string{"mnist"}, []string{head}, []int{batch}, 1
 	cfg.TrainSubset, cfg.TestSubset, cfg.TrainSample = 0, 0, benchTrainSample
 	cfg.Hidden, cfg.Epochs, cfg.LR, cfg.EvalBatch = benchHidden, 1, benchLR, benchEvalBatch
-	res, err := train.Train(context.Background(), cfg, ds, train.RunSpec{Dataset: "mnist", Loss: head, Batch: batch, Seed: benchSeed}, nil)
+	res, err := train.Train(context.Background(), cfg, ds, results.RunSpec{Dataset: "mnist", Loss: head, Batch: batch, Seed: benchSeed}, nil)
 	if err != nil {
 		b.Fatal(err)
 	}

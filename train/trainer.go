@@ -10,6 +10,7 @@ import (
 	"github.com/hypersimplex/hsloss/datasets"
 	"github.com/hypersimplex/hsloss/internal/accel"
 	"github.com/hypersimplex/hsloss/nn"
+	"github.com/hypersimplex/hsloss/train/results"
 	G "gorgonia.org/gorgonia"
 	"gorgonia.org/tensor"
 )
@@ -28,9 +29,9 @@ import (
 // (datasets.ReferenceAugmentation) by a generator seeded from spec.Seed. Adam (cfg.LR, cfg.Beta1, cfg.Beta2, cfg.Epsilon; the fused,
 // allocation-free accel.Adam, equal to gorgonia's AdamSolver up to rounding)
 // steps on the gradient of the head's loss, which is already a mean over
-// the batch, so no batch scaling is applied. The parameters are initialised from
-// spec.Seed, so runs with the same seed start from the same weights and see
-// the same batches whatever their loss.
+// the batch, so no batch scaling is applied. The parameters are initialised
+// from spec.Seed, so runs with the same seed start from the same weights
+// and see the same batches whatever their loss.
 //
 // After every epoch the test accuracy (on the whole test split) and the
 // training accuracy (on cfg.TrainSample evenly spaced training samples) are
@@ -38,18 +39,17 @@ import (
 // batches of cfg.EvalBatch rows plus one graph for the last partial batch.
 //
 // With cfg.Calibrate (after every cfg.CalibrateEvery-th epoch and the
-// last, or every epoch), the same evaluation graphs then compute the logits of
-// the whole training split (after cfg.TrainSubset), nn.FitClassOffsets fits
-// the per-class offsets b on them, and the test logits kept from the test
-// accuracy give EpochStats.TestAccCalibrated = accuracy of argmax(logits +
-// b). The whole split rather than the training-accuracy sample, as the
-// PyTorch cross-check does: the fit wants every class well represented,
-// and the cost is one forward pass, a fraction of an epoch's forward and
-// backward passes (for an MLP 784-256-10 on 60,000 MNIST samples, 1.6 s of
-// forward pass and 0.04 s of fit with the pure-Go BLAS, where an epoch at
-// batch 128 takes about 11 s); none when the sample is the whole split. This touches no weight and no random stream, so the other
-// measurements are the same as without it; its time is left out of
-// EpochStats.Seconds. A fit that fails (non-finite training logits, no
+// last, or every epoch), the same evaluation graphs then compute the logits
+// of the whole training split (after cfg.TrainSubset), nn.FitClassOffsets
+// fits the per-class offsets b on them, and the test logits kept from the
+// test accuracy give EpochStats.TestAccCalibrated = accuracy of
+// argmax(logits + b). The whole split rather than the training-accuracy
+// sample, as the PyTorch cross-check does: the fit wants every class well
+// represented, and the cost is one forward pass, a fraction of an epoch's
+// forward and backward passes; none when the sample is the whole split.
+// This touches no weight and no random stream, so the other measurements
+// are the same as without it; its time is left out of
+// results.EpochStats.Seconds. A fit that fails (non-finite training logits, no
 // convergence) gives a NaN calibrated accuracy, not a failed run. The
 // training split must then hold every class.
 //
@@ -61,25 +61,42 @@ import (
 // labels outside [0, data.Classes), a class missing from the training split
 // with cfg.Calibrate), or ctx's error if ctx is cancelled; then there is no
 // result.
-func Train(ctx context.Context, cfg Config, data *datasets.Dataset, spec RunSpec, onEpoch func(EpochStats)) (RunResult, error) {
-	if err := cfg.Validate(); err != nil {
-		return RunResult{}, err
+func Train(ctx context.Context, cfg results.Config, data *datasets.Dataset, spec results.RunSpec, onEpoch func(results.EpochStats)) (results.RunResult, error) {
+	return trainRun(ctx, cfg, data, spec, onEpoch, nil)
+}
+
+// trainRun is Train with checkpoints: with ck, the run continues from
+// ck's checkpoint when there is one and saves one after an epoch when
+// ck's interval has passed.
+func trainRun(ctx context.Context, cfg results.Config, data *datasets.Dataset, spec results.RunSpec, onEpoch func(results.EpochStats), ck *checkpointer) (results.RunResult, error) {
+	if err := Validate(cfg); err != nil {
+		return results.RunResult{}, err
 	}
 	r, err := newRun(cfg, data, spec)
 	if err != nil {
-		return RunResult{}, fmt.Errorf("train: run %s: %w", spec.Key(), err)
+		return results.RunResult{}, fmt.Errorf("run %s: %w", spec.Key(), err)
 	}
-	res := RunResult{Spec: spec}
-	for epoch := 1; epoch <= cfg.Epochs; epoch++ {
+	res := results.RunResult{Spec: spec}
+	if ck != nil {
+		if res.Epochs, err = ck.restore(r); err != nil {
+			return results.RunResult{}, fmt.Errorf("run %s: %w", spec.Key(), err)
+		}
+	}
+	for epoch := len(res.Epochs) + 1; epoch <= cfg.Epochs; epoch++ {
 		start := time.Now()
 		loss, err := r.trainEpoch(ctx)
 		if err == nil {
-			var st EpochStats
+			var st results.EpochStats
 			var calTime time.Duration
 			st, calTime, err = r.evaluate(r.calibrates(epoch))
 			st.Epoch, st.TrainLoss, st.Seconds = epoch, loss, (time.Since(start) - calTime).Seconds()
 			if err == nil {
 				res.Epochs = append(res.Epochs, st)
+				if ck != nil && epoch < cfg.Epochs {
+					if err := ck.maybeSave(r, res.Epochs); err != nil {
+						return results.RunResult{}, fmt.Errorf("run %s: %w", spec.Key(), err)
+					}
+				}
 				if onEpoch != nil {
 					onEpoch(st)
 				}
@@ -87,7 +104,7 @@ func Train(ctx context.Context, cfg Config, data *datasets.Dataset, spec RunSpec
 			}
 		}
 		if ctx.Err() != nil {
-			return RunResult{}, ctx.Err()
+			return results.RunResult{}, ctx.Err()
 		}
 		res.Failure, res.FailedEpoch = err.Error(), epoch
 		break
@@ -97,13 +114,13 @@ func Train(ctx context.Context, cfg Config, data *datasets.Dataset, spec RunSpec
 
 // run holds the state of one training run.
 type run struct {
-	cfg      Config
-	spec     RunSpec
+	cfg      results.Config
+	spec     results.RunSpec
 	classes  int
 	features int
 	train    *trainGraph
 	last     *trainGraph // the graph of the last, smaller batch (Config.KeepLast); nil if none
-	solver   G.Solver
+	solver   *accel.Adam
 	batches  *datasets.Batcher
 	augment  *datasets.Augmenter // nil unless Config.Augment
 	labels   []int               // labels of the current batch
@@ -129,7 +146,7 @@ type calibration struct {
 
 // newRun checks its inputs, initialises the parameters from spec.Seed and
 // builds the training graph, the batcher, Adam and the evaluator.
-func newRun(cfg Config, data *datasets.Dataset, spec RunSpec) (*run, error) {
+func newRun(cfg results.Config, data *datasets.Dataset, spec results.RunSpec) (*run, error) {
 	if err := checkRun(data, spec); err != nil {
 		return nil, err
 	}
@@ -141,10 +158,7 @@ func newRun(cfg Config, data *datasets.Dataset, spec RunSpec) (*run, error) {
 	if test.Len() == 0 {
 		return nil, fmt.Errorf("empty test split")
 	}
-	dt := tensor.Float32
-	if cfg.Dtype == "float64" {
-		dt = tensor.Float64
-	}
+	dt := dtypeOf(cfg)
 	arch, err := newArchitecture(cfg, data)
 	if err != nil {
 		return nil, err
@@ -268,8 +282,8 @@ func (r *run) calibrates(epoch int) bool {
 // evaluate measures the test accuracy, the training accuracy and, if
 // calibrate, the calibrated test accuracy; it returns the time the
 // calibration took.
-func (r *run) evaluate(calibrate bool) (EpochStats, time.Duration, error) {
-	st := EpochStats{TrainAcc: math.NaN()}
+func (r *run) evaluate(calibrate bool) (results.EpochStats, time.Duration, error) {
+	st := results.EpochStats{TrainAcc: math.NaN()}
 	var keepTest, keepSample []float64
 	if calibrate {
 		keepTest = r.cal.testLogits
@@ -300,7 +314,7 @@ func (r *run) evaluate(calibrate bool) (EpochStats, time.Duration, error) {
 // checkCalibration rejects cfg.Calibrate when a class of data has no
 // sample in the training split (after cfg.TrainSubset): its offset cannot
 // be fitted.
-func checkCalibration(cfg Config, data *datasets.Dataset) error {
+func checkCalibration(cfg results.Config, data *datasets.Dataset) error {
 	if !cfg.Calibrate {
 		return nil
 	}
@@ -356,7 +370,7 @@ func countCorrect(pred, labels []int) int {
 }
 
 // newArchitecture returns the model cfg.Model for data's shape and classes.
-func newArchitecture(cfg Config, data *datasets.Dataset) (nn.Architecture, error) {
+func newArchitecture(cfg results.Config, data *datasets.Dataset) (nn.Architecture, error) {
 	switch cfg.Model {
 	case "mlp":
 		return nn.NewMLP(data.Features, cfg.Hidden, data.Classes)

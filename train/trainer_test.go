@@ -7,7 +7,9 @@ import (
 	"testing"
 
 	"github.com/hypersimplex/hsloss/datasets"
+	"github.com/hypersimplex/hsloss/nn"
 	"github.com/hypersimplex/hsloss/train"
+	"github.com/hypersimplex/hsloss/train/results"
 )
 
 // aboveChance is the test accuracy every head must reach on the blobs
@@ -16,11 +18,11 @@ const aboveChance = 0.8
 
 func TestEveryHeadLearnsSeparableData(t *testing.T) {
 	data := blobs(4, 8, 512, 250, 7)
-	for _, loss := range train.KnownLosses {
+	for _, loss := range nn.HeadNames() {
 		t.Run(loss, func(t *testing.T) {
 			cfg := tinyConfig()
 			cfg.Epochs = 5
-			spec := train.RunSpec{Dataset: "synthetic", Loss: loss, Batch: 32, Seed: 1}
+			spec := results.RunSpec{Dataset: "synthetic", Loss: loss, Batch: 32, Seed: 1}
 			res, err := train.Train(context.Background(), cfg, data, spec, nil)
 			if err != nil {
 				t.Fatal(err)
@@ -45,12 +47,12 @@ func TestEveryHeadLearnsSeparableData(t *testing.T) {
 func TestSameSeedSameResult(t *testing.T) {
 	data := blobs(4, 8, 512, 250, 7)
 	cfg := tinyConfig()
-	for _, dtype := range train.KnownDtypes {
-		for _, loss := range train.KnownLosses {
+	for _, dtype := range results.Dtypes {
+		for _, loss := range nn.HeadNames() {
 			t.Run(dtype+"/"+loss, func(t *testing.T) {
 				cfg.Dtype = dtype
-				spec := train.RunSpec{Dataset: "synthetic", Loss: loss, Batch: 64, Seed: 3}
-				var got []train.RunResult
+				spec := results.RunSpec{Dataset: "synthetic", Loss: loss, Batch: 64, Seed: 3}
+				var got []results.RunResult
 				for i := 0; i < 2; i++ {
 					r, err := train.Train(context.Background(), cfg, data, spec, nil)
 					if err != nil {
@@ -89,8 +91,8 @@ func TestSameSeedSameInitialisationForEveryLoss(t *testing.T) {
 	cfg.Epochs = 1
 	cfg.LR = 1e-30
 	var accs []float64
-	for _, loss := range train.KnownLosses {
-		r, err := train.Train(context.Background(), cfg, data, train.RunSpec{Dataset: "synthetic", Loss: loss, Batch: 64, Seed: 5}, nil)
+	for _, loss := range nn.HeadNames() {
+		r, err := train.Train(context.Background(), cfg, data, results.RunSpec{Dataset: "synthetic", Loss: loss, Batch: 64, Seed: 5}, nil)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -98,27 +100,27 @@ func TestSameSeedSameInitialisationForEveryLoss(t *testing.T) {
 	}
 	for i, a := range accs {
 		if a != accs[0] {
-			t.Errorf("loss %s starts at test accuracy %v, loss %s at %v", train.KnownLosses[i], a, train.KnownLosses[0], accs[0])
+			t.Errorf("loss %s starts at test accuracy %v, loss %s at %v", nn.HeadNames()[i], a, nn.HeadNames()[0], accs[0])
 		}
 	}
 }
 
 func TestTrainRejectsBadInput(t *testing.T) {
-	spec := train.RunSpec{Dataset: "synthetic", Loss: "ce", Batch: 32, Seed: 1}
+	spec := results.RunSpec{Dataset: "synthetic", Loss: "ce", Batch: 32, Seed: 1}
 	tests := []struct {
 		name string
-		edit func(d *datasets.Dataset, s *train.RunSpec) *datasets.Dataset
+		edit func(d *datasets.Dataset, s *results.RunSpec) *datasets.Dataset
 		want string
 	}{
-		{"nil data", func(*datasets.Dataset, *train.RunSpec) *datasets.Dataset { return nil }, "no dataset"},
-		{"zero batch", func(d *datasets.Dataset, s *train.RunSpec) *datasets.Dataset { s.Batch = 0; return d }, "batch size 0 < 1"},
-		{"negative batch", func(d *datasets.Dataset, s *train.RunSpec) *datasets.Dataset { s.Batch = -5; return d }, "batch size -5 < 1"},
-		{"oversized batch", func(d *datasets.Dataset, s *train.RunSpec) *datasets.Dataset { s.Batch = 513; return d }, "exceeds the 512 training samples"},
-		{"unknown loss", func(d *datasets.Dataset, s *train.RunSpec) *datasets.Dataset { s.Loss = "zero-one"; return d }, `loss "zero-one" unknown`},
-		{"one class", func(d *datasets.Dataset, _ *train.RunSpec) *datasets.Dataset { d.Classes = 1; return d }, "1 classes, want ≥ 2"},
-		{"label too large", func(d *datasets.Dataset, _ *train.RunSpec) *datasets.Dataset { d.Train.Y[7] = 4; return d }, "training label 7 is 4, outside [0, 4)"},
-		{"negative label", func(d *datasets.Dataset, _ *train.RunSpec) *datasets.Dataset { d.Test.Y[3] = -1; return d }, "test label 3 is -1"},
-		{"short rows", func(d *datasets.Dataset, _ *train.RunSpec) *datasets.Dataset {
+		{"nil data", func(*datasets.Dataset, *results.RunSpec) *datasets.Dataset { return nil }, "no dataset"},
+		{"zero batch", func(d *datasets.Dataset, s *results.RunSpec) *datasets.Dataset { s.Batch = 0; return d }, "batch size 0 < 1"},
+		{"negative batch", func(d *datasets.Dataset, s *results.RunSpec) *datasets.Dataset { s.Batch = -5; return d }, "batch size -5 < 1"},
+		{"oversized batch", func(d *datasets.Dataset, s *results.RunSpec) *datasets.Dataset { s.Batch = 513; return d }, "exceeds the 512 training samples"},
+		{"unknown loss", func(d *datasets.Dataset, s *results.RunSpec) *datasets.Dataset { s.Loss = "zero-one"; return d }, `unknown head "zero-one"`},
+		{"one class", func(d *datasets.Dataset, _ *results.RunSpec) *datasets.Dataset { d.Classes = 1; return d }, "1 classes, want ≥ 2"},
+		{"label too large", func(d *datasets.Dataset, _ *results.RunSpec) *datasets.Dataset { d.Train.Y[7] = 4; return d }, "training label 7 is 4, outside [0, 4)"},
+		{"negative label", func(d *datasets.Dataset, _ *results.RunSpec) *datasets.Dataset { d.Test.Y[3] = -1; return d }, "test label 3 is -1"},
+		{"short rows", func(d *datasets.Dataset, _ *results.RunSpec) *datasets.Dataset {
 			d.Train.X = d.Train.X[:len(d.Train.X)-1]
 			return d
 		}, "training split has 4095 values for 512 labels × 8 features"},

