@@ -56,7 +56,8 @@ func (c hsCase) scale() float64 {
 	return 0.5 / float64(c.n)
 }
 
-// oracle computes the loss directly with Project on each class column.
+// oracle computes the loss directly with Project (ProjectEntropic for the
+// entropic regularizer) on each class column.
 func (c hsCase) oracle(tb testing.TB, x []float64) float64 {
 	k := c.k()
 	col, p := make([]float64, c.n), make([]float64, c.n)
@@ -65,7 +66,7 @@ func (c hsCase) oracle(tb testing.TB, x []float64) float64 {
 		for i := range col {
 			col[i] = x[i*c.classes+cl]
 		}
-		if err := hypersimplex.Project(p, col, k[cl], c.opts.Tau); err != nil {
+		if err := projectLineOracle(p, col, k[cl], c.opts.Tau, c.opts.Regularizer); err != nil {
 			tb.Fatalf("oracle Project class %d: %v", cl, err)
 		}
 		for i := range p {
@@ -117,6 +118,12 @@ func newHSCase(dt tensor.Dtype, n, classes int, opts op.LossOptions, seed uint64
 	return c
 }
 
+// entropic returns o with the entropic regularizer.
+func entropic(o op.LossOptions) op.LossOptions {
+	o.Regularizer = op.Entropic
+	return o
+}
+
 func withOpts(p op.KPolicy, m op.Normalization, prior []float64, f float64) op.LossOptions {
 	o := op.DefaultLossOptions()
 	o.KPolicy, o.Normalization, o.Prior, o.Fraction = p, m, prior, f
@@ -126,7 +133,8 @@ func withOpts(p op.KPolicy, m op.Normalization, prior []float64, f float64) op.L
 // TestHyperSimplexLossValueAndGradient compares the loss node's value with
 // the direct computation by the kernels, and its gradient (TapeMachine +
 // Grad, and LispMachine) with central differences of that computation, for
-// every k policy and normalisation, both dtypes, multiclass and binary.
+// every k policy and normalisation, both dtypes, multiclass and binary,
+// Euclidean and entropic.
 func TestHyperSimplexLossValueAndGradient(t *testing.T) {
 	type variant struct {
 		name    string
@@ -143,6 +151,9 @@ func TestHyperSimplexLossValueAndGradient(t *testing.T) {
 		{"binary/prior/sum", 1, withOpts(op.KPrior, op.NormSum, []float64{0.3}, 0)},
 		{"binary/fraction/entry-mean", 1, withOpts(op.KFraction, op.NormEntryMean, nil, 0.25)},
 		{"binary/fraction-floor/sum", 1, withOpts(op.KFractionFloor, op.NormSum, nil, 0.3)},
+		{"multiclass/batch/batch-mean/entropic", 4, entropic(withOpts(op.KBatch, op.NormBatchMean, nil, 0))},
+		{"multiclass/reference/entropic", 4, entropic(op.ReferenceLossOptions())},
+		{"binary/fraction/sum/entropic", 1, entropic(withOpts(op.KFraction, op.NormSum, nil, 0.25))},
 	}
 	const n = 13
 	for _, dt := range floatDtypes {

@@ -89,6 +89,7 @@ type LossOptions struct {
 	Prior         []float64 // π_c per class for KPrior (binary: one entry, the positive rate)
 	Fraction      float64   // f in (0, 1] for KFraction and KFractionFloor
 	Normalization Normalization
+	Regularizer   Regularizer // the projection: Euclidean (the paper's, default) or Entropic
 }
 
 // DefaultLossOptions returns τ = 1.5 (the paper's), KBatch and NormBatchMean.
@@ -121,6 +122,9 @@ func (o LossOptions) Validate(classes int) error {
 	}
 	if classes < 1 {
 		return fmt.Errorf("op: LossOptions: %d classes, want at least 1", classes)
+	}
+	if err := o.Regularizer.validate(); err != nil {
+		return err
 	}
 	switch o.Normalization {
 	case NormBatchMean, NormSum, NormEntryMean:
