@@ -71,6 +71,10 @@ type Config struct {
 	Fraction      float64 `json:"fraction"`      // k_c = f·n for KPolicy "fraction", ⌊f·n⌋ for "fraction-floor"
 	Normalization string  `json:"normalization"` // "batch-mean", "sum" or "entry-mean"
 	HingeMargin   float64 `json:"hinge_margin"`  // margin of the multiclass hinge head
+	// Regularizer of the HyperSimplex projection: "euclidean" (the paper's;
+	// also when empty, as in configs written before the option) or
+	// "entropic" (binary entropy, dense gradients).
+	Regularizer string `json:"regularizer,omitempty"`
 
 	// Shard selects the slice of the run grid this process runs.
 	Shard Shard `json:"shard"`
@@ -121,6 +125,7 @@ var (
 	KnownDtypes         = []string{"float32", "float64"}
 	KnownKPolicies      = []string{"batch", "prior", "fraction", "fraction-floor"}
 	KnownNormalizations = []string{"batch-mean", "sum", "entry-mean"}
+	KnownRegularizers   = []string{"euclidean", "entropic"}
 )
 
 // FieldError is a Config validation error; Field is the JSON name of the
@@ -229,6 +234,9 @@ func (c Config) Validate() error {
 	}
 	if !slices.Contains(KnownNormalizations, c.Normalization) {
 		return fieldErr("normalization", "%q unknown, want one of %s", c.Normalization, strings.Join(KnownNormalizations, ", "))
+	}
+	if c.Regularizer != "" && !slices.Contains(KnownRegularizers, c.Regularizer) {
+		return fieldErr("regularizer", "%q unknown, want one of %s", c.Regularizer, strings.Join(KnownRegularizers, ", "))
 	}
 	if !(c.HingeMargin > 0) || math.IsInf(c.HingeMargin, 0) {
 		return fieldErr("hinge_margin", "%v, want a finite value > 0", c.HingeMargin)

@@ -44,6 +44,14 @@ func newHead(cfg Config, name string, trainSplit datasets.Split, classes int) (n
 	default:
 		return nil, fmt.Errorf("unknown normalization %q", cfg.Normalization)
 	}
+	switch cfg.Regularizer {
+	case "", "euclidean":
+		hs.Regularizer = op.Euclidean
+	case "entropic":
+		hs.Regularizer = op.Entropic
+	default:
+		return nil, fmt.Errorf("unknown regularizer %q", cfg.Regularizer)
+	}
 	opts.HS = hs
 	return nn.NewHead(name, opts)
 }

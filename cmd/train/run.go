@@ -23,7 +23,7 @@ var flagOf = map[string]string{
 	"test_subset": "test-subset", "train_sample": "train-sample", "model": "model",
 	"hidden": "hidden", "dtype": "dtype", "epochs": "epochs", "lr": "lr",
 	"beta1": "beta1", "beta2": "beta2", "epsilon": "eps", "eval_batch": "eval-batch",
-	"tau": "tau", "k_policy": "k", "fraction": "fraction", "normalization": "norm",
+	"tau": "tau", "k_policy": "k", "fraction": "fraction", "normalization": "norm", "regularizer": "regularizer",
 	"hinge_margin": "margin", "shard": "shard", "calibrate": "calibrate",
 	"calibrate_every": "calibrate-every", "augment": "augment", "keep_last": "keep-last",
 }
@@ -65,6 +65,7 @@ func run(ctx context.Context, stdout, stderr io.Writer, args []string) error {
 		kPolicy  = fs.String("k", def.KPolicy, "k of class c for the HyperSimplex loss: batch (its count in the batch), prior (training frequency × batch size), fraction (-fraction × batch size) or fraction-floor (rounded down, as the reference code)")
 		fraction = fs.Float64("fraction", def.Fraction, "f of -k fraction, in (0, 1]")
 		norm     = fs.String("norm", def.Normalization, "normalisation of the HyperSimplex loss: batch-mean (½Σ‖p−t‖²/n), sum, entry-mean (mean over n·C entries)")
+		reg      = fs.String("regularizer", "euclidean", "projection of the HyperSimplex loss: euclidean (the paper's) or entropic (binary entropy, y = σ((x − ν)/τ), dense gradients)")
 		margin   = fs.Float64("margin", def.HingeMargin, "margin of the hinge loss")
 		shard    = fs.String("shard", def.Shard.String(), "run only slice i of N of the run grid (i/N, 0 ≤ i < N; run j belongs to slice j mod N); merge the folders with train merge")
 		out      = fs.String("out", "results/quick", "results folder; rerunning the same command there resumes the sweep")
@@ -105,6 +106,9 @@ func run(ctx context.Context, stdout, stderr io.Writer, args []string) error {
 	cfg.Calibrate, cfg.CalibrateEvery = *calib || *calEvery > 1, *calEvery
 	cfg.Augment, cfg.KeepLast = *augment, *keepLast
 	cfg.Tau, cfg.KPolicy, cfg.Fraction, cfg.Normalization, cfg.HingeMargin = *tau, *kPolicy, *fraction, *norm, *margin
+	if *reg != "euclidean" {
+		cfg.Regularizer = *reg // empty for the default keeps config.json as before
+	}
 	if err := configErr(cfg.Validate()); err != nil {
 		return err
 	}
