@@ -85,6 +85,7 @@ FUZZTIME ?= 5m
 fuzz: ## fuzz the op kernels, FUZZTIME per target with one worker; failures land in op/hypersimplex/testdata/fuzz
 	$(GO) test -run '^$$' -fuzz '^FuzzProject$$' -fuzztime $(FUZZTIME) -parallel 1 ./op/hypersimplex
 	$(GO) test -run '^$$' -fuzz '^FuzzProjectVJP$$' -fuzztime $(FUZZTIME) -parallel 1 ./op/hypersimplex
+	$(GO) test -run '^$$' -fuzz '^FuzzProjectEntropic$$' -fuzztime $(FUZZTIME) -parallel 1 ./op/hypersimplex
 
 bench-epoch: SHELL := /bin/bash
 bench-epoch: .SHELLFLAGS := -o pipefail -c
@@ -101,7 +102,8 @@ bench-epoch: ## split of one MNIST epoch (batching, forward+backward, Adam, eval
 # 5 seeds, 12 epochs; then the ablations of the HyperSimplex loss: the public
 # reference code's k = 0.5·n at every batch size, the class-prior k and τ
 # at the largest batch, and the paper's learning rate 1e-4 at the smallest
-# and largest batch; last, CE vs HS with calibrated class offsets (-calibrate).
+# and largest batch; CE vs HS with calibrated class offsets (-calibrate);
+# last, the entropic projection (-regularizer entropic) on Fashion-MNIST.
 # Each folder resumes when the target is rerun.
 REPRODUCE_FLAGS ?=
 STUDY_DIR      ?= results/study
@@ -121,3 +123,4 @@ reproduce: data ## the large-batch study (paper grid scaled down) and its ablati
 	  $(STUDY_TRAIN) $(STUDY_COMMON) -dataset $$ds -loss ce,hs -batch 128,8192 -lr 1e-4 -out $(STUDY_DIR)/$$ds-ablation-lr1e-4 || exit 1; \
 	  $(STUDY_TRAIN) $(STUDY_COMMON) -dataset $$ds -loss ce,hs -batch 128,1024,8192 -calibrate -out $(STUDY_DIR)/$$ds-calibrated || exit 1; \
 	done
+	$(STUDY_TRAIN) $(STUDY_COMMON) -dataset fashion-mnist -loss ce,hs -batch 128,1024,8192 -regularizer entropic -out $(STUDY_DIR)/fashion-mnist-ablation-entropic
