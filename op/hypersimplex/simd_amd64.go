@@ -1,0 +1,151 @@
+//go:build goexperiment.simd && amd64
+
+package hypersimplex
+
+import (
+	"math/bits"
+	"simd/archsimd"
+)
+
+// useSIMD reports whether the vectorised float32 loops run: with AVX2.
+// Each loop ends with VZEROUPPER (ClearAVXUpperBits): without it the
+// scalar SSE code that follows pays for the dirty upper halves (the search
+// on 128 entries ran 2× slower).
+var useSIMD = archsimd.X86.AVX2()
+
+// activeSum32 is the first pass of ProjectVJP over whole blocks of 8: the
+// float64 sum of g over A = {i : 0 < y_i < 1} and |A|. done is 0 (nothing
+// done, the portable loop reports the error) if a y is outside [0, 1] or NaN
+// or a g is not finite.
+func activeSum32(y, g []float32) (sum float64, nA, done int) {
+	if !useSIMD {
+		return 0, 0, 0
+	}
+	n := len(y) &^ 7
+	g = g[:len(y)]
+	zero, one := archsimd.BroadcastFloat32x8(0), archsimd.BroadcastFloat32x8(1)
+	valid := zero.Equal(zero)
+	s0, s1 := archsimd.BroadcastFloat64x4(0), archsimd.BroadcastFloat64x4(0)
+	cnt := archsimd.BroadcastInt32x8(0)
+	for i := 0; i < n; i += 8 {
+		yv := archsimd.LoadFloat32x8Slice(y[i : i+8])
+		gv := archsimd.LoadFloat32x8Slice(g[i : i+8])
+		// y ∈ [0, 1] (false for NaN); g − g = 0 iff g is finite.
+		valid = valid.And(yv.GreaterEqual(zero)).And(yv.LessEqual(one)).And(gv.Sub(gv).Equal(zero))
+		act := yv.Greater(zero).And(yv.Less(one))
+		gm := gv.Masked(act)
+		s0 = s0.Add(gm.GetLo().ConvertToFloat64())
+		s1 = s1.Add(gm.GetHi().ConvertToFloat64())
+		cnt = cnt.Sub(act.ToInt32x8()) // a true lane is −1
+	}
+	ok := valid.ToBits() == 0xFF
+	var s [4]float64
+	s0.Add(s1).Store(&s)
+	var c [8]int32
+	cnt.Store(&c)
+	archsimd.ClearAVXUpperBits()
+	if !ok {
+		return 0, 0, 0
+	}
+	for _, v := range c {
+		nA += int(v)
+	}
+	return (s[0] + s[1]) + (s[2] + s[3]), nA, n
+}
+
+// writeVJP32 is the second pass of ProjectVJP over whole blocks of 8:
+// dx_i = (g_i − mean)·inv on A, 0 elsewhere, computed in float64 as the
+// portable loop does. dx may alias g.
+func writeVJP32(dx, y, g []float32, mean, inv float64) (done int) {
+	if !useSIMD {
+		return 0
+	}
+	n := len(y) &^ 7
+	g, dx = g[:len(y)], dx[:len(y)]
+	zero, one := archsimd.BroadcastFloat32x8(0), archsimd.BroadcastFloat32x8(1)
+	m, iv := archsimd.BroadcastFloat64x4(mean), archsimd.BroadcastFloat64x4(inv)
+	for i := 0; i < n; i += 8 {
+		yv := archsimd.LoadFloat32x8Slice(y[i : i+8])
+		gv := archsimd.LoadFloat32x8Slice(g[i : i+8])
+		act := yv.Greater(zero).And(yv.Less(one))
+		lo := gv.GetLo().ConvertToFloat64().Sub(m).Mul(iv).ConvertToFloat32()
+		hi := gv.GetHi().ConvertToFloat64().Sub(m).Mul(iv).ConvertToFloat32()
+		zero.SetLo(lo).SetHi(hi).Masked(act).StoreSlice(dx[i : i+8])
+	}
+	archsimd.ClearAVXUpperBits()
+	return n
+}
+
+// writeClipped32 is writeClipped over whole blocks of 8: y_i =
+// clip(((x_i − ref) − rel)·invTau, 0, 1) in float64. y may alias x.
+func writeClipped32(y, x []float32, ref, rel, invTau float64) (done int) {
+	if !useSIMD {
+		return 0
+	}
+	n := len(x) &^ 7
+	y = y[:len(x)]
+	r, rl, iv := archsimd.BroadcastFloat64x4(ref), archsimd.BroadcastFloat64x4(rel), archsimd.BroadcastFloat64x4(invTau)
+	zero, one := archsimd.BroadcastFloat64x4(0), archsimd.BroadcastFloat64x4(1)
+	var out archsimd.Float32x8
+	for i := 0; i < n; i += 8 {
+		xv := archsimd.LoadFloat32x8Slice(x[i : i+8])
+		lo := xv.GetLo().ConvertToFloat64().Sub(r).Sub(rl).Mul(iv).Max(zero).Min(one).ConvertToFloat32()
+		hi := xv.GetHi().ConvertToFloat64().Sub(r).Sub(rl).Mul(iv).Max(zero).Min(one).ConvertToFloat32()
+		out.SetLo(lo).SetHi(hi).StoreSlice(y[i : i+8])
+	}
+	archsimd.ClearAVXUpperBits()
+	return n
+}
+
+// bracketPass32 is bracketPass over whole blocks of 8, with the same
+// classification in float64; only the uncertain entries (rare on most
+// blocks) are copied to w, one by one. done is 0 (nothing done, the
+// portable pass reports it) if x holds a NaN or ±Inf.
+func bracketPass32(w []float64, x []float32, p1, p2, tau float64) (m, nU, nA int, sumA float64, done int) {
+	if !useSIMD {
+		return 0, 0, 0, 0, 0
+	}
+	n := len(x) &^ 7
+	zero32 := archsimd.BroadcastFloat32x8(0)
+	finite := zero32.Equal(zero32)
+	P1, P2 := archsimd.BroadcastFloat64x4(p1), archsimd.BroadcastFloat64x4(p2)
+	zero, T := archsimd.BroadcastFloat64x4(0), archsimd.BroadcastFloat64x4(tau)
+	s0, s1 := zero, zero
+	cU, cA := archsimd.BroadcastInt64x4(0), archsimd.BroadcastInt64x4(0)
+	for i := 0; i < n; i += 8 {
+		xv := archsimd.LoadFloat32x8Slice(x[i : i+8])
+		finite = finite.And(xv.Sub(xv).Equal(zero32))
+		for h, f := range [2]archsimd.Float64x4{xv.GetLo().ConvertToFloat64(), xv.GetHi().ConvertToFloat64()} {
+			dl, dh := f.Sub(P1), f.Sub(P2)
+			l := dl.LessEqual(zero)
+			u := dh.GreaterEqual(T)
+			a := dh.GreaterEqual(zero).And(dl.LessEqual(T))
+			cU = cU.Sub(u.ToInt64x4())
+			cA = cA.Sub(a.ToInt64x4())
+			if h == 0 {
+				s0 = s0.Add(dh.Masked(a))
+			} else {
+				s1 = s1.Add(dh.Masked(a))
+			}
+			for keep := ^l.Or(u).Or(a).ToBits() & 0xF; keep != 0; keep &= keep - 1 {
+				w[m] = float64(x[i+4*h+bits.TrailingZeros8(keep)])
+				m++
+			}
+		}
+	}
+	ok := finite.ToBits() == 0xFF
+	var s [4]float64
+	s0.Add(s1).Store(&s)
+	var cu, ca [4]int64
+	cU.Store(&cu)
+	cA.Store(&ca)
+	archsimd.ClearAVXUpperBits()
+	if !ok {
+		return 0, 0, 0, 0, 0
+	}
+	for j := range 4 {
+		nU += int(cu[j])
+		nA += int(ca[j])
+	}
+	return m, nU, nA, (s[0] + s[1]) + (s[2] + s[3]), n
+}
