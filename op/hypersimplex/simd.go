@@ -10,6 +10,16 @@ import "unsafe"
 // the same float64 arithmetic per entry as the portable loops; only the
 // order of the float64 sums differs.
 
+// asFloat64 returns s as a []float64 when T is float64 (or a type defined
+// on it), without copying; ok is false for float32.
+func asFloat64[T Float](s []T) (v []float64, ok bool) {
+	var zero T
+	if unsafe.Sizeof(zero) != 8 {
+		return nil, false
+	}
+	return unsafe.Slice((*float64)(unsafe.Pointer(unsafe.SliceData(s))), len(s)), true
+}
+
 // asFloat32 returns s as a []float32 when T is float32 (or a type defined
 // on it), without copying; ok is false for float64.
 func asFloat32[T Float](s []T) (v []float32, ok bool) {

@@ -149,3 +149,89 @@ func bracketPass32(w []float64, x []float32, p1, p2, tau float64) (m, nU, nA int
 	}
 	return m, nU, nA, (s[0] + s[1]) + (s[2] + s[3]), n
 }
+
+// hasCompress reports whether VCOMPRESSPD (AVX-512) packs the kept entries
+// of partition64; without it they are copied one by one.
+var hasCompress = archsimd.X86.AVX512()
+
+// clipSum2x64 is clipSum2 over whole blocks of 4 of a float64 slice. done
+// is 0 (nothing done, the portable loop reports it) if w holds a NaN or
+// ±Inf.
+func clipSum2x64(w []float64, p, q point, invTau float64) (sp, sq float64, done int) {
+	if !useSIMD {
+		return 0, 0, 0
+	}
+	n := len(w) &^ 3
+	ps, pd := archsimd.BroadcastFloat64x4(p.s), archsimd.BroadcastFloat64x4(p.d)
+	qs, qd := archsimd.BroadcastFloat64x4(q.s), archsimd.BroadcastFloat64x4(q.d)
+	iv := archsimd.BroadcastFloat64x4(invTau)
+	zero, one := archsimd.BroadcastFloat64x4(0), archsimd.BroadcastFloat64x4(1)
+	a, b := zero, zero
+	finite := zero.Equal(zero)
+	for i := 0; i < n; i += 4 {
+		f := archsimd.LoadFloat64x4Slice(w[i : i+4])
+		finite = finite.And(f.Sub(f).Equal(zero))
+		a = a.Add(f.Sub(ps).Mul(iv).Add(pd).Max(zero).Min(one))
+		b = b.Add(f.Sub(qs).Mul(iv).Add(qd).Max(zero).Min(one))
+	}
+	ok := finite.ToBits() == 0xF
+	var s, t [4]float64
+	a.Store(&s)
+	b.Store(&t)
+	archsimd.ClearAVXUpperBits()
+	if !ok {
+		return 0, 0, 0
+	}
+	return (s[0] + s[1]) + (s[2] + s[3]), (t[0] + t[1]) + (t[2] + t[3]), n
+}
+
+// partition64 is the loop of partition over whole blocks of 4 of a float64
+// slice, with the thresholds partition computes: it copies the uncertain
+// entries of w to dst (which may be w), counts U and A and sums f − ref over
+// A, with the same comparisons as the portable loop.
+func partition64(dst, w []float64, ls, hs, tL, tLA, tU, tHA, ref float64) (j, nU, nA int, sumA float64, done int) {
+	if !useSIMD {
+		return 0, 0, 0, 0, 0
+	}
+	n := len(w) &^ 3
+	dst = dst[:len(w)]
+	L, H := archsimd.BroadcastFloat64x4(ls), archsimd.BroadcastFloat64x4(hs)
+	TL, TLA := archsimd.BroadcastFloat64x4(tL), archsimd.BroadcastFloat64x4(tLA)
+	TU, THA := archsimd.BroadcastFloat64x4(tU), archsimd.BroadcastFloat64x4(tHA)
+	R := archsimd.BroadcastFloat64x4(ref)
+	sum := archsimd.BroadcastFloat64x4(0)
+	cU, cA := archsimd.BroadcastInt64x4(0), archsimd.BroadcastInt64x4(0)
+	for i := 0; i < n; i += 4 {
+		f := archsimd.LoadFloat64x4Slice(w[i : i+4])
+		dl, dh := f.Sub(L), f.Sub(H)
+		notL := dl.Greater(TL) // !(dl ≤ tL)
+		notU := dh.Less(TU)    // !(dh ≥ tU)
+		free := notL.And(notU) // neither fixed at 0 nor at 1
+		inA := dl.LessEqual(TLA).And(dh.GreaterEqual(THA)).And(free)
+		keep := free.And(dl.Greater(TLA).Or(dh.Less(THA)))
+		cU = cU.Sub(dh.GreaterEqual(TU).ToInt64x4()) // a true lane is −1
+		cA = cA.Sub(inA.ToInt64x4())
+		sum = sum.Add(f.Sub(R).Masked(inA))
+		kb := keep.ToBits()
+		if hasCompress {
+			f.Compress(keep).StoreSlice(dst[j:])
+			j += bits.OnesCount8(kb)
+			continue
+		}
+		for ; kb != 0; kb &= kb - 1 {
+			dst[j] = w[i+bits.TrailingZeros8(kb)]
+			j++
+		}
+	}
+	var s [4]float64
+	sum.Store(&s)
+	var cu, ca [4]int64
+	cU.Store(&cu)
+	cA.Store(&ca)
+	archsimd.ClearAVXUpperBits()
+	for k := range 4 {
+		nU += int(cu[k])
+		nA += int(ca[k])
+	}
+	return j, nU, nA, (s[0] + s[1]) + (s[2] + s[3]), n
+}

@@ -14,3 +14,9 @@ func writeClipped32(y, x []float32, ref, rel, invTau float64) (done int) { retur
 func bracketPass32(w []float64, x []float32, p1, p2, tau float64) (m, nU, nA int, sumA float64, done int) {
 	return 0, 0, 0, 0, 0
 }
+
+func clipSum2x64(w []float64, p, q point, invTau float64) (sp, sq float64, done int) { return 0, 0, 0 }
+
+func partition64(dst, w []float64, ls, hs, tL, tLA, tU, tHA, ref float64) (j, nU, nA int, sumA float64, done int) {
+	return 0, 0, 0, 0, 0
+}
