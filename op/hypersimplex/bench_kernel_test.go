@@ -149,6 +149,32 @@ func BenchmarkProjectForwardBackward(b *testing.B) {
 	})
 }
 
+func (d *benchData) entropicForward(b *testing.B) {
+	for r := range d.rows {
+		if err := hypersimplex.ProjectEntropic(d.row(d.y, r), d.row(d.x, r), d.k, d.tau); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+func BenchmarkProjectEntropic(b *testing.B) {
+	runBench(b, func(b *testing.B, d *benchData) { d.entropicForward(b) })
+}
+
+func BenchmarkProjectEntropicVJP(b *testing.B) {
+	runBench(b, func(b *testing.B, d *benchData) {
+		if !d.projected {
+			d.entropicForward(b) // a realistic y, once
+			d.projected = true
+		}
+		for r := range d.rows {
+			if err := hypersimplex.ProjectEntropicVJP(d.row(d.dx, r), d.row(d.y, r), d.row(d.g, r), d.tau); err != nil {
+				b.Fatal(err)
+			}
+		}
+	})
+}
+
 // BenchmarkProjectSortOracle is the O(n log n) sort-based reference.
 func BenchmarkProjectSortOracle(b *testing.B) {
 	runBench(b, func(b *testing.B, d *benchData) {

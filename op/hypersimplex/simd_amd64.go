@@ -99,7 +99,7 @@ func writeClipped32(y, x []float32, ref, rel, invTau float64) (done int) {
 
 // bracketPass32 is bracketPass over whole blocks of 8, with the same
 // classification in float64; only the uncertain entries (rare on most
-// blocks) are copied to w, one by one. done is 0 (nothing done, the
+// blocks) are copied to w (packed by VCOMPRESSPD, or one by one). done is 0 (nothing done, the
 // portable pass reports it) if x holds a NaN or ±Inf.
 func bracketPass32(w []float64, x []float32, p1, p2, tau float64) (m, nU, nA int, sumA float64, done int) {
 	if !useSIMD {
@@ -127,7 +127,13 @@ func bracketPass32(w []float64, x []float32, p1, p2, tau float64) (m, nU, nA int
 			} else {
 				s1 = s1.Add(dh.Masked(a))
 			}
-			for keep := ^l.Or(u).Or(a).ToBits() & 0xF; keep != 0; keep &= keep - 1 {
+			keep := ^l.Or(u).Or(a).ToBits() & 0xF
+			if hasCompress {
+				f.Compress(archsimd.Mask64x4FromBits(keep)).StoreSlice(w[m:])
+				m += bits.OnesCount8(keep)
+				continue
+			}
+			for ; keep != 0; keep &= keep - 1 {
 				w[m] = float64(x[i+4*h+bits.TrailingZeros8(keep)])
 				m++
 			}
