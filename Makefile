@@ -4,13 +4,22 @@ PKGS    ?= ./...
 BENCHTIME ?= 1s
 BENCHCOUNT ?= 1
 
-.PHONY: help test test-short vet fmt-check fuzz bench bench-op bench-other data experiment reproduce
+.PHONY: help test test-simd test-short vet fmt-check fuzz bench bench-op bench-other data experiment reproduce
 
 help: ## list the targets
 	@grep -E '^[a-zA-Z_-]+:.*##' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-14s %s\n", $$1, $$2}'
 
-test: ## run every test (what CI runs)
+test: ## run every test (what CI runs), the operator's also with its vector loops (test-simd)
 	$(GO) test -count=1 $(PKGS)
+	$(MAKE) test-simd
+
+# The kernels' vectorised float32 loops (simd/archsimd) exist only with
+# GOEXPERIMENT=simd on amd64 and run only with AVX2; elsewhere this runs the
+# portable loops again.
+SIMD_ENV := GOEXPERIMENT=simd
+
+test-simd: ## the operator's tests in the GOEXPERIMENT=simd build (vector loops on amd64 with AVX2)
+	$(SIMD_ENV) $(GO) test -count=1 ./op/...
 
 test-short: ## quick subset of the tests (-short)
 	$(GO) test -short -count=1 $(PKGS)
@@ -70,10 +79,11 @@ bench: bench-op bench-train bench-other ## every benchmark of the repository: th
 
 bench-op: SHELL := /bin/bash
 bench-op: .SHELLFLAGS := -o pipefail -c
-bench-op: ## operator kernels vs the sort-based oracle and a streaming pass, and the op through a TapeMachine; results/bench-op.txt
+bench-op: ## operator kernels (vector build) vs a fused pass, the sort-based oracle and the portable build, and the op through a TapeMachine; results/bench-op.txt, results/bench-op-portable.txt
 	@mkdir -p results
-	$(GO) test -run '^$$' -bench . -benchmem -benchtime $(BENCHTIME) -count $(BENCHCOUNT) ./op/hypersimplex/ ./op/ | tee results/bench-op.txt
-	@if command -v python3 >/dev/null; then python3 scripts/bench_op_table.py results/bench-op.txt; fi
+	$(SIMD_ENV) $(GO) test -run '^$$' -bench . -benchmem -benchtime $(BENCHTIME) -count $(BENCHCOUNT) ./op/hypersimplex/ ./op/ | tee results/bench-op.txt
+	$(GO) test -run '^$$' -bench '^Benchmark(Project|ProjectVJP|FusedPass)$$' -benchmem -benchtime $(BENCHTIME) -count $(BENCHCOUNT) ./op/hypersimplex/ | tee results/bench-op-portable.txt
+	@if command -v python3 >/dev/null; then python3 scripts/bench_op_table.py results/bench-op.txt results/bench-op-portable.txt; fi
 
 bench-other: SHELL := /bin/bash
 bench-other: .SHELLFLAGS := -o pipefail -c
