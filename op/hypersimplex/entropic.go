@@ -198,8 +198,8 @@ const entropicSample = 512
 // root only has to be close; over x the iteration stops after a step this
 // small. The derivatives of F are F_ν = −Σ d_i/τ and F_νν = Σ d_i(1 − 2y_i)/τ²,
 // so |F_νν/F_ν| ≤ 1/τ and a Newton step δ near the root leaves an error of
-// at most δ²/(2τ): 2⁻⁵³·τ after a step of
-// 2⁻²⁶·τ, the root exact to rounding without another pass.
+// at most δ²/(2τ): 2⁻⁵³·τ after a step of 2⁻²⁶·τ, the root exact to
+// rounding without another pass.
 const (
 	entropicSampleTol = 0x1p-10
 	entropicTol       = 0x1p-26
