@@ -46,12 +46,12 @@ func newBenchData(rows, n int) *benchData {
 // runBench runs body(d) b.N times for every shape, reporting bytes as the
 // float32 elements read by the forward pass, and two extra metrics: ns/elem
 // and x-fused, the time as a multiple of fusedPass over the same elements,
-// timed in the same process just before.
+// timed in alternation with it after the benchmark (ratioToFused), so that
+// both see the same load of a shared machine.
 func runBench(b *testing.B, body func(b *testing.B, d *benchData)) {
 	for _, s := range benchShapes {
 		b.Run(fmt.Sprintf("%dx%d", s.rows, s.n), func(b *testing.B) {
 			d := newBenchData(s.rows, s.n)
-			fused := d.medianNs(d.fusedPass)
 			b.SetBytes(int64(4 * s.rows * s.n))
 			b.ReportAllocs()
 			b.ResetTimer()
@@ -59,8 +59,9 @@ func runBench(b *testing.B, body func(b *testing.B, d *benchData)) {
 				body(b, d)
 			}
 			ns := float64(b.Elapsed().Nanoseconds()) / float64(b.N)
+			b.StopTimer()
 			b.ReportMetric(ns/float64(s.rows*s.n), "ns/elem")
-			b.ReportMetric(ns/fused, "x-fused")
+			b.ReportMetric(d.ratioToFused(func() { body(b, d) }), "x-fused")
 		})
 	}
 }
@@ -87,19 +88,26 @@ func (d *benchData) fusedPass() {
 	}
 }
 
-// medianNs times pass (median of 5 batches of ≥ 5 ms).
-func (d *benchData) medianNs(pass func()) float64 {
-	var runs [5]float64
-	for i := range runs {
-		start, reps := time.Now(), 0
-		for time.Since(start) < 5*time.Millisecond {
-			pass()
-			reps++
-		}
-		runs[i] = float64(time.Since(start).Nanoseconds()) / float64(reps)
+// ratioToFused returns the time of body over that of fusedPass: the median
+// of 9 ratios, each of two bursts of ≥ 2 ms timed back to back.
+func (d *benchData) ratioToFused(body func()) float64 {
+	var ratios [9]float64
+	for i := range ratios {
+		t := burstNs(body)
+		ratios[i] = t / burstNs(d.fusedPass)
 	}
-	slices.Sort(runs[:])
-	return runs[2]
+	slices.Sort(ratios[:])
+	return ratios[4]
+}
+
+// burstNs returns the time per call of pass, called for at least 2 ms.
+func burstNs(pass func()) float64 {
+	start, reps := time.Now(), 0
+	for time.Since(start) < 2*time.Millisecond {
+		pass()
+		reps++
+	}
+	return float64(time.Since(start).Nanoseconds()) / float64(reps)
 }
 
 // fusedMul sets dx = y ⊙ g; the Go compiler does not vectorise it.
