@@ -115,28 +115,32 @@ func bracketPass32(w []float64, x []float32, p1, p2, tau float64) (m, nU, nA int
 	for i := 0; i < n; i += 8 {
 		xv := archsimd.LoadFloat32x8Slice(x[i : i+8])
 		finite = finite.And(xv.Sub(xv).Equal(zero32))
-		for h, f := range [2]archsimd.Float64x4{xv.GetLo().ConvertToFloat64(), xv.GetHi().ConvertToFloat64()} {
-			dl, dh := f.Sub(P1), f.Sub(P2)
-			l := dl.LessEqual(zero)
-			u := dh.GreaterEqual(T)
-			a := dh.GreaterEqual(zero).And(dl.LessEqual(T))
-			cU = cU.Sub(u.ToInt64x4())
-			cA = cA.Sub(a.ToInt64x4())
-			if h == 0 {
-				s0 = s0.Add(dh.Masked(a))
-			} else {
-				s1 = s1.Add(dh.Masked(a))
-			}
-			keep := ^l.Or(u).Or(a).ToBits() & 0xF
-			if hasCompress {
-				f.Compress(archsimd.Mask64x4FromBits(keep)).StoreSlice(w[m:])
-				m += bits.OnesCount8(keep)
-				continue
-			}
-			for ; keep != 0; keep &= keep - 1 {
-				w[m] = float64(x[i+4*h+bits.TrailingZeros8(keep)])
-				m++
-			}
+		lo, hi := xv.GetLo().ConvertToFloat64(), xv.GetHi().ConvertToFloat64()
+		dl0, dh0 := lo.Sub(P1), lo.Sub(P2)
+		dl1, dh1 := hi.Sub(P1), hi.Sub(P2)
+		l0, l1 := dl0.LessEqual(zero), dl1.LessEqual(zero)
+		u0, u1 := dh0.GreaterEqual(T), dh1.GreaterEqual(T)
+		a0 := dh0.GreaterEqual(zero).And(dl0.LessEqual(T))
+		a1 := dh1.GreaterEqual(zero).And(dl1.LessEqual(T))
+		cU = cU.Sub(u0.ToInt64x4()).Sub(u1.ToInt64x4())
+		cA = cA.Sub(a0.ToInt64x4()).Sub(a1.ToInt64x4())
+		s0 = s0.Add(dh0.Masked(a0))
+		s1 = s1.Add(dh1.Masked(a1))
+		k0 := ^l0.Or(u0).Or(a0).ToBits() & 0xF
+		k1 := ^l1.Or(u1).Or(a1).ToBits() & 0xF
+		if k0|k1 == 0 {
+			continue
+		}
+		if hasCompress {
+			lo.Compress(archsimd.Mask64x4FromBits(k0)).StoreSlice(w[m:])
+			m += bits.OnesCount8(k0)
+			hi.Compress(archsimd.Mask64x4FromBits(k1)).StoreSlice(w[m:])
+			m += bits.OnesCount8(k1)
+			continue
+		}
+		for keep := uint(k0) | uint(k1)<<4; keep != 0; keep &= keep - 1 {
+			w[m] = float64(x[i+bits.TrailingZeros(keep)])
+			m++
 		}
 	}
 	ok := finite.ToBits() == 0xFF
