@@ -296,37 +296,41 @@ func TestHyperSimplexLossTrainsALinearModel(t *testing.T) {
 // loss nor its gradient, and every column of the gradient sums to zero over
 // the batch. The loss therefore never trains the offsets between classes
 // (an output layer's bias gets no gradient), which the argmax over classes
-// at test time depends on.
+// at test time depends on. The same holds for the entropic projection.
 func TestHyperSimplexLossIgnoresClassOffsets(t *testing.T) {
 	const n, classes = 17, 5
 	offsets := []float64{3, -2, 0.5, 7, -4}
 	for _, dt := range floatDtypes {
 		for _, policy := range []op.KPolicy{op.KBatch, op.KFraction} {
-			t.Run(fmt.Sprintf("%v/%v", dt, policy), func(t *testing.T) {
-				c := newHSCase(dt, n, classes, withOpts(policy, op.NormBatchMean, nil, 0.5), 5)
-				g, x, loss := c.build(t)
-				wantLoss, wantGrad := tapeRun(t, g, loss, x)
+			for _, reg := range []op.Regularizer{op.Euclidean, op.Entropic} {
+				t.Run(fmt.Sprintf("%v/%v/%v", dt, policy, reg), func(t *testing.T) {
+					opts := withOpts(policy, op.NormBatchMean, nil, 0.5)
+					opts.Regularizer = reg
+					c := newHSCase(dt, n, classes, opts, 5)
+					g, x, loss := c.build(t)
+					wantLoss, wantGrad := tapeRun(t, g, loss, x)
 
-				shifted := c
-				shifted.x = make([]float64, len(c.x))
-				for i, v := range c.x {
-					shifted.x[i] = v + offsets[i%classes]
-				}
-				shifted.x = roundToDtype(dt, shifted.x)
-				g2, x2, loss2 := shifted.build(t)
-				gotLoss, gotGrad := tapeRun(t, g2, loss2, x2)
-				assertClose(t, "loss with offsets", []float64{gotLoss}, []float64{wantLoss}, lossTolFor(dt))
-				assertClose(t, "gradient with offsets", gotGrad, wantGrad, gradTolFor(dt))
+					shifted := c
+					shifted.x = make([]float64, len(c.x))
+					for i, v := range c.x {
+						shifted.x[i] = v + offsets[i%classes]
+					}
+					shifted.x = roundToDtype(dt, shifted.x)
+					g2, x2, loss2 := shifted.build(t)
+					gotLoss, gotGrad := tapeRun(t, g2, loss2, x2)
+					assertClose(t, "loss with offsets", []float64{gotLoss}, []float64{wantLoss}, lossTolFor(dt))
+					assertClose(t, "gradient with offsets", gotGrad, wantGrad, gradTolFor(dt))
 
-				colSums := make([]float64, classes)
-				for i, v := range wantGrad {
-					colSums[i%classes] += v
-				}
-				assertClose(t, "column sums of the gradient", colSums, make([]float64, classes), gradTolFor(dt))
-				if nonzero := slices.ContainsFunc(wantGrad, func(v float64) bool { return v != 0 }); !nonzero {
-					t.Fatal("gradient is identically zero: the case does not exercise the loss")
-				}
-			})
+					colSums := make([]float64, classes)
+					for i, v := range wantGrad {
+						colSums[i%classes] += v
+					}
+					assertClose(t, "column sums of the gradient", colSums, make([]float64, classes), gradTolFor(dt))
+					if nonzero := slices.ContainsFunc(wantGrad, func(v float64) bool { return v != 0 }); !nonzero {
+						t.Fatal("gradient is identically zero: the case does not exercise the loss")
+					}
+				})
+			}
 		}
 	}
 }
