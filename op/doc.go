@@ -25,5 +25,8 @@
 //
 // SoftBinaryArgmax applies hypersimplex.Project to every row of a node (with SymDiff and
 // DoDiff through hypersimplex.ProjectVJP), and HyperSimplexLoss / BinaryHyperSimplexLoss
-// build the loss on it; see their documentation.
+// build the loss on it; see their documentation. EntropicSoftBinaryArgmax and
+// LossOptions.Regularizer = Entropic use the binary-entropy projection onto the
+// same polytope instead (hypersimplex.ProjectEntropic, y_i = σ((x_i − ν)/τ),
+// dense gradients).
 package op

@@ -81,7 +81,7 @@ func BinaryHyperSimplexLoss(logits, labels *G.Node, opts hypersimplex.LossOption
 // squaredErrorLoss adds s · Σ (SBA_k(x; τ) − t)² with x and t of one shape,
 // projecting the rows of x, or its columns if columns is set.
 func squaredErrorLoss(x, t, k *G.Node, columns bool, opts hypersimplex.LossOptions, s float64) (*G.Node, error) {
-	p, err := applySBA(x, k, opts.Tau, columns)
+	p, err := applySBA(x, k, opts.Tau, columns, opts.Regularizer)
 	if err != nil {
 		return nil, err
 	}

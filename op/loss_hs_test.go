@@ -57,7 +57,8 @@ func (c hsCase) scale() float64 {
 	return 0.5 / float64(c.n)
 }
 
-// oracle computes the loss directly with Project on each class column.
+// oracle computes the loss directly with Project (ProjectEntropic for the
+// entropic regularizer) on each class column.
 func (c hsCase) oracle(tb testing.TB, x []float64) float64 {
 	k := c.k()
 	col, p := make([]float64, c.n), make([]float64, c.n)
@@ -66,7 +67,7 @@ func (c hsCase) oracle(tb testing.TB, x []float64) float64 {
 		for i := range col {
 			col[i] = x[i*c.classes+cl]
 		}
-		if err := hypersimplex.Project(p, col, k[cl], c.opts.Tau); err != nil {
+		if err := projectLineOracle(p, col, k[cl], c.opts.Tau, c.opts.Regularizer); err != nil {
 			tb.Fatalf("oracle Project class %d: %v", cl, err)
 		}
 		for i := range p {
@@ -118,6 +119,12 @@ func newHSCase(dt tensor.Dtype, n, classes int, opts hypersimplex.LossOptions, s
 	return c
 }
 
+// entropic returns o with the entropic regularizer.
+func entropic(o hypersimplex.LossOptions) hypersimplex.LossOptions {
+	o.Regularizer = hypersimplex.Entropic
+	return o
+}
+
 func withOpts(p hypersimplex.KPolicy, m hypersimplex.Reduction, prior []float64, f float64) hypersimplex.LossOptions {
 	o := hypersimplex.DefaultLossOptions()
 	o.KPolicy, o.Reduction, o.Prior, o.Fraction = p, m, prior, f
@@ -127,7 +134,8 @@ func withOpts(p hypersimplex.KPolicy, m hypersimplex.Reduction, prior []float64,
 // TestHyperSimplexLossValueAndGradient compares the loss node's value with
 // the direct computation by the kernels, and its gradient (TapeMachine +
 // Grad, and LispMachine) with central differences of that computation, for
-// every k policy and normalisation, both dtypes, multiclass and binary.
+// every k policy and normalisation, both dtypes, multiclass and binary,
+// Euclidean and entropic.
 func TestHyperSimplexLossValueAndGradient(t *testing.T) {
 	type variant struct {
 		name    string
@@ -144,6 +152,9 @@ func TestHyperSimplexLossValueAndGradient(t *testing.T) {
 		{"binary/prior/sum", 1, withOpts(hypersimplex.KPrior, hypersimplex.ReduceSum, []float64{0.3}, 0)},
 		{"binary/fraction/entry-mean", 1, withOpts(hypersimplex.KFraction, hypersimplex.ReduceEntryMean, nil, 0.25)},
 		{"binary/fraction-floor/sum", 1, withOpts(hypersimplex.KFractionFloor, hypersimplex.ReduceSum, nil, 0.3)},
+		{"multiclass/batch/batch-mean/entropic", 4, entropic(withOpts(hypersimplex.KBatch, hypersimplex.ReduceBatchMean, nil, 0))},
+		{"multiclass/reference/entropic", 4, entropic(hypersimplex.ReferenceLossOptions())},
+		{"binary/fraction/sum/entropic", 1, entropic(withOpts(hypersimplex.KFraction, hypersimplex.ReduceSum, nil, 0.25))},
 	}
 	const n = 13
 	for _, dt := range floatDtypes {
@@ -286,37 +297,41 @@ func TestHyperSimplexLossTrainsALinearModel(t *testing.T) {
 // loss nor its gradient, and every column of the gradient sums to zero over
 // the batch. The loss therefore never trains the offsets between classes
 // (an output layer's bias gets no gradient), which the argmax over classes
-// at test time depends on.
+// at test time depends on. The same holds for the entropic projection.
 func TestHyperSimplexLossIgnoresClassOffsets(t *testing.T) {
 	const n, classes = 17, 5
 	offsets := []float64{3, -2, 0.5, 7, -4}
 	for _, dt := range floatDtypes {
 		for _, policy := range []hypersimplex.KPolicy{hypersimplex.KBatch, hypersimplex.KFraction} {
-			t.Run(fmt.Sprintf("%v/%v", dt, policy), func(t *testing.T) {
-				c := newHSCase(dt, n, classes, withOpts(policy, hypersimplex.ReduceBatchMean, nil, 0.5), 5)
-				g, x, loss := c.build(t)
-				wantLoss, wantGrad := tapeRun(t, g, loss, x)
+			for _, reg := range []hypersimplex.Regularizer{hypersimplex.Euclidean, hypersimplex.Entropic} {
+				t.Run(fmt.Sprintf("%v/%v/%v", dt, policy, reg), func(t *testing.T) {
+					opts := withOpts(policy, hypersimplex.ReduceBatchMean, nil, 0.5)
+					opts.Regularizer = reg
+					c := newHSCase(dt, n, classes, opts, 5)
+					g, x, loss := c.build(t)
+					wantLoss, wantGrad := tapeRun(t, g, loss, x)
 
-				shifted := c
-				shifted.x = make([]float64, len(c.x))
-				for i, v := range c.x {
-					shifted.x[i] = v + offsets[i%classes]
-				}
-				shifted.x = roundToDtype(dt, shifted.x)
-				g2, x2, loss2 := shifted.build(t)
-				gotLoss, gotGrad := tapeRun(t, g2, loss2, x2)
-				assertClose(t, "loss with offsets", []float64{gotLoss}, []float64{wantLoss}, lossTolFor(dt))
-				assertClose(t, "gradient with offsets", gotGrad, wantGrad, gradTolFor(dt))
+					shifted := c
+					shifted.x = make([]float64, len(c.x))
+					for i, v := range c.x {
+						shifted.x[i] = v + offsets[i%classes]
+					}
+					shifted.x = roundToDtype(dt, shifted.x)
+					g2, x2, loss2 := shifted.build(t)
+					gotLoss, gotGrad := tapeRun(t, g2, loss2, x2)
+					assertClose(t, "loss with offsets", []float64{gotLoss}, []float64{wantLoss}, lossTolFor(dt))
+					assertClose(t, "gradient with offsets", gotGrad, wantGrad, gradTolFor(dt))
 
-				colSums := make([]float64, classes)
-				for i, v := range wantGrad {
-					colSums[i%classes] += v
-				}
-				assertClose(t, "column sums of the gradient", colSums, make([]float64, classes), gradTolFor(dt))
-				if nonzero := slices.ContainsFunc(wantGrad, func(v float64) bool { return v != 0 }); !nonzero {
-					t.Fatal("gradient is identically zero: the case does not exercise the loss")
-				}
-			})
+					colSums := make([]float64, classes)
+					for i, v := range wantGrad {
+						colSums[i%classes] += v
+					}
+					assertClose(t, "column sums of the gradient", colSums, make([]float64, classes), gradTolFor(dt))
+					if nonzero := slices.ContainsFunc(wantGrad, func(v float64) bool { return v != 0 }); !nonzero {
+						t.Fatal("gradient is identically zero: the case does not exercise the loss")
+					}
+				})
+			}
 		}
 	}
 }

@@ -7,6 +7,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/hypersimplex/hsloss/op/hypersimplex"
 	G "gorgonia.org/gorgonia"
 	"gorgonia.org/tensor"
 )
@@ -108,10 +109,10 @@ func TestColumnLayoutErrors(t *testing.T) {
 	v := G.NewVector(g, tensor.Float64, G.WithShape(5), G.WithName("v"))
 	m := G.NewMatrix(g, tensor.Float64, G.WithShape(5, 3), G.WithName("m"))
 	k2 := G.NewVector(g, tensor.Float64, G.WithShape(2), G.WithName("k2"))
-	if _, err := applySBA(v, k2, 1, true); err == nil || !strings.Contains(err.Error(), "want a matrix (n × C)") {
+	if _, err := applySBA(v, k2, 1, true, hypersimplex.Euclidean); err == nil || !strings.Contains(err.Error(), "want a matrix (n × C)") {
 		t.Errorf("vector x in the column layout: got %v", err)
 	}
-	if _, err := applySBA(m, k2, 1, true); err == nil || !strings.Contains(err.Error(), "one per column") {
+	if _, err := applySBA(m, k2, 1, true, hypersimplex.Euclidean); err == nil || !strings.Contains(err.Error(), "one per column") {
 		t.Errorf("k of 2 for 3 columns: got %v", err)
 	}
 	x := tensor.New(tensor.WithShape(2, 3), tensor.WithBacking([]float64{0, 1, 2, 3, 4, 5}))

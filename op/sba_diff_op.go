@@ -4,9 +4,8 @@ import (
 	"fmt"
 	"hash"
 
-	"github.com/hypersimplex/hsloss/op/hypersimplex"
-
 	"github.com/chewxy/hm"
+	"github.com/hypersimplex/hsloss/op/hypersimplex"
 	G "gorgonia.org/gorgonia"
 	"gorgonia.org/tensor"
 )
@@ -20,9 +19,13 @@ import (
 // the column with columns set. It needs neither x nor k, costs O(rows × n)
 // and allocates only dx (the column layout borrows pooled scratch). τ and
 // the layout are part of the hash, as in the forward op.
+//
+// With reg = Entropic it computes the entropic projection's product
+// (ProjectEntropicVJP), dx = (1/τ)(d ⊙ g − d·(dᵀg)/Σd), d = y ⊙ (1 − y).
 type sbaDiffOp struct {
 	tau     float64
 	columns bool
+	reg     hypersimplex.Regularizer
 }
 
 var _ G.Op = (*sbaDiffOp)(nil)
@@ -106,7 +109,7 @@ func doVJP[T float32 | float64](op *sbaDiffOp, yt, gt tensor.Tensor, minElems in
 	t := T(op.tau)
 	err = forEachRowBlock(lines, n, minElems, func(lo, hi int) error {
 		for l := lo; l < hi; l++ {
-			if err := hypersimplex.ProjectVJP(out[l*n:(l+1)*n], y[l*n:(l+1)*n], g[l*n:(l+1)*n], t); err != nil {
+			if err := vjpLine(op.reg, out[l*n:(l+1)*n], y[l*n:(l+1)*n], g[l*n:(l+1)*n], t); err != nil {
 				return lineError("SoftBinaryArgmax gradient", lines, l, op.columns, err)
 			}
 		}
@@ -130,18 +133,16 @@ func (op *sbaDiffOp) CallsExtern() bool { return false }
 // OverwritesInput is -1: no input is overwritten.
 func (op *sbaDiffOp) OverwritesInput() int { return -1 }
 
-// WriteHash writes the op's name, τ and layout.
+// WriteHash writes the op's name, τ, layout and regularizer.
 func (op *sbaDiffOp) WriteHash(h hash.Hash) {
-	fmt.Fprintf(h, "SoftBinaryArgmaxVJP{tau=%v,columns=%v}", op.tau, op.columns)
+	fmt.Fprintf(h, "SoftBinaryArgmaxVJP{tau=%v,columns=%v,reg=%v}", op.tau, op.columns, op.reg)
 }
 
 // Hashcode is the FNV-1a hash of WriteHash.
 func (op *sbaDiffOp) Hashcode() uint32 { return hashOf(op) }
 
-// String names the op, τ and the column layout if set.
+// String names the op (Entropic… for the entropic regularizer), τ and the
+// column layout if set.
 func (op *sbaDiffOp) String() string {
-	if op.columns {
-		return fmt.Sprintf("SoftBinaryArgmaxColumnsVJP{τ=%v}", op.tau)
-	}
-	return fmt.Sprintf("SoftBinaryArgmaxVJP{τ=%v}", op.tau)
+	return fmt.Sprintf("%sSoftBinaryArgmax%sVJP{τ=%v}", regPrefix(op.reg), layoutSuffix(op.columns), op.tau)
 }

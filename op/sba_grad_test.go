@@ -6,6 +6,7 @@ import (
 	"testing"
 
 	"github.com/hypersimplex/hsloss/op"
+	"github.com/hypersimplex/hsloss/op/hypersimplex"
 	G "gorgonia.org/gorgonia"
 	"gorgonia.org/tensor"
 )
@@ -18,6 +19,7 @@ type sqLossCase struct {
 	k       []float64 // one entry: scalar k node; else one per row
 	tau     float64
 	x, t    []float64
+	reg     hypersimplex.Regularizer
 }
 
 func (c sqLossCase) xShape() []int {
@@ -29,7 +31,7 @@ func (c sqLossCase) xShape() []int {
 
 // oracle is the loss in float64, from the kernels directly.
 func (c sqLossCase) oracle(tb testing.TB, x []float64) float64 {
-	y := projectRowsOracle(tb, x, c.rows, c.n, c.k, c.tau)
+	y := projectRowsOracleReg(tb, x, c.rows, c.n, c.k, c.tau, c.reg)
 	s := 0.0
 	for i := range y {
 		d := y[i] - c.t[i]
@@ -49,7 +51,11 @@ func (c sqLossCase) build(tb testing.TB) (g *G.ExprGraph, x, k, loss *G.Node) {
 		k = namedInput(g, c.dt, "k", c.k, len(c.k))
 	}
 	t := namedInput(g, c.dt, "t", c.t, c.xShape()...)
-	y, err := op.SoftBinaryArgmax(x, k, c.tau)
+	sba := op.SoftBinaryArgmax
+	if c.reg == hypersimplex.Entropic {
+		sba = op.EntropicSoftBinaryArgmax
+	}
+	y, err := sba(x, k, c.tau)
 	if err != nil {
 		tb.Fatal(err)
 	}
@@ -106,7 +112,8 @@ func newSqLossCase(dt tensor.Dtype, rows, n int, vector, perRowK bool, seed uint
 // TestSoftBinaryArgmaxGradientsFiniteDifferences differentiates the same
 // loss ½‖SBA(x) − t‖² with the TapeMachine (SymDiff) and the LispMachine
 // (DoDiff) and compares both with central differences of the float64
-// kernels, for float32 and float64, vector and matrix x, scalar and per-row k.
+// kernels, for float32 and float64, vector and matrix x, scalar and per-row k,
+// Euclidean and entropic.
 func TestSoftBinaryArgmaxGradientsFiniteDifferences(t *testing.T) {
 	shapes := []struct {
 		rows, n         int
@@ -125,21 +132,24 @@ func TestSoftBinaryArgmaxGradientsFiniteDifferences(t *testing.T) {
 		{"tape", func(c sqLossCase, tb testing.TB) (float64, []float64) { return c.tapeGradient(tb) }},
 		{"lisp", func(c sqLossCase, tb testing.TB) (float64, []float64) { return c.lispGradient(tb) }},
 	}
-	for _, dt := range floatDtypes {
-		for si, s := range shapes {
-			c := newSqLossCase(dt, s.rows, s.n, s.vector, s.perRowK, uint64(si+1))
-			if s.n == 1 {
-				c.k = []float64{0.25} // Δ(1, 0.25) = {0.25}: zero gradient
-			}
-			wantLoss := c.oracle(t, c.x)
-			wantGrad := centralDiffGradient(c.x, func(x []float64) float64 { return c.oracle(t, x) })
-			for _, m := range machines {
-				name := fmt.Sprintf("%v/%s/perRowK=%v/%s", dt, caseShapeName(s.rows, s.n, s.vector), s.perRowK, m.name)
-				t.Run(name, func(t *testing.T) {
-					loss, grad := m.run(c, t)
-					assertClose(t, "loss", []float64{loss}, []float64{wantLoss}, lossTolFor(dt))
-					assertClose(t, "gradient", grad, wantGrad, gradTolFor(dt))
-				})
+	for _, reg := range []hypersimplex.Regularizer{hypersimplex.Euclidean, hypersimplex.Entropic} {
+		for _, dt := range floatDtypes {
+			for si, s := range shapes {
+				c := newSqLossCase(dt, s.rows, s.n, s.vector, s.perRowK, uint64(si+1))
+				c.reg = reg
+				if s.n == 1 {
+					c.k = []float64{0.25} // Δ(1, 0.25) = {0.25}: zero gradient
+				}
+				wantLoss := c.oracle(t, c.x)
+				wantGrad := centralDiffGradient(c.x, func(x []float64) float64 { return c.oracle(t, x) })
+				for _, m := range machines {
+					name := fmt.Sprintf("%v/%v/%s/perRowK=%v/%s", reg, dt, caseShapeName(s.rows, s.n, s.vector), s.perRowK, m.name)
+					t.Run(name, func(t *testing.T) {
+						loss, grad := m.run(c, t)
+						assertClose(t, "loss", []float64{loss}, []float64{wantLoss}, lossTolFor(dt))
+						assertClose(t, "gradient", grad, wantGrad, gradTolFor(dt))
+					})
+				}
 			}
 		}
 	}

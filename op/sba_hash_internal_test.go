@@ -7,11 +7,13 @@ import (
 	"sync/atomic"
 	"testing"
 
+	"github.com/hypersimplex/hsloss/op/hypersimplex"
 	G "gorgonia.org/gorgonia"
 )
 
-// TestOpsHashTau checks that τ is in WriteHash, Hashcode and String of both
-// the forward op and its diff op, so Gorgonia never merges two of them.
+// TestOpsHashTau checks that τ (and the layout and regularizer) are in
+// WriteHash, Hashcode and String of both the forward op and its diff op, so
+// Gorgonia never merges two of them.
 func TestOpsHashTau(t *testing.T) {
 	ops := []struct {
 		name string
@@ -40,6 +42,14 @@ func TestOpsHashTau(t *testing.T) {
 	if (&sbaOp{tau: 1}).Hashcode() == (&sbaOp{tau: 1, columns: true}).Hashcode() ||
 		(&sbaDiffOp{tau: 1}).Hashcode() == (&sbaDiffOp{tau: 1, columns: true}).Hashcode() {
 		t.Error("the row and column layouts have the same Hashcode")
+	}
+	for _, pair := range [][2]G.Op{
+		{&sbaOp{tau: 1}, &sbaOp{tau: 1, reg: hypersimplex.Entropic}},
+		{&sbaDiffOp{tau: 1, columns: true}, &sbaDiffOp{tau: 1, columns: true, reg: hypersimplex.Entropic}},
+	} {
+		if pair[0].Hashcode() == pair[1].Hashcode() || pair[0].String() == pair[1].String() {
+			t.Errorf("%v and %v: the regularizer is not in Hashcode and String", pair[0], pair[1])
+		}
 	}
 }
 

@@ -117,6 +117,21 @@ func namedInput(g *G.ExprGraph, dt tensor.Dtype, name string, v []float64, shape
 // projectRowsOracle is the float64 oracle: Project applied row by row (rows of
 // n), with k[r] or the single k[0].
 func projectRowsOracle(t testing.TB, x []float64, rows, n int, k []float64, tau float64) []float64 {
+	return projectRowsOracleReg(t, x, rows, n, k, tau, hypersimplex.Euclidean)
+}
+
+// projectLineOracle is the float64 kernel of one line for the regularizer:
+// ProjectEntropic for k strictly inside (0, n), otherwise Project (the op's
+// documented fallback at k = 0 and k = n).
+func projectLineOracle(y, x []float64, k, tau float64, reg hypersimplex.Regularizer) error {
+	if reg == hypersimplex.Entropic && k > 0 && k < float64(len(x)) {
+		return hypersimplex.ProjectEntropic(y, x, k, tau)
+	}
+	return hypersimplex.Project(y, x, k, tau)
+}
+
+// projectRowsOracleReg is projectRowsOracle for the regularizer reg.
+func projectRowsOracleReg(t testing.TB, x []float64, rows, n int, k []float64, tau float64, reg hypersimplex.Regularizer) []float64 {
 	t.Helper()
 	y := make([]float64, len(x))
 	for r := 0; r < rows; r++ {
@@ -124,7 +139,7 @@ func projectRowsOracle(t testing.TB, x []float64, rows, n int, k []float64, tau 
 		if len(k) > 1 {
 			kr = k[r]
 		}
-		if err := hypersimplex.Project(y[r*n:(r+1)*n], x[r*n:(r+1)*n], kr, tau); err != nil {
+		if err := projectLineOracle(y[r*n:(r+1)*n], x[r*n:(r+1)*n], kr, tau, reg); err != nil {
 			t.Fatalf("oracle Project row %d: %v", r, err)
 		}
 	}

@@ -5,9 +5,8 @@ import (
 	"hash"
 	"hash/fnv"
 
-	"github.com/hypersimplex/hsloss/op/hypersimplex"
-
 	"github.com/chewxy/hm"
+	"github.com/hypersimplex/hsloss/op/hypersimplex"
 	G "gorgonia.org/gorgonia"
 	"gorgonia.org/tensor"
 )
@@ -26,9 +25,13 @@ import (
 // The backward pass is the separate op sbaDiffOp (symbolic, for Grad and
 // the TapeMachine) or DoDiff (the LispMachine); both compute Jᵀg from the
 // output y alone, without x or k.
+//
+// reg chooses the projection (Euclidean, or Entropic for
+// EntropicSoftBinaryArgmax); it is part of the hash too.
 type sbaOp struct {
 	tau     float64
 	columns bool // project the columns of a matrix instead of its rows
+	reg     hypersimplex.Regularizer
 }
 
 var (
@@ -123,7 +126,7 @@ func doProject[T float32 | float64](op *sbaOp, xt tensor.Tensor, kv G.Value, min
 	t := T(op.tau)
 	err = forEachRowBlock(lines, n, minElems, func(lo, hi int) error {
 		for l := lo; l < hi; l++ {
-			if err := hypersimplex.Project(dst[l*n:(l+1)*n], src[l*n:(l+1)*n], k.at(l), t); err != nil {
+			if err := projectLine(op.reg, dst[l*n:(l+1)*n], src[l*n:(l+1)*n], k.at(l), t); err != nil {
 				return lineError("SoftBinaryArgmax", lines, l, op.columns, err)
 			}
 		}
@@ -147,21 +150,35 @@ func (op *sbaOp) CallsExtern() bool { return false }
 // OverwritesInput is -1: no input is overwritten.
 func (op *sbaOp) OverwritesInput() int { return -1 }
 
-// WriteHash writes the op's name, τ and layout, so ops with different τ
-// are never merged into one node.
+// WriteHash writes the op's name, τ, layout and regularizer, so ops with
+// different τ are never merged into one node.
 func (op *sbaOp) WriteHash(h hash.Hash) {
-	fmt.Fprintf(h, "SoftBinaryArgmax{tau=%v,columns=%v}", op.tau, op.columns)
+	fmt.Fprintf(h, "SoftBinaryArgmax{tau=%v,columns=%v,reg=%v}", op.tau, op.columns, op.reg)
 }
 
 // Hashcode is the FNV-1a hash of WriteHash.
 func (op *sbaOp) Hashcode() uint32 { return hashOf(op) }
 
-// String names the op, τ and the column layout if set.
+// String names the op (Entropic… for the entropic regularizer), τ and the
+// column layout if set.
 func (op *sbaOp) String() string {
-	if op.columns {
-		return fmt.Sprintf("SoftBinaryArgmaxColumns{τ=%v}", op.tau)
+	return fmt.Sprintf("%sSoftBinaryArgmax%s{τ=%v}", regPrefix(op.reg), layoutSuffix(op.columns), op.tau)
+}
+
+// regPrefix is "Entropic" for the entropic regularizer, "" otherwise.
+func regPrefix(r hypersimplex.Regularizer) string {
+	if r == hypersimplex.Entropic {
+		return "Entropic"
 	}
-	return fmt.Sprintf("SoftBinaryArgmax{τ=%v}", op.tau)
+	return ""
+}
+
+// layoutSuffix is "Columns" in the column layout, "" otherwise.
+func layoutSuffix(columns bool) string {
+	if columns {
+		return "Columns"
+	}
+	return ""
 }
 
 // DiffWRT says that the output is differentiated with respect to x only.
@@ -214,7 +231,9 @@ func (op *sbaOp) DoDiff(ctx G.ExecutionContext, inputs G.Nodes, output *G.Node) 
 }
 
 // diffOp is the backward op matching op.
-func (op *sbaOp) diffOp() *sbaDiffOp { return &sbaDiffOp{tau: op.tau, columns: op.columns} }
+func (op *sbaOp) diffOp() *sbaDiffOp {
+	return &sbaDiffOp{tau: op.tau, columns: op.columns, reg: op.reg}
+}
 
 // linesOf reads the number of lines projected and their length n from a
 // shape: the rows of a vector (one row) or a matrix (rows × n), or with

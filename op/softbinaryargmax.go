@@ -37,12 +37,13 @@ import (
 // ±Inf in x and k outside [0, n] when the graph runs (an error from the
 // machine's RunAll).
 func SoftBinaryArgmax(x, k *G.Node, tau float64) (*G.Node, error) {
-	return applySBA(x, k, tau, false)
+	return applySBA(x, k, tau, false, hypersimplex.Euclidean)
 }
 
 // applySBA checks the arguments and adds the op projecting the rows of x,
-// or with columns the columns of the matrix x (one k per column).
-func applySBA(x, k *G.Node, tau float64, columns bool) (*G.Node, error) {
+// or with columns the columns of the matrix x (one k per column), with the
+// regularizer reg.
+func applySBA(x, k *G.Node, tau float64, columns bool, reg hypersimplex.Regularizer) (*G.Node, error) {
 	if x == nil || k == nil {
 		return nil, argErr(ErrNil, "SoftBinaryArgmax", "x, k", nil, "x and k must be non-nil nodes")
 	}
@@ -63,7 +64,7 @@ func applySBA(x, k *G.Node, tau float64, columns bool) (*G.Node, error) {
 	if err := checkKShape(k.Shape(), lines, columns); err != nil {
 		return nil, err
 	}
-	y, err := G.ApplyOp(&sbaOp{tau: tau, columns: columns}, x, k)
+	y, err := G.ApplyOp(&sbaOp{tau: tau, columns: columns, reg: reg}, x, k)
 	if err != nil {
 		return nil, fmt.Errorf("op: SoftBinaryArgmax(x %v, k %v): %w", x.Shape(), k.Shape(), err)
 	}

@@ -19,7 +19,7 @@ func newHead(cfg results.Config, name string, trainSplit datasets.Split, classes
 func headOptions(cfg results.Config, counts []int) nn.HeadOptions {
 	opts := nn.DefaultHeadOptions()
 	opts.HingeMargin = cfg.HingeMargin
-	opts.HS = hypersimplex.LossOptions{Tau: cfg.Tau, KPolicy: cfg.KPolicy, Fraction: cfg.Fraction, Reduction: cfg.Reduction}
+	opts.HS = hypersimplex.LossOptions{Tau: cfg.Tau, KPolicy: cfg.KPolicy, Fraction: cfg.Fraction, Reduction: cfg.Reduction, Regularizer: cfg.Regularizer}
 	if cfg.KPolicy == hypersimplex.KPrior {
 		total := 0
 		for _, n := range counts {

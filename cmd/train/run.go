@@ -27,7 +27,7 @@ var flagOf = map[string]string{
 	"test_subset": "test-subset", "train_sample": "train-sample", "model": "model",
 	"hidden": "hidden", "dtype": "dtype", "epochs": "epochs", "lr": "lr",
 	"beta1": "beta1", "beta2": "beta2", "epsilon": "eps", "eval_batch": "eval-batch",
-	"tau": "tau", "k_policy": "k", "fraction": "fraction", "normalization": "reduction",
+	"tau": "tau", "k_policy": "k", "fraction": "fraction", "normalization": "reduction", "regularizer": "regularizer",
 	"hinge_margin": "margin", "shard": "shard", "calibrate": "calibrate",
 	"calibrate_every": "calibrate-every", "augment": "augment", "keep_last": "keep-last",
 }
@@ -76,6 +76,7 @@ func run(ctx context.Context, stdout, stderr io.Writer, args []string) error {
 	fs.TextVar(&cfg.KPolicy, "k", cfg.KPolicy, "k_c of the hs head: batch, prior, fraction or fraction-floor")
 	fs.Float64Var(&cfg.Fraction, "fraction", cfg.Fraction, "f of -k fraction and fraction-floor, in (0, 1]")
 	fs.TextVar(&cfg.Reduction, "reduction", cfg.Reduction, "scale of the hs head's error: batch-mean, sum or entry-mean")
+	fs.TextVar(&cfg.Regularizer, "regularizer", cfg.Regularizer, "projection of the hs heads: euclidean (the paper's) or entropic (dense)")
 	fs.Float64Var(&cfg.HingeMargin, "margin", cfg.HingeMargin, "margin of the hinge loss")
 	if err := fs.Parse(args); err != nil {
 		if errors.Is(err, flag.ErrHelp) {

@@ -10,7 +10,8 @@ import (
 )
 
 // TestKernelsDoNotAllocate checks that Project (both search paths, and the
-// rescaled one for huge τ), ProjectVJP and BinaryArgmax allocate nothing
+// rescaled one for huge τ), ProjectVJP, BinaryArgmax, ProjectEntropic and
+// ProjectEntropicVJP allocate nothing
 // per call once their pooled scratch exists.
 func TestKernelsDoNotAllocate(t *testing.T) {
 	if raceEnabled {
@@ -38,6 +39,8 @@ func checkNoAllocs[T hypersimplex.Float](t *testing.T, n int, tau T) {
 		{"Project", func() error { return hypersimplex.Project(y, x, k, tau) }},
 		{"ProjectVJP", func() error { return hypersimplex.ProjectVJP(dx, y, g, tau) }},
 		{"BinaryArgmax", func() error { return hypersimplex.BinaryArgmax(dx, x, n/3) }},
+		{"ProjectEntropic", func() error { return hypersimplex.ProjectEntropic(y, x, k, tau) }},
+		{"ProjectEntropicVJP", func() error { return hypersimplex.ProjectEntropicVJP(dx, y, g, tau) }},
 	}
 	for _, c := range calls {
 		var err error

@@ -74,3 +74,37 @@ func ExampleArgError() {
 	// x 1 NaN true
 	// hypersimplex: x[1] = NaN is not finite
 }
+
+// The entropic projection of the same logits onto Δ(4, 2): every entry is
+// strictly between 0 and 1.
+func ExampleProjectEntropic() {
+	x := []float64{2.0, 1.0, 0.5, -1.0}
+	y := make([]float64, len(x))
+	if err := hypersimplex.ProjectEntropic(y, x, 2, 1.5); err != nil {
+		fmt.Println(err)
+		return
+	}
+	fmt.Printf("y = %.4f, sum = %.4f\n", y, y[0]+y[1]+y[2]+y[3])
+	// Output:
+	// y = [0.7124 0.5598 0.4768 0.2511], sum = 2.0000
+}
+
+// Its backward pass is dense: every entry gets a gradient, weighted by
+// y(1 − y) and centred so that it sums to zero.
+func ExampleProjectEntropicVJP() {
+	x := []float64{2.0, 1.0, 0.5, -1.0}
+	y := make([]float64, len(x))
+	if err := hypersimplex.ProjectEntropic(y, x, 2, 1.5); err != nil {
+		fmt.Println(err)
+		return
+	}
+	g := []float64{1, 2, 3, 4} // ∂L/∂y
+	dx := make([]float64, len(x))
+	if err := hypersimplex.ProjectEntropicVJP(dx, y, g, 1.5); err != nil {
+		fmt.Println(err)
+		return
+	}
+	fmt.Printf("dx = %.4f, sum = %.4f\n", dx, dx[0]+dx[1]+dx[2]+dx[3])
+	// Output:
+	// dx = [-0.2012 -0.0777 0.0876 0.1914], sum = 0.0000
+}

@@ -162,3 +162,88 @@ func FuzzProjectVJP(f *testing.F) {
 		}
 	})
 }
+
+// FuzzProjectEntropic checks, for any input: an error exactly for invalid k
+// (outside (0, n)) or τ; otherwise Σ y = k to rounding, y in [0, 1], order
+// preservation, equal-in equal-out, agreement with the bisection oracle
+// where x/τ is moderate, a feasible float32 result, and the VJP: finite,
+// zero sum, the same when dx aliases g.
+func FuzzProjectEntropic(f *testing.F) {
+	addFuzzSeeds(f)
+	f.Fuzz(func(t *testing.T, data []byte, scale int8, kRaw, tauRaw float64) {
+		x := fuzzInput(data, scale)
+		n := len(x)
+		k, tau := fuzzParams(n, kRaw, tauRaw)
+		y := make([]float64, n)
+		err := hypersimplex.ProjectEntropic(y, x, k, tau)
+		if !validParams(n, k, tau) || k == 0 || k == float64(n) {
+			if err == nil {
+				t.Fatalf("k = %v, tau = %v: no error", k, tau)
+			}
+			return
+		}
+		if err != nil {
+			t.Fatalf("k = %v, tau = %v: %v", k, tau, err)
+		}
+		checkFeasible(t, y, k, entFeas64)
+		for i := 1; i < n; i++ {
+			if x[i] > x[i-1] && y[i] < y[i-1] || x[i] < x[i-1] && y[i] > y[i-1] || x[i] == x[i-1] && y[i] != y[i-1] {
+				t.Fatalf("order: x = %v, %v but y = %v, %v", x[i-1], x[i], y[i-1], y[i])
+			}
+		}
+		scale64 := 1.0
+		for _, v := range x {
+			scale64 = max(scale64, math.Abs(v)/tau)
+		}
+		if scale64 < fuzzSortScale {
+			want := bisectEntropic(x, k, tau)
+			for i := range y {
+				if math.Abs(y[i]-want[i]) > fuzzSortTol*scale64 {
+					t.Fatalf("y[%d] = %v, oracle %v", i, y[i], want[i])
+				}
+			}
+		}
+		g := make([]float64, n)
+		for i := range g {
+			g[i] = float64(int(data[(3*i+1)%len(data)])-128) / 16
+		}
+		dx := make([]float64, n)
+		if err := hypersimplex.ProjectEntropicVJP(dx, y, g, tau); err != nil {
+			t.Fatal(err)
+		}
+		var sum, gmax float64
+		for i := range dx {
+			if math.IsNaN(dx[i]) || math.IsInf(dx[i], 0) {
+				t.Fatalf("dx[%d] = %v", i, dx[i])
+			}
+			sum += dx[i]
+			gmax = max(gmax, math.Abs(g[i]))
+		}
+		if math.Abs(sum) > fuzzSumTol*float64(n)*gmax/tau {
+			t.Fatalf("Σ dx = %v, want 0", sum)
+		}
+		if err := hypersimplex.ProjectEntropicVJP(g, y, g, tau); err != nil {
+			t.Fatal(err)
+		}
+		for i := range g {
+			if g[i] != dx[i] {
+				t.Fatalf("aliased dx[%d] = %v, want %v", i, g[i], dx[i])
+			}
+		}
+		x32 := make([]float32, n)
+		for i, v := range x {
+			x32[i] = float32(v)
+			if math.IsInf(float64(x32[i]), 0) {
+				return // out of float32 range
+			}
+		}
+		if k32 := float32(k); float32(tau) <= 0 || math.IsInf(float64(float32(tau)), 0) || !(k32 > 0 && k32 < float32(n)) {
+			return
+		}
+		y32 := make([]float32, n)
+		if err := hypersimplex.ProjectEntropic(y32, x32, float32(k), float32(tau)); err != nil {
+			t.Fatalf("float32: %v", err)
+		}
+		checkFeasible(t, y32, float32(k), entFeas32)
+	})
+}

@@ -118,6 +118,48 @@ func (r Reduction) Scale(n, classes int) float64 {
 	return 0.5 / float64(n)
 }
 
+// Regularizer chooses the projection onto the hypersimplex Δ(n,k) behind
+// the HyperSimplex loss.
+type Regularizer int
+
+const (
+	// Euclidean is the paper's Soft-Binary-Argmax@k: the Euclidean
+	// projection y = Π_{Δ(n,k)}(x/τ) (Project), sparse: entries clipped at
+	// 0 or 1 get no gradient.
+	Euclidean Regularizer = iota
+	// Entropic is the binary-entropy projection (Amos, Xu, Kolter, "The
+	// Limited Multi-Label Projection Layer", 2019), y_i = σ((x_i − ν)/τ)
+	// with Σ y = k (ProjectEntropic): dense, every entry gets a gradient.
+	Entropic
+)
+
+// regularizerNames are the names of the Regularizer values, in order.
+var regularizerNames = []string{"euclidean", "entropic"}
+
+// String returns "euclidean" or "entropic".
+func (r Regularizer) String() string {
+	if r >= 0 && int(r) < len(regularizerNames) {
+		return regularizerNames[r]
+	}
+	return fmt.Sprintf("Regularizer(%d)", int(r))
+}
+
+// MarshalText returns the regularizer's name; an unknown value is an error.
+func (r Regularizer) MarshalText() ([]byte, error) {
+	if r < 0 || int(r) >= len(regularizerNames) {
+		return nil, fmt.Errorf("hypersimplex: %v is not a regularizer", r)
+	}
+	return []byte(r.String()), nil
+}
+
+// UnmarshalText sets r from its name; another name is an error listing the
+// valid ones.
+func (r *Regularizer) UnmarshalText(b []byte) error {
+	i, err := parseName("regularizer", string(b), regularizerNames)
+	*r = Regularizer(i)
+	return err
+}
+
 // parseName returns the index of name in names, or an error naming what
 // and the valid names (without a package prefix: the caller, flag or
 // encoding/json, says where the name came from).
@@ -133,11 +175,12 @@ func parseName(what, name string, names []string) (int, error) {
 // LossOptions configures the HyperSimplex loss. The zero value is invalid
 // (Tau = 0); start from DefaultLossOptions or ReferenceLossOptions.
 type LossOptions struct {
-	Tau       float64   // temperature τ > 0 (an error otherwise; no silent default)
-	KPolicy   KPolicy   // how k_c is chosen
-	Prior     []float64 // π_c per class for KPrior (binary: one entry, the positive rate)
-	Fraction  float64   // f in (0, 1] for KFraction and KFractionFloor
-	Reduction Reduction // the scale of the squared error
+	Tau         float64     // temperature τ > 0 (an error otherwise; no silent default)
+	KPolicy     KPolicy     // how k_c is chosen
+	Prior       []float64   // π_c per class for KPrior (binary: one entry, the positive rate)
+	Fraction    float64     // f in (0, 1] for KFraction and KFractionFloor
+	Reduction   Reduction   // the scale of the squared error
+	Regularizer Regularizer // the projection: Euclidean (the paper's, default) or Entropic
 }
 
 // DefaultLossOptions returns τ = 1.5 (the paper's), KBatch and
@@ -183,6 +226,9 @@ func (o LossOptions) Validate(classes int) error {
 	}
 	if _, err := o.Reduction.MarshalText(); err != nil {
 		return bad("Reduction", -1, float64(o.Reduction), ", want one of %s", strings.Join(reductionNames, ", "))
+	}
+	if _, err := o.Regularizer.MarshalText(); err != nil {
+		return bad("Regularizer", -1, float64(o.Regularizer), ", want one of %s", strings.Join(regularizerNames, ", "))
 	}
 	switch o.KPolicy {
 	case KBatch:

@@ -102,3 +102,32 @@ func TestEnumText(t *testing.T) {
 		t.Error("MarshalText of Reduction(-1) succeeded")
 	}
 }
+
+func TestRegularizer(t *testing.T) {
+	if Euclidean.String() != "euclidean" || Entropic.String() != "entropic" || Regularizer(5).String() != "Regularizer(5)" {
+		t.Errorf("String: %v, %v, %v", Euclidean, Entropic, Regularizer(5))
+	}
+	if (LossOptions{}).Regularizer != Euclidean || DefaultLossOptions().Regularizer != Euclidean {
+		t.Error("the default regularizer is not Euclidean")
+	}
+	o := DefaultLossOptions()
+	o.Regularizer = Entropic
+	if err := o.Validate(3); err != nil {
+		t.Errorf("Entropic: %v", err)
+	}
+	o.Regularizer = 7
+	if err := o.Validate(3); err == nil || !strings.Contains(err.Error(), "LossOptions.Regularizer = 7, want one of euclidean, entropic") {
+		t.Errorf("unknown regularizer: got %v", err)
+	}
+	for r := Euclidean; r <= Entropic; r++ {
+		b, err := r.MarshalText()
+		var back Regularizer
+		if err != nil || back.UnmarshalText(b) != nil || back != r {
+			t.Errorf("Regularizer %v: text %q (%v) reads back as %v", r, b, err, back)
+		}
+	}
+	var r Regularizer
+	if err := r.UnmarshalText([]byte("l2")); err == nil {
+		t.Error("UnmarshalText(l2) succeeded")
+	}
+}

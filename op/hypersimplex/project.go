@@ -78,8 +78,14 @@ func projectRescaled[T Float](y, x []T, w []float64, k, tau float64) error {
 // values spoils y.
 func writeClipped[T, X Float](y []T, x []X, ref, rel, invTau float64) {
 	y = y[:len(x)] // lets the compiler drop bounds checks
-	for i, v := range x {
-		a := ((float64(v) - ref) - rel) * invTau
+	done := 0
+	if y32, ok := asFloat32(y); ok {
+		if x32, ok := asFloat32(x); ok {
+			done = writeClipped32(y32, x32, ref, rel, invTau)
+		}
+	}
+	for i := done; i < len(x); i++ {
+		a := ((float64(x[i]) - ref) - rel) * invTau
 		y[i] = T(clip01(a))
 	}
 }

@@ -10,10 +10,14 @@ import "math"
 // per entry: g(p1) and g(p2) follow from these aggregates and the few copied
 // entries (see bracketSearch). finite is false if x holds a NaN or ±Inf.
 func bracketPass[T Float](w []float64, x []T, p1, p2, tau float64) (m, nU, nA int, sumA float64, finite bool) {
+	done := 0
+	if x32, ok := asFloat32(x); ok {
+		m, nU, nA, sumA, done = bracketPass32(w, x32, p1, p2, tau)
+	}
 	var bad uint64
-	for _, v := range x {
+	for i := done; i < len(x); i++ {
 		// Branch-free: the classes of random data are unpredictable.
-		f := float64(v)
+		f := float64(x[i])
 		bad |= expCarry(f)
 		dl, dh := f-p1, f-p2
 		l := b2i(dl <= 0)

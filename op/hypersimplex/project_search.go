@@ -126,9 +126,13 @@ func clipSum[T Float](w []T, p point, invTau float64) float64 {
 // clipSum2 is clipSum at two points in one pass; finite is false if w holds
 // a NaN or ±Inf.
 func clipSum2[T Float](w []T, p, q point, invTau float64) (sp, sq float64, finite bool) {
+	done := 0
+	if w64, ok := asFloat64(w); ok {
+		sp, sq, done = clipSum2x64(w64, p, q, invTau)
+	}
 	var bad uint64
-	for _, v := range w {
-		f := float64(v)
+	for i := done; i < len(w); i++ {
+		f := float64(w[i])
 		bad |= expCarry(f)
 		sp += clip01((f-p.s)*invTau + p.d)
 		sq += clip01((f-q.s)*invTau + q.d)
@@ -184,11 +188,14 @@ func partition[T Float](s *searcher, dst []float64, w []T) int {
 		}
 	}
 	ref := s.ref
-	j, nU, nA := 0, 0, 0
+	j, nU, nA, done := 0, 0, 0, 0
 	var sumA float64
-	for _, v := range w {
+	if w64, ok := asFloat64(w); ok {
+		j, nU, nA, sumA, done = partition64(dst, w64, ls, hs, tL, tLA, tU, tHA, ref)
+	}
+	for i := done; i < len(w); i++ {
 		// Branch-free: the classes of random data are unpredictable.
-		f := float64(v)
+		f := float64(w[i])
 		dl, dh := f-ls, f-hs
 		l := b2i(dl <= tL)
 		u := b2i(dh >= tU)

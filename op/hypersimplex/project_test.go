@@ -372,3 +372,49 @@ func TestProjectHugeTau(t *testing.T) {
 		}
 	}
 }
+
+// TestProjectSumAtScale: at n = 10⁶ in float32, Σ y = k up to the rounding
+// of the stored y (at most n·2⁻²⁵; the reference operator drifts by 10 units
+// of k here) and the backward pass sees one active set: dx = (g − mean_A g)/τ
+// on it, computed again in float64 (the reference splits it and gets dx
+// wrong on about 11,000 entries).
+func TestProjectSumAtScale(t *testing.T) {
+	n := 1000000
+	if testing.Short() {
+		n = 100000
+	}
+	r := rand.New(rand.NewPCG(51, 52))
+	x, g, y, dx := make([]float32, n), make([]float32, n), make([]float32, n), make([]float32, n)
+	for i := range x {
+		x[i], g[i] = float32(r.NormFloat64()), float32(r.NormFloat64())
+	}
+	k, tau := float32(n/2), float32(1.5)
+	if err := hypersimplex.Project(y, x, k, tau); err != nil {
+		t.Fatal(err)
+	}
+	var sum, sumA float64
+	nA := 0
+	for i, v := range y {
+		sum += float64(v)
+		if v > 0 && v < 1 {
+			sumA += float64(g[i])
+			nA++
+		}
+	}
+	if d := math.Abs(sum - float64(k)); d > float64(n)*0x1p-25 {
+		t.Fatalf("Σ y = %v, want k = %v (off by %v)", sum, k, d)
+	}
+	if err := hypersimplex.ProjectVJP(dx, y, g, tau); err != nil {
+		t.Fatal(err)
+	}
+	mean := sumA / float64(nA)
+	for i, v := range y {
+		want := float32(0)
+		if v > 0 && v < 1 {
+			want = float32((float64(g[i]) - mean) / float64(tau))
+		}
+		if math.Abs(float64(dx[i]-want)) > 1e-6 {
+			t.Fatalf("dx[%d] = %v, want %v", i, dx[i], want)
+		}
+	}
+}

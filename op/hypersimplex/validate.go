@@ -11,7 +11,7 @@ import (
 // errors.Is and read the argument and its value with errors.As.
 var (
 	ErrLength    = errors.New("lengths differ")       // two slices of different lengths
-	ErrK         = errors.New("k outside [0, n]")     // k NaN, negative or above n
+	ErrK         = errors.New("k outside [0, n]")     // k NaN, negative or above n (ProjectEntropic: not inside (0, n))
 	ErrTau       = errors.New("bad temperature")      // τ not finite, ≤ 0 or below MinTau
 	ErrNotFinite = errors.New("not finite")           // a NaN or ±Inf entry
 	ErrRange     = errors.New("outside the polytope") // an entry of y outside [0, 1]
@@ -55,6 +55,18 @@ func checkK(k float64, n int) error {
 	}
 	if k < 0 || k > float64(n) {
 		return &ArgError{Arg: "k", Index: -1, Value: k, Err: ErrK, what: fmt.Sprintf(" outside [0, %d]", n)}
+	}
+	return nil
+}
+
+// checkKInside reports an error unless k is a number strictly inside (0, n),
+// as the entropic projection needs.
+func checkKInside(k float64, n int) error {
+	if math.IsNaN(k) {
+		return &ArgError{Arg: "k", Index: -1, Value: k, Err: ErrK, what: " is not a number"}
+	}
+	if !(k > 0 && k < float64(n)) {
+		return &ArgError{Arg: "k", Index: -1, Value: k, Err: ErrK, what: fmt.Sprintf(" outside (0, %d)", n)}
 	}
 	return nil
 }

@@ -28,10 +28,17 @@ func ProjectVJP[T Float](dx, y, g []T, tau T) error {
 		return err
 	}
 	g, dx = g[:len(y)], dx[:len(y)] // lets the compiler drop bounds checks
-	// Branch-free over the active set, whose membership is unpredictable.
 	var sum float64
-	nA := 0
-	for i, v := range y {
+	nA, done := 0, 0
+	y32, vec := asFloat32(y)
+	g32, _ := asFloat32(g)
+	dx32, _ := asFloat32(dx)
+	if vec {
+		sum, nA, done = activeSum32(y32, g32)
+	}
+	// Branch-free over the active set, whose membership is unpredictable.
+	for i := done; i < len(y); i++ {
+		v := y[i]
 		if !(v >= 0 && v <= 1) {
 			return outsideUnit("y", i, float64(v))
 		}
@@ -48,7 +55,11 @@ func ProjectVJP[T Float](dx, y, g []T, tau T) error {
 		mean = sum / float64(nA)
 	}
 	inv := 1 / float64(tau)
-	for i, v := range y {
+	if vec {
+		done = writeVJP32(dx32, y32, g32, mean, inv)
+	}
+	for i := done; i < len(y); i++ {
+		v := y[i]
 		a := b2i(v > 0) & b2i(v < 1)
 		d := (float64(g[i]) - mean) * inv
 		dx[i] = T(math.Float64frombits(math.Float64bits(d) & -uint64(a)))

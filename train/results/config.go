@@ -72,8 +72,11 @@ type Config struct {
 	Fraction float64              `json:"fraction"` // f of KPolicy fraction (k_c = f·n) and fraction-floor (⌊f·n⌋)
 	// Reduction is the scale of the "hs" head's squared error (its JSON
 	// name is that of the first results folders).
-	Reduction   hypersimplex.Reduction `json:"normalization"`
-	HingeMargin float64                `json:"hinge_margin"` // margin of the multiclass hinge head
+	Reduction hypersimplex.Reduction `json:"normalization"`
+	// Regularizer is the projection of the HyperSimplex heads: Euclidean
+	// (the paper's, omitted from config.json) or Entropic.
+	Regularizer hypersimplex.Regularizer `json:"regularizer,omitempty"`
+	HingeMargin float64                  `json:"hinge_margin"` // margin of the multiclass hinge head
 
 	// Shard selects the slice of the run grid this process runs.
 	Shard Shard `json:"shard"`
@@ -232,6 +235,9 @@ func (c Config) Validate() error {
 	}
 	if _, err := c.Reduction.MarshalText(); err != nil {
 		return fieldErr("normalization", "%v unknown", c.Reduction)
+	}
+	if _, err := c.Regularizer.MarshalText(); err != nil {
+		return fieldErr("regularizer", "%v unknown", c.Regularizer)
 	}
 	if !(c.HingeMargin > 0) || math.IsInf(c.HingeMargin, 0) {
 		return fieldErr("hinge_margin", "%v, want a finite value > 0", c.HingeMargin)
