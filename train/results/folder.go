@@ -36,11 +36,11 @@ func ReadFolder(dir string) (Folder, error) {
 	switch {
 	case errors.Is(err, fs.ErrNotExist):
 	case err != nil:
-		return f, fmt.Errorf("results: %w", err)
+		return f, err
 	default:
 		var c Config
 		if err := json.Unmarshal(b, &c); err != nil {
-			return f, fmt.Errorf("results: %s: %w", filepath.Join(dir, ConfigFile), err)
+			return f, fmt.Errorf("%s: %w", filepath.Join(dir, ConfigFile), err)
 		}
 		f.Config = &c
 	}
@@ -49,11 +49,11 @@ func ReadFolder(dir string) (Folder, error) {
 	case errors.Is(err, fs.ErrNotExist):
 		return f, nil
 	case err != nil:
-		return f, fmt.Errorf("results: %w", err)
+		return f, err
 	}
 	defer rf.Close()
 	if f.Runs, err = ReadRuns(rf); err != nil {
-		return f, fmt.Errorf("results: %s: %w", rf.Name(), err)
+		return f, fmt.Errorf("%s: %w", rf.Name(), err)
 	}
 	return f, nil
 }
