@@ -84,3 +84,34 @@ func TestFolderWithoutRunsNeverBlocks(t *testing.T) {
 		t.Errorf("other settings on a folder with runs: err = %v, want a refusal", err)
 	}
 }
+
+// TestShardsOfAnUnsortedGridMerge: a grid whose batch sizes are not in
+// ascending order (the budget study lists 8192 first) keeps its order in
+// config.json when its shards are resumed, so that a merge finds every
+// shard complete: the order decides which shard a run belongs to.
+func TestShardsOfAnUnsortedGridMerge(t *testing.T) {
+	cfg := tinyConfig()
+	cfg.BatchSizes, cfg.Seeds, cfg.Epochs = []int{128, 32}, 2, 1
+	var dirs []string
+	for i := 0; i < 2; i++ {
+		c := cfg
+		c.Shard = results.Shard{Index: i, Count: 2}
+		dir := filepath.Join(t.TempDir(), "shard")
+		for range 2 { // the second sweep resumes and rewrites config.json
+			if _, err := train.Sweep(context.Background(), c, train.SweepOptions{Dir: dir, Load: loadBlobs}); err != nil {
+				t.Fatal(err)
+			}
+		}
+		f, err := results.ReadFolder(dir)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got := f.Config.BatchSizes; got[0] != 128 || got[1] != 32 {
+			t.Errorf("config.json lists batch sizes %v, want the grid's order [128 32]", got)
+		}
+		dirs = append(dirs, dir)
+	}
+	if _, err := results.Merge(filepath.Join(t.TempDir(), "all"), dirs); err != nil {
+		t.Errorf("merge of the resumed shards: %v", err)
+	}
+}

@@ -118,7 +118,6 @@ func UnionGrid(a, b Config) Config {
 			a.BatchSizes = append(a.BatchSizes, s)
 		}
 	}
-	slices.Sort(a.BatchSizes)
 	lo := min(a.FirstSeed, b.FirstSeed)
 	hi := max(a.FirstSeed+int64(a.Seeds), b.FirstSeed+int64(b.Seeds))
 	a.FirstSeed, a.Seeds = lo, int(hi-lo)
