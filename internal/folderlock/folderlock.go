@@ -49,6 +49,8 @@ type HeldError struct {
 	Holder Process // who holds its lock
 }
 
+// Error returns "<dir> is in use by process <pid> on host <host> (its lock
+// <dir>/.lock)".
 func (e *HeldError) Error() string {
 	return fmt.Sprintf("%s is in use by %s (its lock %s)", e.Dir, e.Holder, filepath.Join(e.Dir, File))
 }
