@@ -165,3 +165,27 @@ func TestCalibrateEveryResumes(t *testing.T) {
 		t.Errorf("first summary %+v lacks the calibrated statistics", first)
 	}
 }
+
+// TestOffsetLR: with hs-offset, OffsetLR changes the run (the offsets
+// learn at their own rate); with another head it changes nothing.
+func TestOffsetLR(t *testing.T) {
+	data := blobs(4, 8, 512, 250, 7)
+	cfg := tinyConfig()
+	for _, tc := range []struct {
+		loss    string
+		changes bool
+	}{{"hs-offset", true}, {"hs", false}, {"ce", false}} {
+		spec := results.RunSpec{Dataset: "synthetic", Loss: tc.loss, Batch: 128, Seed: 1}
+		cfg.OffsetLR = 0
+		base := trainRun(t, cfg, data, spec)
+		cfg.OffsetLR = 0.1
+		if got := trainRun(t, cfg, data, spec); reflect.DeepEqual(got, base) == tc.changes {
+			t.Errorf("%s: OffsetLR changed the run: %v, want %v", tc.loss, !reflect.DeepEqual(got, base), tc.changes)
+		}
+	}
+	cfg.OffsetLR = -1
+	var fe *results.FieldError
+	if err := cfg.Validate(); !errors.As(err, &fe) || fe.Field != "offset_lr" {
+		t.Errorf("OffsetLR −1: %v, want a FieldError on offset_lr", err)
+	}
+}

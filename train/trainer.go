@@ -211,6 +211,12 @@ func newRun(cfg results.Config, data *datasets.Dataset, spec results.RunSpec) (*
 	if r.solver, err = accel.NewAdam(cfg.LR, cfg.Beta1, cfg.Beta2, cfg.Epsilon); err != nil {
 		return nil, err
 	}
+	if _, ok := head.(nn.OffsetHead); ok && cfg.OffsetLR > 0 {
+		// The output layer's bias is the last parameter (nn.OutputBias).
+		if err := r.solver.SetLearnRate(len(params)-1, cfg.OffsetLR); err != nil {
+			return nil, err
+		}
+	}
 	return r, nil
 }
 

@@ -30,6 +30,7 @@ var flagOf = map[string]string{
 	"tau": "tau", "k_policy": "k", "fraction": "fraction", "normalization": "reduction", "regularizer": "regularizer",
 	"hinge_margin": "margin", "shard": "shard", "calibrate": "calibrate",
 	"calibrate_every": "calibrate-every", "augment": "augment", "keep_last": "keep-last",
+	"offset_lr": "offset-lr",
 }
 
 // run is the whole command: it parses args, runs the sweep (or the merge
@@ -64,6 +65,7 @@ func run(ctx context.Context, stdout, stderr io.Writer, args []string) error {
 	fs.Float64Var(&cfg.Beta1, "beta1", cfg.Beta1, "Adam β1")
 	fs.Float64Var(&cfg.Beta2, "beta2", cfg.Beta2, "Adam β2")
 	fs.Float64Var(&cfg.Epsilon, "eps", cfg.Epsilon, "Adam ε")
+	fs.Float64Var(&cfg.OffsetLR, "offset-lr", cfg.OffsetLR, "Adam learning rate of hs-offset's class offsets (0: -lr)")
 	fs.IntVar(&cfg.EvalBatch, "eval-batch", cfg.EvalBatch, "batch size of the evaluation graphs")
 	fs.IntVar(&cfg.TrainSubset, "train-subset", cfg.TrainSubset, "use the first n training samples (0: all)")
 	fs.IntVar(&cfg.TestSubset, "test-subset", cfg.TestSubset, "use the first n test samples (0: all)")

@@ -29,6 +29,23 @@ type Adam struct {
 	lr, beta1, beta2, eps float64
 	iter                  int
 	state                 []adamState
+	lrOf                  map[int]float64 // learning rates of SetLearnRate, by position
+}
+
+// SetLearnRate gives the parameter at position i of Step's slice its own
+// learning rate lr > 0 (finite) instead of the optimiser's.
+func (a *Adam) SetLearnRate(i int, lr float64) error {
+	if i < 0 {
+		return fmt.Errorf("accel: Adam: parameter position %d < 0", i)
+	}
+	if !(lr > 0) || math.IsInf(lr, 0) {
+		return fmt.Errorf("accel: Adam: learning rate %v of parameter %d, want a finite value > 0", lr, i)
+	}
+	if a.lrOf == nil {
+		a.lrOf = map[int]float64{}
+	}
+	a.lrOf[i] = lr
+	return nil
 }
 
 // adamState holds the moment estimates m and v of one parameter tensor;
@@ -79,6 +96,10 @@ func (a *Adam) Step(model []G.ValueGrad) error {
 		}
 		if g.Dtype() != w.Dtype() || g.Len() != w.Len() {
 			return fmt.Errorf("accel: Adam: parameter %d: gradient %v %v does not match value %v %v", i, g.Dtype(), g.Shape(), w.Dtype(), w.Shape())
+		}
+		c.negLR = -a.lr
+		if lr, ok := a.lrOf[i]; ok {
+			c.negLR = -lr
 		}
 		s := &a.state[i]
 		// Typed accessors: Data() would box the slice (an allocation).

@@ -1,6 +1,7 @@
 package accel_test
 
 import (
+	"math"
 	"math/rand/v2"
 	"slices"
 	"testing"
@@ -68,5 +69,43 @@ func TestAdamStateResumes(t *testing.T) {
 				t.Error("junk state accepted")
 			}
 		})
+	}
+}
+
+// TestAdamSetLearnRate: a parameter with its own learning rate takes the
+// steps of an optimiser with that rate; the others keep the common one.
+func TestAdamSetLearnRate(t *testing.T) {
+	rng := rand.New(rand.NewPCG(3, 4))
+	a, b := newParam(tensor.Float64, 4), newParam(tensor.Float64, 3)
+	fill(a.w, rng.NormFloat64)
+	fill(b.w, rng.NormFloat64)
+	a2, b2 := a.clone(), b.clone()
+	mixed, _ := accel.NewAdam(1e-3, 0.9, 0.999, 1e-8)
+	if err := mixed.SetLearnRate(1, 0.1); err != nil {
+		t.Fatal(err)
+	}
+	slow, _ := accel.NewAdam(1e-3, 0.9, 0.999, 1e-8)
+	fast, _ := accel.NewAdam(0.1, 0.9, 0.999, 1e-8)
+	for range 3 {
+		for _, p := range []*param{a, b, a2, b2} {
+			j := 0.0
+			fill(p.g, func() float64 { j++; return j - 2 })
+		}
+		if err := mixed.Step([]G.ValueGrad{a, b}); err != nil {
+			t.Fatal(err)
+		}
+		slow.Step([]G.ValueGrad{a2})
+		fast.Step([]G.ValueGrad{b2})
+	}
+	if !slices.Equal(asFloat64s(a.w), asFloat64s(a2.w)) || !slices.Equal(asFloat64s(b.w), asFloat64s(b2.w)) {
+		t.Error("the parameters with their own rates differ from optimisers with those rates")
+	}
+	for _, lr := range []float64{0, -1, math.Inf(1), math.NaN()} {
+		if err := mixed.SetLearnRate(0, lr); err == nil {
+			t.Errorf("SetLearnRate(0, %v) accepted", lr)
+		}
+	}
+	if err := mixed.SetLearnRate(-1, 1); err == nil {
+		t.Error("SetLearnRate(-1, 1) accepted")
 	}
 }

@@ -65,6 +65,9 @@ type Config struct {
 	Beta2     float64 `json:"beta2"`      // decay rate β₂ of the second moment
 	Epsilon   float64 `json:"epsilon"`    // ε added to √v
 	EvalBatch int     `json:"eval_batch"` // batch size of the evaluation graph
+	// OffsetLR is Adam's learning rate for the class offsets (the output
+	// layer's bias) under the hs-offset head; 0: the network's LR.
+	OffsetLR float64 `json:"offset_lr,omitempty"`
 
 	// Heads.
 	Tau      float64              `json:"tau"`      // HyperSimplex temperature τ
@@ -214,6 +217,9 @@ func (c Config) Validate() error {
 	}
 	if !(c.Epsilon > 0) || math.IsInf(c.Epsilon, 0) {
 		return fieldErr("epsilon", "%v, want a finite value > 0", c.Epsilon)
+	}
+	if !(c.OffsetLR >= 0) || math.IsInf(c.OffsetLR, 0) {
+		return fieldErr("offset_lr", "%v, want a finite value ≥ 0 (0: lr)", c.OffsetLR)
 	}
 	if c.EvalBatch < 1 {
 		return fieldErr("eval_batch", "%d < 1", c.EvalBatch)
