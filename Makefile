@@ -165,8 +165,8 @@ reproduce-budget: data ## the 600-epoch study (hours: resumable, rerun to contin
 	$(MAKE) budget-report
 
 budget-report: ## merge the budget study's shards and compare the losses at 12…600 epochs (results/budget/fashion-mnist)
-	$(GO) run ./cmd/train merge -out $(BUDGET_DIR)/fashion-mnist $(BUDGET_DIR)/parts/*
-	$(GO) run ./cmd/train budget $(BUDGET_DIR)/fashion-mnist
+	$(GO) run ./cmd/train merge -out $(BUDGET_DIR)/fashion-mnist $(filter-out $(BUDGET_DIR)/parts/offset-%,$(wildcard $(BUDGET_DIR)/parts/*))
+	$(GO) run ./cmd/train budget -out $(BUDGET_DIR)/fashion-mnist $(BUDGET_DIR)/fashion-mnist $(wildcard $(BUDGET_DIR)/parts/offset-*)
 
 budget-interim: ## compare the losses of the budget study while it runs (its shards read as one, no merge) into results/budget/interim
 	$(GO) run ./cmd/train budget -out $(BUDGET_DIR)/interim $(BUDGET_DIR)/parts/*
