@@ -157,8 +157,18 @@ func convChunk(g geom2d, n int) int {
 }
 
 // convForward sets y = conv(x, w) for n images: x is n × (c·h·w), w is
-// o × rows (the (o, c, kh, kw) weights), y is n × o × cols. For a chunk of
-// nb images (convChunk) it writes their column matrices side by side into
+// o × rows (the (o, c, kh, kw) weights), y is n × o × cols. It takes the
+// shifted products (conv_shift.go) where they apply, else column matrices.
+func convForward[T float](y, x, w []T, n, o int, g geom2d) {
+	if shiftable(g) {
+		shiftConvForward(y, x, w, n, o, g)
+	} else {
+		colConvForward(y, x, w, n, o, g)
+	}
+}
+
+// colConvForward is convForward through column matrices, for any
+// geometry. For a chunk of nb images (convChunk) it writes their column matrices side by side into
 // a reused buffer and computes
 //
 //	[Y_1 … Y_nb] (o × nb·cols) = W (o × rows) · [col(x_1) … col(x_nb)] (rows × nb·cols)
@@ -168,7 +178,7 @@ func convChunk(g geom2d, n int) int {
 // are split across the cores (forEachBlock), each worker with its own
 // buffers and one BLAS call per chunk. Cost: 2·n·o·rows·cols flops;
 // working memory (rows + o)·nb·cols elements per worker.
-func convForward[T float](y, x, w []T, n, o int, g geom2d) {
+func colConvForward[T float](y, x, w []T, n, o int, g geom2d) {
 	nb := convChunk(g, n)
 	chunks := (n + nb - 1) / nb
 	forEachBlock(chunks, n*o*g.rows*g.cols, func(_, lo, hi int) {
@@ -195,7 +205,17 @@ func convForward[T float](y, x, w []T, n, o int, g geom2d) {
 }
 
 // convGradW sets dw (o × rows) to the gradient of Σ⟨dy, conv(x, w)⟩ with
-// respect to w,
+// respect to w, by the shifted products where they apply, else column
+// matrices.
+func convGradW[T float](dw, x, dy []T, n, o int, g geom2d) {
+	if shiftable(g) {
+		shiftConvGradW(dw, x, dy, n, o, g)
+	} else {
+		colConvGradW(dw, x, dy, n, o, g)
+	}
+}
+
+// colConvGradW is convGradW through column matrices, for any geometry:
 //
 //	dW = Σ_chunks [dY_1 … dY_nb] (o × nb·cols) · [col(x_1) … col(x_nb)]ᵀ (nb·cols × rows),
 //
@@ -203,7 +223,7 @@ func convForward[T float](y, x, w []T, n, o int, g geom2d) {
 // gathering the chunk's dY_b side by side (a block copy). Each worker sums
 // its chunks into its own o × rows buffer (worker 0 into dw); the partial
 // sums are added at the end.
-func convGradW[T float](dw, x, dy []T, n, o int, g geom2d) {
+func colConvGradW[T float](dw, x, dy []T, n, o int, g geom2d) {
 	nb := convChunk(g, n)
 	chunks := (n + nb - 1) / nb
 	work := n * o * g.rows * g.cols
@@ -236,12 +256,23 @@ func convGradW[T float](dw, x, dy []T, n, o int, g geom2d) {
 	}
 }
 
-// convGradX sets dx (n × c·h·w) to the gradient with respect to x,
+// convGradX sets dx (n × c·h·w) to the gradient of Σ⟨dy, conv(x, w)⟩
+// with respect to x, by the shifted products where they apply, else
+// column matrices.
+func convGradX[T float](dx, w, dy []T, n, o int, g geom2d) {
+	if shiftable(g) {
+		shiftConvGradX(dx, w, dy, n, o, g)
+	} else {
+		colConvGradX(dx, w, dy, n, o, g)
+	}
+}
+
+// colConvGradX is convGradX through column matrices, for any geometry:
 //
 //	[dcol_1 … dcol_nb] = Wᵀ (rows × o) · [dY_1 … dY_nb] (o × nb·cols),   dX_b = col2im(dcol_b),
 //
 // through reused buffers, the chunks split across the cores.
-func convGradX[T float](dx, w, dy []T, n, o int, g geom2d) {
+func colConvGradX[T float](dx, w, dy []T, n, o int, g geom2d) {
 	nb := convChunk(g, n)
 	chunks := (n + nb - 1) / nb
 	forEachBlock(chunks, n*o*g.rows*g.cols, func(_, lo, hi int) {
@@ -341,24 +372,39 @@ var (
 	scratch64 scratchPool[float64]
 )
 
-// get returns a buffer of length n (contents undefined).
+// get returns a buffer of length n (contents undefined): the smallest free
+// one that is large enough (so that a small request does not take the
+// buffer a large one needs), else a new one, which replaces the smallest
+// free buffer so that the pool does not keep buffers too small for any
+// request forever.
 func (p *scratchPool[T]) get(n int) []T {
 	p.mu.Lock()
 	defer p.mu.Unlock()
+	best, smallest := -1, -1
 	for i, b := range p.free {
-		if cap(b) >= n {
-			last := len(p.free) - 1
-			p.free[i], p.free[last] = p.free[last], nil
-			p.free = p.free[:last]
-			return b[:n]
+		if cap(b) >= n && (best < 0 || cap(b) < cap(p.free[best])) {
+			best = i
+		}
+		if smallest < 0 || cap(b) < cap(p.free[smallest]) {
+			smallest = i
 		}
 	}
-	if last := len(p.free) - 1; last >= 0 {
-		// Grow one of the buffers rather than keep a small one forever.
-		p.free[last] = nil
-		p.free = p.free[:last]
+	if best >= 0 {
+		return p.take(best)[:n]
+	}
+	if smallest >= 0 {
+		p.take(smallest)
 	}
 	return make([]T, n)
+}
+
+// take removes free buffer i from the pool and returns it.
+func (p *scratchPool[T]) take(i int) []T {
+	b := p.free[i]
+	last := len(p.free) - 1
+	p.free[i], p.free[last] = p.free[last], nil
+	p.free = p.free[:last]
+	return b
 }
 
 // put returns b to the pool.

@@ -34,6 +34,10 @@ func convCases() []convCase {
 		{1, 2, 2, 2, 2, 3, 3, [2]int{1, 1}, [2]int{1, 1}},   // kernel > image, padded
 		{7, 8, 12, 12, 8, 3, 3, [2]int{1, 1}, [2]int{1, 1}}, // chunks of 11 images split across cores
 		{5, 3, 40, 41, 4, 3, 3, [2]int{1, 1}, [2]int{1, 1}}, // one image per chunk
+		// Shifted products (c ≥ shiftMinChannels, stride 1, "same" padding):
+		{2, 9, 7, 5, 3, 5, 3, [2]int{2, 1}, [2]int{1, 1}},    // rectangular kernel
+		{3, 8, 4, 6, 2, 1, 1, [2]int{0, 0}, [2]int{1, 1}},    // 1×1
+		{13, 8, 14, 14, 3, 3, 3, [2]int{1, 1}, [2]int{1, 1}}, // 8 images per chunk, a short last one
 	}
 	rng := rand.New(rand.NewPCG(13, 1))
 	for len(cs) < 14 {
