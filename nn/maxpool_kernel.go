@@ -62,20 +62,29 @@ func is2x2(g geom2d) bool {
 }
 
 // maxPool2x2 is maxPoolForward of one plane for the 2×2 window, stride 2,
-// no padding: the same first-largest rule, unrolled.
+// no padding, without a data-dependent branch in the common case: the
+// window's maximum is the builtin max of its four values (a MAXSS chain
+// on amd64), which is poolArgmax's value unless the window holds a NaN or
+// nothing above −MaxFloat; those windows (a predictable, normally
+// untaken branch) go through poolArgmax. Its comparisons mispredicted on
+// the ReLU outputs the CNN pools (BenchmarkMaxPool2x2). One difference:
+// of a −0 and a +0 this returns +0 where the first-largest rule returns
+// the first (equal values all the same).
 func maxPool2x2[T float](out, plane []T, g geom2d) {
+	lowest := -maxFloat[T]()
 	for oy := 0; oy < g.oh; oy++ {
 		r0 := plane[2*oy*g.w : 2*oy*g.w+2*g.ow]
 		r1 := plane[(2*oy+1)*g.w : (2*oy+1)*g.w+2*g.ow]
 		o := out[oy*g.ow : (oy+1)*g.ow]
 		for ox := range o {
-			best := -maxFloat[T]()
-			for _, v := range [4]T{r0[2*ox], r0[2*ox+1], r1[2*ox], r1[2*ox+1]} {
-				if v > best {
-					best = v
+			m := max(r0[2*ox], r0[2*ox+1], r1[2*ox], r1[2*ox+1])
+			if !(m > lowest) {
+				m = lowest
+				if a := poolArgmax(plane, oy, ox, g); a >= 0 {
+					m = plane[a]
 				}
 			}
-			o[ox] = best
+			o[ox] = m
 		}
 	}
 }
@@ -106,22 +115,42 @@ func maxPoolBackward[T float](dx, x, dy []T, planes int, g geom2d) {
 }
 
 // maxPool2x2Backward is maxPoolBackward of one plane for the 2×2 window,
-// stride 2, no padding (disjoint windows): poolArgmax's rule, unrolled.
+// stride 2, no padding (disjoint windows): the gradient goes to the first
+// of the window's values equal to its builtin max, chosen by conditional
+// flags from the last to the first, which is poolArgmax's element; the
+// windows with a NaN or nothing above −MaxFloat go through poolArgmax.
 func maxPool2x2Backward[T float](d, plane, gy []T, g geom2d) {
+	lowest := -maxFloat[T]()
 	for oy := 0; oy < g.oh; oy++ {
 		i0, i1 := 2*oy*g.w, (2*oy+1)*g.w
 		for ox := 0; ox < g.ow; ox++ {
-			best, arg := -maxFloat[T](), -1
-			for _, i := range [4]int{i0 + 2*ox, i0 + 2*ox + 1, i1 + 2*ox, i1 + 2*ox + 1} {
-				if v := plane[i]; v > best {
-					best, arg = v, i
-				}
+			a, b := i0+2*ox, i1+2*ox
+			va, vb, vc, vd := plane[a], plane[a+1], plane[b], plane[b+1]
+			m := max(va, vb, vc, vd)
+			var arg int
+			if m > lowest {
+				// k = index in (va, vb, vc, vd) of the first value equal to m,
+				// from the last to the first by arithmetic on 0/1 flags.
+				k := 3
+				k -= (k - 2) * flag(vc == m)
+				k -= (k - 1) * flag(vb == m)
+				k -= k * flag(va == m)
+				arg = a + k&1 + (k>>1)*(b-a)
+			} else if arg = poolArgmax(plane, oy, ox, g); arg < 0 {
+				continue
 			}
-			if arg >= 0 {
-				d[arg] += gy[oy*g.ow+ox]
-			}
+			d[arg] += gy[oy*g.ow+ox]
 		}
 	}
+}
+
+// flag is 1 if c holds and 0 otherwise, compiled without a jump.
+func flag(c bool) int {
+	var n int
+	if c {
+		n = 1
+	}
+	return n
 }
 
 // maxFloat is the largest finite value of T.
