@@ -12,26 +12,44 @@ import "math"
 type float interface{ ~float32 | ~float64 }
 
 // batchMoments sets mean[ch] and variance[ch] to the mean and the biased
-// variance (divided by m = n·s) of channel ch (two passes).
+// variance (divided by m = n·s) of channel ch, in one pass: the sums of
+// d = x − K and d² with K the channel's first value (a shift that keeps
+// the difference of the two sums from cancelling when the mean is large
+// next to the spread),
+//
+//	mean = K + Σd/m,   variance = Σd²/m − (Σd/m)².
 func batchMoments[T float](x []T, n, c, s int, mean, variance []float64, c0, c1 int) {
 	m := float64(n * s)
 	for ch := c0; ch < c1; ch++ {
-		sum := 0.0
+		k := float64(x[ch*s])
+		var sum, sq float64
 		for b := 0; b < n; b++ {
-			for _, v := range x[(b*c+ch)*s : (b*c+ch+1)*s] {
-				sum += float64(v)
-			}
+			s1, s2 := shiftedSums(x[(b*c+ch)*s:(b*c+ch+1)*s], k)
+			sum += s1
+			sq += s2
 		}
-		mu := sum / m
-		sq := 0.0
-		for b := 0; b < n; b++ {
-			for _, v := range x[(b*c+ch)*s : (b*c+ch+1)*s] {
-				d := float64(v) - mu
-				sq += d * d
-			}
-		}
-		mean[ch], variance[ch] = mu, sq/m
+		d := sum / m
+		mean[ch], variance[ch] = k+d, max(sq/m-d*d, 0)
 	}
+}
+
+// shiftedSums returns Σ(x − k) and Σ(x − k)² in float64, with four
+// partial sums each, so that consecutive additions do not wait for each
+// other (one accumulator makes the loop as slow as the adder's latency).
+func shiftedSums[T float](x []T, k float64) (sum, sq float64) {
+	var s0, s1, s2, s3, q0, q1, q2, q3 float64
+	i := 0
+	for ; i+4 <= len(x); i += 4 {
+		d0, d1, d2, d3 := float64(x[i])-k, float64(x[i+1])-k, float64(x[i+2])-k, float64(x[i+3])-k
+		s0, s1, s2, s3 = s0+d0, s1+d1, s2+d2, s3+d3
+		q0, q1, q2, q3 = q0+d0*d0, q1+d1*d1, q2+d2*d2, q3+d3*d3
+	}
+	for ; i < len(x); i++ {
+		d := float64(x[i]) - k
+		s0 += d
+		q0 += d * d
+	}
+	return (s0 + s1) + (s2 + s3), (q0 + q1) + (q2 + q3)
 }
 
 // invStdDev sets inv[ch] = 1/√(variance[ch] + eps).
@@ -41,15 +59,17 @@ func invStdDev(inv, variance []float64, eps float64) {
 	}
 }
 
-// bnApply sets y = γ·(x − mean)·inv + β per channel.
+// bnApply sets y = γ·(x − mean)·inv + β per channel, as a·x + d in T with
+// a and d computed in float64.
 func bnApply[T float](y, x, gamma, beta []T, n, c, s int, mean, inv []float64, c0, c1 int) {
 	for b := 0; b < n; b++ {
 		for ch := c0; ch < c1; ch++ {
 			scale := float64(gamma[ch]) * inv[ch]
-			shift := float64(beta[ch]) - mean[ch]*scale
+			a, d := T(scale), T(float64(beta[ch])-mean[ch]*scale)
 			lo, hi := (b*c+ch)*s, (b*c+ch+1)*s
-			for k := lo; k < hi; k++ {
-				y[k] = T(float64(x[k])*scale + shift)
+			ys, xs := y[lo:hi], x[lo:hi]
+			for k, v := range xs {
+				ys[k] = a*v + d
 			}
 		}
 	}
@@ -62,15 +82,33 @@ func bnSums[T float](x, g []T, n, c, s int, mean, inv, sumG, sumGX []float64, c0
 		sg, sgx := 0.0, 0.0
 		for b := 0; b < n; b++ {
 			lo, hi := (b*c+ch)*s, (b*c+ch+1)*s
-			xs, gs := x[lo:hi], g[lo:hi]
-			for k, gv := range gs {
-				gk := float64(gv)
-				sg += gk
-				sgx += gk * (float64(xs[k]) - mean[ch])
-			}
+			s1, s2 := gradSums(x[lo:hi], g[lo:hi], mean[ch])
+			sg += s1
+			sgx += s2
 		}
 		sumG[ch], sumGX[ch] = sg, sgx*inv[ch]
 	}
+}
+
+// gradSums returns Σ g and Σ g·(x − mu) in float64 (len(x) ≥ len(g)),
+// with four partial sums each as shiftedSums.
+func gradSums[T float](x, g []T, mu float64) (sg, sgx float64) {
+	x = x[:len(g)]
+	var s0, s1, s2, s3, q0, q1, q2, q3 float64
+	i := 0
+	for ; i+4 <= len(g); i += 4 {
+		g0, g1, g2, g3 := float64(g[i]), float64(g[i+1]), float64(g[i+2]), float64(g[i+3])
+		s0, s1, s2, s3 = s0+g0, s1+g1, s2+g2, s3+g3
+		q0 += g0 * (float64(x[i]) - mu)
+		q1 += g1 * (float64(x[i+1]) - mu)
+		q2 += g2 * (float64(x[i+2]) - mu)
+		q3 += g3 * (float64(x[i+3]) - mu)
+	}
+	for ; i < len(g); i++ {
+		s0 += float64(g[i])
+		q0 += float64(g[i]) * (float64(x[i]) - mu)
+	}
+	return (s0 + s1) + (s2 + s3), (q0 + q1) + (q2 + q3)
 }
 
 // bnDx sets the gradient of x, given bnSums' sums. With m = n·s entries
@@ -87,15 +125,17 @@ func bnDx[T float](dx, x, gamma, g []T, n, c, s int, mean, inv, sumG, sumGX []fl
 		if batchStats {
 			meanG, meanGX = sumG[ch]/m, sumGX[ch]/m
 		}
-		// dx = a·g + b·x + d with the per-channel constants below.
-		a := scale
-		bx := -scale * meanGX * inv[ch]
-		d := -scale*meanG + scale*meanGX*inv[ch]*mean[ch]
+		// dx = a·g + b·x + d with the per-channel constants below,
+		// rounded to T once per channel.
+		a := T(scale)
+		bx := T(-scale * meanGX * inv[ch])
+		d := T(-scale*meanG + scale*meanGX*inv[ch]*mean[ch])
 		for b := 0; b < n; b++ {
 			lo, hi := (b*c+ch)*s, (b*c+ch+1)*s
 			xs, gs, ds := x[lo:hi], g[lo:hi], dx[lo:hi]
+			xs, gs = xs[:len(ds)], gs[:len(ds)]
 			for k := range ds {
-				ds[k] = T(a*float64(gs[k]) + bx*float64(xs[k]) + d)
+				ds[k] = a*gs[k] + bx*xs[k] + d
 			}
 		}
 	}
