@@ -185,7 +185,7 @@ GBRT_DATASETS ?= synthetic-50,synthetic-10,synthetic-2,spam,ticdata,pima,ionosph
 GBRT_FLAGS    ?=
 GBRT          := $(GO) run -tags xgboost ./cmd/gbrt -data $(GBRT_DATA) -rounds 500 -patience 50 -quiet $(GBRT_FLAGS)
 
-.PHONY: gbrt gbrt-data test-xgboost
+.PHONY: gbrt gbrt-data test-xgboost test-openblas
 gbrt-data: ## write the real binary datasets of the gradient-boosting study into data/gbrt (installs R packages with apt-get when missing)
 	bash scripts/gbrt-data.sh $(GBRT_DATA)
 
@@ -197,6 +197,10 @@ gbrt: $(GBRT_DATA)/spam.csv ## gradient-boosting study: HS objective (4 Hessians
 	for tau in 0.01 0.03 0.1; do \
 	  $(GBRT) -dataset synthetic-10,spam,ticdata -objective hs-ones,hs-gn,l2 -tau $$tau -seeds 5 -out $(GBRT_DIR)/tau$$tau || exit 1; \
 	done
+
+test-openblas: ## the layers' tests with OpenBLAS (-tags openblas; needs libopenblas-dev): the shifted convolution runs only with a cgo BLAS
+	$(GO) vet -tags openblas ./nn/... ./internal/accel/...
+	$(GO) test -tags openblas -count=1 ./nn/... ./internal/accel/...
 
 test-xgboost: ## vet and test gbrt/xgboost and cmd/gbrt with XGBoost (-tags xgboost; needs libxgboost-dev)
 	$(GO) vet -tags xgboost ./gbrt/... ./cmd/gbrt/
