@@ -7,44 +7,13 @@ import (
 	"github.com/hypersimplex/hsloss/internal/accel"
 )
 
-// BenchmarkConvKernels times the convolution kernels alone on the CNN's
-// layer shapes (64 → 64 channels, 3×3, padding 1, float32) for 32 images,
-// with the build's BLAS, and reports GFLOP/s (2·n·o·rows·cols per pass).
+// BenchmarkConvKernels times the convolution kernels alone, the column-
+// matrix ones (path=column) against the shifted ones (path=shifted), on
+// the CNN's layer shapes (3×3, padding 1, float32, 64 output channels;
+// 64 input channels, and 1, 8 and 16 on 28×28 maps for the threshold
+// shiftMinChannels) with the build's BLAS, and reports GFLOP/s
+// (2·n·o·rows·cols per pass, without the shifted layout's extra columns).
 func BenchmarkConvKernels(b *testing.B) {
-	accel.Setup()
-	const n, o = 32, 64
-	for _, size := range []int{28, 14} {
-		g := newGeom2d(64, size, size, 3, 3, 1, 1, 1, 1)
-		x := make([]float32, n*g.inSize())
-		for i := range x {
-			x[i] = float32(i%7) - 3
-		}
-		w := make([]float32, o*g.rows)
-		y := make([]float32, n*o*g.cols)
-		dw := make([]float32, len(w))
-		flops := 2 * float64(n*o*g.rows*g.cols)
-		for _, pass := range []string{"forward", "gradW", "gradX"} {
-			b.Run(fmt.Sprintf("size=%d/pass=%s", size, pass), func(b *testing.B) {
-				b.ReportAllocs()
-				for b.Loop() {
-					switch pass {
-					case "forward":
-						convForward(y, x, w, n, o, g)
-					case "gradW":
-						convGradW(dw, x, y, n, o, g)
-					case "gradX":
-						convGradX(x, w, y, n, o, g)
-					}
-				}
-				b.ReportMetric(flops*float64(b.N)/b.Elapsed().Seconds()/1e9, "GFLOP/s")
-			})
-		}
-	}
-}
-
-// BenchmarkShiftConv times the shifted convolution against the column-
-// matrix one on the CNN's layer shapes.
-func BenchmarkShiftConv(b *testing.B) {
 	accel.Setup()
 	const n, o = 128, 64
 	for _, shape := range [][2]int{{28, 64}, {14, 64}, {28, 1}, {28, 8}, {28, 16}} {
@@ -59,26 +28,26 @@ func BenchmarkShiftConv(b *testing.B) {
 			w[i] = float32(i%5)/8 - 0.25 // nonzero: gonum's gemm skips zeros
 		}
 		y := make([]float32, n*o*g.cols)
-		flops := 2 * float64(n*o*g.rows*g.cols)
 		dw := make([]float32, len(w))
-		for _, kind := range []string{"im2col", "shift", "im2col", "shift"} {
-			for _, pass := range []string{"forward", "gradW", "gradX"} {
-				b.Run(fmt.Sprintf("size=%d/c=%d/%s=%s", size, c, pass, kind), func(b *testing.B) {
+		flops := 2 * float64(n*o*g.rows*g.cols)
+		kernels := map[string][3]func(){
+			"column": {
+				func() { colConvForward(y, x, w, n, o, g) },
+				func() { colConvGradW(dw, x, y, n, o, g) },
+				func() { colConvGradX(x, w, y, n, o, g) },
+			},
+			"shifted": {
+				func() { shiftConvForward(y, x, w, n, o, g) },
+				func() { shiftConvGradW(dw, x, y, n, o, g) },
+				func() { shiftConvGradX(x, w, y, n, o, g) },
+			},
+		}
+		for _, path := range []string{"column", "shifted", "column", "shifted"} {
+			for i, pass := range []string{"forward", "gradW", "gradX"} {
+				b.Run(fmt.Sprintf("size=%d/c=%d/pass=%s/path=%s", size, c, pass, path), func(b *testing.B) {
+					b.ReportAllocs()
 					for b.Loop() {
-						switch pass + kind {
-						case "forwardshift":
-							shiftConvForward(y, x, w, n, o, g)
-						case "forwardim2col":
-							convForward(y, x, w, n, o, g)
-						case "gradWshift":
-							shiftConvGradW(dw, x, y, n, o, g)
-						case "gradWim2col":
-							convGradW(dw, x, y, n, o, g)
-						case "gradXshift":
-							shiftConvGradX(x, w, y, n, o, g)
-						case "gradXim2col":
-							convGradX(x, w, y, n, o, g)
-						}
+						kernels[path][i]()
 					}
 					b.ReportMetric(flops*float64(b.N)/b.Elapsed().Seconds()/1e9, "GFLOP/s")
 				})

@@ -144,11 +144,12 @@ func validRange(out, in, p, s, j int) (lo, hi int) {
 // images), few enough that the column buffer stays small (c·kh·kw × 1600
 // elements: 3.7 MB for the CNN's 64·3·3 rows in float32, one per worker).
 // On 28×28 maps a chunk is 2 images, on 7×7 maps 32. Measured on the
-// CNN's layers (BenchmarkConvKernels, batch 32, OpenBLAS, 2 cores, with
-// the BLAS's own threads): against one image per gemm, 1600 columns made
-// the 14×14 passes 1.4–1.9× faster and the 28×28 ones 1.0–1.7×; 3136
-// columns was no better and 800 no worse by more than the run-to-run
-// noise of this shared host.
+// CNN's layers when it was chosen (column path, batch 32, OpenBLAS, 2
+// cores, with the BLAS's own threads): against one image per gemm, 1600
+// columns made the 14×14 passes 1.4–1.9× faster and the 28×28 ones
+// 1.0–1.7×; 3136 columns was no better and 800 no worse by more than the
+// run-to-run noise of this shared host. The shifted path (about 1600
+// columns too) ran within 10% at 1600, 3400 and 6800 columns, batch 128.
 const convChunkColumns = 1600
 
 // convChunk returns how many images of geometry g go into one gemm.

@@ -1,6 +1,8 @@
 package nn
 
 import (
+	"runtime"
+
 	"gonum.org/v1/gonum/blas/gonum"
 	G "gorgonia.org/gorgonia"
 )
@@ -57,7 +59,7 @@ type shiftLayout struct {
 // goroutines and allocates on every call, and the shifted path makes
 // kh·kw times as many calls: with it, a run of the small CNN of
 // TestCNNStepDoesNotAllocateActivations allocated 2.7 MB instead of 0.6,
-// for no gain in speed (BenchmarkShiftConv, pure Go: within ±15% either
+// for no gain in speed (BenchmarkConvKernels, pure Go: within ±15% either
 // way).
 func shiftable(g geom2d) bool {
 	if _, pureGo := G.WhichBLAS().(gonum.Implementation); pureGo {
@@ -69,7 +71,7 @@ func shiftable(g geom2d) bool {
 // shiftMinChannels is the fewest input channels for which the shifted
 // products pay: each tap's product has inner dimension c, and with c = 1
 // (the CNN's first layer) the column matrix's one product with inner
-// dimension kh·kw was up to 2× faster (BenchmarkShiftConv, 28×28, batch
+// dimension kh·kw was up to 2× faster (BenchmarkConvKernels, 28×28, batch
 // 128); from c = 8 the shifted one was 1.1–1.4× faster, at c = 64 1.2–1.5×.
 const shiftMinChannels = 8
 
@@ -149,37 +151,47 @@ func shiftWeights[T float](wt, w []T, o int, g geom2d) {
 	}
 }
 
+// forEachShiftChunk cuts n images into chunks of shiftChunk(g, n) and
+// calls fn(wk, l, b0, bufC, bufO) for each chunk on forEachBlock's
+// workers: l is the chunk's layout, b0 its first image, and bufC (c × ld)
+// and bufO (o × ld) are work buffers of worker wk, reused from chunk to
+// chunk.
+func forEachShiftChunk[T float](n, o int, g geom2d, fn func(wk int, l shiftLayout, b0 int, bufC, bufO []T)) {
+	nb := shiftChunk(g, n)
+	chunks := (n + nb - 1) / nb
+	full := newShiftLayout(g, nb)
+	forEachBlock(chunks, n*o*g.rows*g.cols, func(wk, lo, hi int) {
+		bufC := getScratch[T](g.c * full.ld)
+		defer putScratch(bufC)
+		bufO := getScratch[T](o * full.ld)
+		defer putScratch(bufO)
+		for k := lo; k < hi; k++ {
+			b0 := k * nb
+			fn(wk, newShiftLayout(g, min(nb, n-b0)), b0, bufC, bufO)
+		}
+	})
+}
+
 // shiftConvForward sets y = conv(x, w) for n images (as convForward; g
 // shiftable): per chunk of images, one pack of x, kh·kw products
 // accumulated into an o × nq buffer, one unpack into y. Cost:
 // 2·n·o·c·kh·kw·(h+ph)(w+pw) flops; working memory (c + o)·ld elements per
 // worker plus the taps' weights.
 func shiftConvForward[T float](y, x, w []T, n, o int, g geom2d) {
-	nb := shiftChunk(g, n)
-	chunks := (n + nb - 1) / nb
-	full := newShiftLayout(g, nb)
 	wt := getScratch[T](o * g.rows)
 	defer putScratch(wt)
 	shiftWeights(wt, w, o, g)
-	forEachBlock(chunks, n*o*g.rows*g.cols, func(_, lo, hi int) {
-		xp := getScratch[T](g.c * full.ld)
-		defer putScratch(xp)
-		yp := getScratch[T](o * full.ld)
-		defer putScratch(yp)
-		for k := lo; k < hi; k++ {
-			b0 := k * nb
-			l := newShiftLayout(g, min(nb, n-b0))
-			shiftPack(xp, l.ld, l.base, x[b0*g.inSize():], g.c, g, l)
-			for t := 0; t < l.taps; t++ {
-				beta := T(1)
-				if t == 0 {
-					beta = 0
-				}
-				gemm(false, false, o, l.nq, g.c, 1, wt[t*o*g.c:(t+1)*o*g.c], g.c,
-					xp[l.offset(g, t):], l.ld, beta, yp, l.ld)
+	forEachShiftChunk(n, o, g, func(_ int, l shiftLayout, b0 int, xp, yp []T) {
+		shiftPack(xp, l.ld, l.base, x[b0*g.inSize():], g.c, g, l)
+		for t := 0; t < l.taps; t++ {
+			beta := T(1)
+			if t == 0 {
+				beta = 0
 			}
-			shiftUnpack(y[b0*o*g.cols:], yp, l.ld, 0, o, g, l)
+			gemm(false, false, o, l.nq, g.c, 1, wt[t*o*g.c:(t+1)*o*g.c], g.c,
+				xp[l.offset(g, t):], l.ld, beta, yp, l.ld)
 		}
+		shiftUnpack(y[b0*o*g.cols:], yp, l.ld, 0, o, g, l)
 	})
 }
 
@@ -189,35 +201,28 @@ func shiftConvForward[T float](y, x, w []T, n, o int, g geom2d) {
 // D · P_tᵀ. Each worker sums its chunks into its own taps × o × c buffer;
 // the partial sums are added and reordered into dw at the end.
 func shiftConvGradW[T float](dw, x, dy []T, n, o int, g geom2d) {
-	nb := shiftChunk(g, n)
-	chunks := (n + nb - 1) / nb
-	full := newShiftLayout(g, nb)
-	work := n * o * g.rows * g.cols
-	parts := make([][]T, workersFor(chunks, work))
-	forEachBlock(chunks, work, func(wk, lo, hi int) {
-		xp := getScratch[T](g.c * full.ld)
-		defer putScratch(xp)
-		dyp := getScratch[T](o * full.ld)
-		defer putScratch(dyp)
-		acc := getScratch[T](len(dw))
-		clear(acc)
-		parts[wk] = acc
-		for k := lo; k < hi; k++ {
-			b0 := k * nb
-			l := newShiftLayout(g, min(nb, n-b0))
-			shiftPack(xp, l.ld, l.base, x[b0*g.inSize():], g.c, g, l)
-			shiftPack(dyp, l.ld, 0, dy[b0*o*g.cols:], o, g, l)
-			for t := 0; t < l.taps; t++ {
-				gemm(false, true, o, g.c, l.nq, 1, dyp, l.ld, xp[l.offset(g, t):], l.ld,
-					1, acc[t*o*g.c:(t+1)*o*g.c], g.c)
-			}
+	parts := make([][]T, runtime.GOMAXPROCS(0)) // one per worker at most
+	forEachShiftChunk(n, o, g, func(wk int, l shiftLayout, b0 int, xp, dyp []T) {
+		acc := parts[wk]
+		if acc == nil {
+			acc = getScratch[T](len(dw))
+			clear(acc)
+			parts[wk] = acc
+		}
+		shiftPack(xp, l.ld, l.base, x[b0*g.inSize():], g.c, g, l)
+		shiftPack(dyp, l.ld, 0, dy[b0*o*g.cols:], o, g, l)
+		for t := 0; t < l.taps; t++ {
+			gemm(false, true, o, g.c, l.nq, 1, dyp, l.ld, xp[l.offset(g, t):], l.ld,
+				1, acc[t*o*g.c:(t+1)*o*g.c], g.c)
 		}
 	})
 	for _, p := range parts[1:] {
 		for i, v := range p {
 			parts[0][i] += v
 		}
-		putScratch(p)
+		if p != nil {
+			putScratch(p)
+		}
 	}
 	taps := g.kh * g.kw
 	for t := 0; t < taps; t++ {
@@ -236,31 +241,20 @@ func shiftConvGradW[T float](dw, x, dy []T, n, o int, g geom2d) {
 // first (it covers every pixel column, so it overwrites instead of
 // adding); the pixels are then copied out.
 func shiftConvGradX[T float](dx, w, dy []T, n, o int, g geom2d) {
-	nb := shiftChunk(g, n)
-	chunks := (n + nb - 1) / nb
-	full := newShiftLayout(g, nb)
 	wt := getScratch[T](o * g.rows)
 	defer putScratch(wt)
 	shiftWeights(wt, w, o, g)
 	centre := g.ph*g.kw + g.pw
-	forEachBlock(chunks, n*o*g.rows*g.cols, func(_, lo, hi int) {
-		dxp := getScratch[T](g.c * full.ld)
-		defer putScratch(dxp)
-		dyp := getScratch[T](o * full.ld)
-		defer putScratch(dyp)
-		for k := lo; k < hi; k++ {
-			b0 := k * nb
-			l := newShiftLayout(g, min(nb, n-b0))
-			shiftPack(dyp, l.ld, 0, dy[b0*o*g.cols:], o, g, l)
-			for i := 0; i < l.taps; i++ {
-				t, beta := (centre+i)%l.taps, T(1)
-				if i == 0 {
-					beta = 0
-				}
-				gemm(true, false, g.c, l.nq, o, 1, wt[t*o*g.c:(t+1)*o*g.c], g.c, dyp, l.ld,
-					beta, dxp[l.offset(g, t):], l.ld)
+	forEachShiftChunk(n, o, g, func(_ int, l shiftLayout, b0 int, dxp, dyp []T) {
+		shiftPack(dyp, l.ld, 0, dy[b0*o*g.cols:], o, g, l)
+		for i := 0; i < l.taps; i++ {
+			t, beta := (centre+i)%l.taps, T(1)
+			if i == 0 {
+				beta = 0
 			}
-			shiftUnpack(dx[b0*g.inSize():], dxp, l.ld, l.base, g.c, g, l)
+			gemm(true, false, g.c, l.nq, o, 1, wt[t*o*g.c:(t+1)*o*g.c], g.c, dyp, l.ld,
+				beta, dxp[l.offset(g, t):], l.ld)
 		}
+		shiftUnpack(dx[b0*g.inSize():], dxp, l.ld, l.base, g.c, g, l)
 	})
 }
