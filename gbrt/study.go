@@ -88,25 +88,44 @@ func RunOne(ctx context.Context, d *Dataset, obj Objective, seed int64, cfg Stud
 	return r, nil
 }
 
-// Validate checks the parts of c that Study needs.
+// FieldError is a StudyConfig validation error; Field is the JSON name of
+// the field (fit's are "rounds" and "patience"), so that a command line
+// can name the flag that sets it.
+type FieldError struct {
+	Field string
+	Msg   string
+}
+
+// Error returns "gbrt: study: <field>: <message>".
+func (e *FieldError) Error() string { return "gbrt: study: " + e.Field + ": " + e.Msg }
+
+// Validate reports the first field of c that Study cannot run with, as a
+// *FieldError.
 func (c StudyConfig) Validate() error {
+	bad := func(field, format string, args ...any) error {
+		return &FieldError{Field: field, Msg: fmt.Sprintf(format, args...)}
+	}
 	switch {
 	case len(c.Datasets) == 0:
-		return fmt.Errorf("gbrt: study: no datasets")
+		return bad("datasets", "empty list")
 	case len(c.Objectives) == 0:
-		return fmt.Errorf("gbrt: study: no objectives")
+		return bad("objectives", "empty list")
 	case c.Seeds < 1:
-		return fmt.Errorf("gbrt: study: seeds = %d, need at least 1", c.Seeds)
+		return bad("seeds", "%d, need at least 1", c.Seeds)
 	case c.Fit.Rounds < 1:
-		return fmt.Errorf("gbrt: study: rounds = %d, need at least 1", c.Fit.Rounds)
+		return bad("rounds", "%d, need at least 1", c.Fit.Rounds)
 	case c.Fit.Patience < 1:
-		return fmt.Errorf("gbrt: study: patience = %d, need at least 1", c.Fit.Patience)
-	case !(c.Valid > 0 && c.Test > 0 && c.Valid+c.Test < 1):
-		return fmt.Errorf("gbrt: study: fractions valid = %v, test = %v must be positive with a sum below 1", c.Valid, c.Test)
+		return bad("patience", "%d, need at least 1", c.Fit.Patience)
+	case !(c.Tau > 0) || math.IsInf(c.Tau, 1):
+		return bad("tau", "%v is not a finite positive number", c.Tau)
+	case !(c.Valid > 0 && c.Valid < 1):
+		return bad("valid", "%v outside (0, 1)", c.Valid)
+	case !(c.Test > 0 && c.Test < 1) || c.Valid+c.Test >= 1:
+		return bad("test", "%v outside (0, 1 − valid)", c.Test)
 	}
 	for _, o := range c.Objectives {
 		if _, err := ParseObjective(o, c.Tau); err != nil {
-			return err
+			return &FieldError{Field: "objectives", Msg: err.Error()}
 		}
 	}
 	return nil

@@ -183,3 +183,32 @@ func TestRunsRoundTrip(t *testing.T) {
 		t.Errorf("a bad number: err = %v", err)
 	}
 }
+
+// TestValidateNamesTheField checks that every invalid field of a study's
+// configuration is reported as a *FieldError naming it.
+func TestValidateNamesTheField(t *testing.T) {
+	if err := testStudyConfig().Validate(); err != nil {
+		t.Fatalf("valid config: %v", err)
+	}
+	for _, c := range []struct {
+		field string
+		edit  func(*gbrt.StudyConfig)
+	}{
+		{"datasets", func(c *gbrt.StudyConfig) { c.Datasets = nil }},
+		{"objectives", func(c *gbrt.StudyConfig) { c.Objectives = nil }},
+		{"objectives", func(c *gbrt.StudyConfig) { c.Objectives = []string{"hinge"} }},
+		{"seeds", func(c *gbrt.StudyConfig) { c.Seeds = 0 }},
+		{"rounds", func(c *gbrt.StudyConfig) { c.Fit.Rounds = 0 }},
+		{"patience", func(c *gbrt.StudyConfig) { c.Fit.Patience = -1 }},
+		{"tau", func(c *gbrt.StudyConfig) { c.Tau = 0 }},
+		{"valid", func(c *gbrt.StudyConfig) { c.Valid = 1 }},
+		{"test", func(c *gbrt.StudyConfig) { c.Test = 0.8 }},
+	} {
+		cfg := testStudyConfig()
+		c.edit(&cfg)
+		var fe *gbrt.FieldError
+		if err := cfg.Validate(); !errors.As(err, &fe) || fe.Field != c.field {
+			t.Errorf("%s: err = %v, want a FieldError for it", c.field, err)
+		}
+	}
+}

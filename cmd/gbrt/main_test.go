@@ -34,6 +34,10 @@ func TestFlagErrors(t *testing.T) {
 		{"-eta 2", "flag -eta: 2 outside (0, 1]"},
 		{"-tau 0", "flag -tau: 0"},
 		{"-valid 0.5 -test 0.5", "flag -test: 0.5"},
+		{"-rounds 0", "flag -rounds: 0"},
+		{"-patience 0", "flag -patience: 0"},
+		{"-valid 1", "flag -valid: 1"},
+		{"-dataset ,", "flag -dataset: empty list"},
 		{"-out", "flag needs an argument: -out"},
 		{"extra", `unexpected argument "extra"`},
 	} {

@@ -8,7 +8,6 @@ import (
 	"flag"
 	"fmt"
 	"io"
-	"math"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -19,6 +18,13 @@ import (
 	"github.com/hypersimplex/hsloss/gbrt"
 	"github.com/hypersimplex/hsloss/gbrt/xgboost"
 )
+
+// flagOf maps the fields of gbrt.StudyConfig (as gbrt.FieldError names
+// them) to the flags that set them.
+var flagOf = map[string]string{
+	"datasets": "dataset", "objectives": "objective", "seeds": "seeds", "rounds": "rounds",
+	"patience": "patience", "tau": "tau", "valid": "valid", "test": "test",
+}
 
 // run is the whole command: it parses args, runs (or resumes) the study,
 // prints the summary table to stdout and progress to stderr.
@@ -66,36 +72,22 @@ func run(ctx context.Context, stdout, stderr io.Writer, args []string) error {
 	par.Eta, par.MaxDepth, par.Threads = *eta, *depth, *threads
 	cfg.Booster = map[string]any{"library": "xgboost " + xgboost.Version(), "booster": "gbtree", "tree_method": "hist",
 		"eta": par.Eta, "max_depth": par.MaxDepth, "other": "XGBoost defaults"}
+	if err := cfg.Validate(); err != nil {
+		var fe *gbrt.FieldError
+		if errors.As(err, &fe) {
+			return fmt.Errorf("flag -%s: %s", flagOf[fe.Field], fe.Msg)
+		}
+		return err
+	}
 	switch {
-	case len(cfg.Datasets) == 0:
-		return errors.New("flag -dataset: empty list")
-	case len(cfg.Objectives) == 0:
-		return errors.New("flag -objective: empty list")
-	case cfg.Seeds < 1:
-		return fmt.Errorf("flag -seeds: %d, need at least 1", cfg.Seeds)
-	case cfg.Fit.Rounds < 1:
-		return fmt.Errorf("flag -rounds: %d, need at least 1", cfg.Fit.Rounds)
-	case cfg.Fit.Patience < 1:
-		return fmt.Errorf("flag -patience: %d, need at least 1", cfg.Fit.Patience)
 	case !(par.Eta > 0 && par.Eta <= 1):
 		return fmt.Errorf("flag -eta: %v outside (0, 1]", par.Eta)
 	case par.MaxDepth < 1:
 		return fmt.Errorf("flag -max-depth: %d, need at least 1", par.MaxDepth)
 	case par.Threads < 1:
 		return fmt.Errorf("flag -threads: %d, need at least 1", par.Threads)
-	case !(cfg.Tau > 0) || math.IsInf(cfg.Tau, 1):
-		return fmt.Errorf("flag -tau: %v is not a finite positive number", cfg.Tau)
-	case !(cfg.Valid > 0 && cfg.Valid < 1):
-		return fmt.Errorf("flag -valid: %v outside (0, 1)", cfg.Valid)
-	case !(cfg.Test > 0 && cfg.Test < 1) || cfg.Valid+cfg.Test >= 1:
-		return fmt.Errorf("flag -test: %v outside (0, 1 − valid)", cfg.Test)
 	case *out == "":
 		return errors.New("flag -out: empty folder name")
-	}
-	for _, o := range cfg.Objectives {
-		if _, err := gbrt.ParseObjective(o, cfg.Tau); err != nil {
-			return fmt.Errorf("flag -objective: %v", err)
-		}
 	}
 	for _, d := range cfg.Datasets {
 		if _, ok, err := syntheticRate(d); ok && err != nil {
