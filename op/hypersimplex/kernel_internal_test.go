@@ -84,3 +84,39 @@ func TestExpCarry(t *testing.T) {
 		}
 	}
 }
+
+// TestBracketPassClassesAreDisjoint puts an entry on the edge between
+// "fixed at 1" and "active" with p1 < p2 one ulp apart, where x − p1 and
+// x − p2 round to the same τ: bracketPass must count it in one class only,
+// so that the classes and the copied entries add up to n (both dtypes: the
+// float32 input takes the vector pass in the GOEXPERIMENT=simd build).
+func TestBracketPassClassesAreDisjoint(t *testing.T) {
+	const tau = 1.5
+	p1 := 0.5
+	p2 := math.Nextafter(p1, 1)
+	if 2-p1 != tau || 2-p2 != tau {
+		t.Fatalf("setup: 2 − p1 = %v, 2 − p2 = %v, want both %v", 2-p1, 2-p2, tau)
+	}
+	x := []float64{2, 1, 0.25, 2, 3, 1, 0.5, 2, 2, 1, 0}
+	check := func(name string, m, nU, nA int) {
+		t.Helper()
+		nL := 0
+		for _, v := range x {
+			if v-p1 <= 0 {
+				nL++
+			}
+		}
+		if m < 0 || m+nU+nA+nL != len(x) {
+			t.Errorf("%s: m %d + fixed at 1 %d + active %d + fixed at 0 %d, want a sum of %d", name, m, nU, nA, nL, len(x))
+		}
+	}
+	w := make([]float64, len(x))
+	m, nU, nA, _, _ := bracketPass(w, x, p1, p2, tau)
+	check("float64", m, nU, nA)
+	x32 := make([]float32, len(x))
+	for i, v := range x {
+		x32[i] = float32(v)
+	}
+	m, nU, nA, _, _ = bracketPass(w, x32, p1, p2, tau)
+	check("float32", m, nU, nA)
+}

@@ -22,7 +22,7 @@ func bracketPass[T Float](w []float64, x []T, p1, p2, tau float64) (m, nU, nA in
 		dl, dh := f-p1, f-p2
 		l := b2i(dl <= 0)
 		u := b2i(dh >= tau)
-		a := b2i(dh >= 0) & b2i(dl <= tau)
+		a := b2i(dh >= 0) & b2i(dh < tau) & b2i(dl <= tau) // never also u, even where rounding makes dl = dh
 		nU += u
 		nA += a
 		sumA += math.Float64frombits(math.Float64bits(dh) & -uint64(a))
