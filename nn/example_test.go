@@ -281,3 +281,34 @@ func ExampleReLU() {
 	// y     = [0 0 0 0.5 3]
 	// dL/dx = [0 0 0 1 1]
 }
+
+// Statistics saved with a training run's checkpoint and restored into
+// fresh ones continue where they were; a layer of another width refuses
+// them.
+func ExampleBatchNormStats_MarshalBinary() {
+	trained, _ := nn.NewBatchNormStats(2, 0.1, 1e-5)
+	g := G.NewGraph()
+	x := G.NewMatrix(g, tensor.Float64, G.WithShape(2, 2), G.WithName("x"),
+		G.WithValue(tensor.New(tensor.WithShape(2, 2), tensor.WithBacking([]float64{1, 10, 3, 30}))))
+	ones := tensor.New(tensor.WithShape(2), tensor.WithBacking([]float64{1, 1}))
+	zeros := tensor.New(tensor.WithShape(2), tensor.WithBacking([]float64{0, 0}))
+	gamma := G.NewVector(g, tensor.Float64, G.WithShape(2), G.WithName("gamma"), G.WithValue(ones))
+	beta := G.NewVector(g, tensor.Float64, G.WithShape(2), G.WithName("beta"), G.WithValue(zeros))
+	_, _ = nn.BatchNorm(x, gamma, beta, trained, true)
+	vm := G.NewTapeMachine(g)
+	_ = vm.RunAll()
+	vm.Close()
+
+	saved, _ := trained.MarshalBinary()
+	restored, _ := nn.NewBatchNormStats(2, 0.1, 1e-5)
+	if err := restored.UnmarshalBinary(saved); err != nil {
+		fmt.Println(err)
+	}
+	mean, variance := restored.Snapshot()
+	fmt.Printf("mean %.2f, variance %.2f\n", mean, variance)
+	other, _ := nn.NewBatchNormStats(3, 0.1, 1e-5)
+	fmt.Println(other.UnmarshalBinary(saved))
+	// Output:
+	// mean [0.20 2.00], variance [1.10 20.90]
+	// nn: batch-norm statistics: 2 means and 2 variances saved, want 3 channels
+}

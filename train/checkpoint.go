@@ -15,6 +15,7 @@ import (
 	"github.com/hypersimplex/hsloss/internal/atomicfile"
 	"github.com/hypersimplex/hsloss/nn"
 	"github.com/hypersimplex/hsloss/train/results"
+	G "gorgonia.org/gorgonia"
 )
 
 // CheckpointFolder is the sub-folder of a results folder that holds the
@@ -25,9 +26,7 @@ const CheckpointFolder = "checkpoints"
 const checkpointVersion = 1
 
 // checkpoint is the state of a run after a whole epoch: everything that
-// makes the rest of the run what it would have been without a stop. The
-// MLP has no state outside these (the CNN's batch-norm statistics would
-// be), so only MLP runs are checkpointed.
+// makes the rest of the run what it would have been without a stop.
 type checkpoint struct {
 	Version int
 	Key     string         // the run's RunSpec.Key
@@ -38,6 +37,30 @@ type checkpoint struct {
 	Adam    []byte
 	Batcher []byte
 	Augment []byte // nil without Config.Augment
+	// BatchNorm holds the running statistics of each batch-norm layer
+	// (models with runningStats: the CNN). Checkpoints written before it
+	// existed were all of MLP runs, which have none.
+	BatchNorm [][]byte
+}
+
+// runningStats is implemented by models whose layers keep state outside
+// their parameters (nn.CNN's batch norm).
+type runningStats interface {
+	RunningStats(params G.Nodes) ([]*nn.BatchNormStats, error)
+}
+
+// batchNormStats returns the running statistics of r's model for its
+// parameters, none for a model without them.
+func batchNormStats(r *run) ([]*nn.BatchNormStats, error) {
+	m, ok := r.eval.arch.(runningStats)
+	if !ok {
+		return nil, nil
+	}
+	nodes, err := nn.Bind(G.NewGraph(), r.eval.params)
+	if err != nil {
+		return nil, err
+	}
+	return m.RunningStats(nodes)
 }
 
 // checkpointer writes a run's checkpoint at most every interval (after
@@ -50,9 +73,9 @@ type checkpointer struct {
 
 // newCheckpointer returns the checkpointer of spec's run in the results
 // folder dir, saving at most every interval; nil (no checkpoints) for a
-// negative interval or a model other than the MLP.
-func newCheckpointer(dir string, cfg results.Config, spec results.RunSpec, interval time.Duration) *checkpointer {
-	if interval < 0 || cfg.Model != "mlp" {
+// negative interval.
+func newCheckpointer(dir string, spec results.RunSpec, interval time.Duration) *checkpointer {
+	if interval < 0 {
 		return nil
 	}
 	name := strings.NewReplacer("/", "_", "\\", "_").Replace(spec.Key()) + ".ckpt"
@@ -86,6 +109,17 @@ func (c *checkpointer) maybeSave(r *run, epochs []results.EpochStats) error {
 			return fmt.Errorf("checkpoint: %w", err)
 		}
 	}
+	stats, err := batchNormStats(r)
+	if err != nil {
+		return fmt.Errorf("checkpoint: %w", err)
+	}
+	for _, st := range stats {
+		b, err := st.MarshalBinary()
+		if err != nil {
+			return fmt.Errorf("checkpoint: %w", err)
+		}
+		ck.BatchNorm = append(ck.BatchNorm, b)
+	}
 	if err := os.MkdirAll(filepath.Dir(c.path), 0o755); err != nil {
 		return fmt.Errorf("checkpoint: %w", err)
 	}
@@ -115,8 +149,20 @@ func (c *checkpointer) restore(r *run) ([]results.EpochStats, error) {
 	if ck.Key != r.spec.Key() || ck.Config.Incompatibility(r.cfg) != "" || len(ck.Epochs) >= r.cfg.Epochs {
 		return nil, nil
 	}
-	if !ck.fits(r.eval.params) {
+	stats, err := batchNormStats(r)
+	if err != nil {
+		return nil, fmt.Errorf("checkpoint: %w", err)
+	}
+	if !ck.fits(r.eval.params) || len(ck.BatchNorm) != len(stats) {
 		return nil, nil
+	}
+	for i, st := range stats {
+		// Check every layer's before restoring any: a checkpoint of
+		// another width leaves the run as fresh as it was.
+		probe, err := nn.NewBatchNormStats(st.Channels(), nn.DefaultBatchNormMomentum, nn.DefaultBatchNormEpsilon)
+		if err != nil || probe.UnmarshalBinary(ck.BatchNorm[i]) != nil {
+			return nil, nil
+		}
 	}
 	i32, i64 := 0, 0
 	for _, p := range r.eval.params {
@@ -137,6 +183,11 @@ func (c *checkpointer) restore(r *run) ([]results.EpochStats, error) {
 	}
 	if r.augment != nil {
 		if err := r.augment.UnmarshalBinary(ck.Augment); err != nil {
+			return nil, fmt.Errorf("checkpoint %s: %w", c.path, err)
+		}
+	}
+	for i, st := range stats {
+		if err := st.UnmarshalBinary(ck.BatchNorm[i]); err != nil {
 			return nil, fmt.Errorf("checkpoint %s: %w", c.path, err)
 		}
 	}

@@ -32,12 +32,24 @@ func withoutSeconds(t *testing.T, dir string) string {
 // second run (after epoch 3 of 5, with a checkpoint after every epoch) and
 // reruns it: the result is the uninterrupted sweep's, to the bit, with the
 // augmentation and the last partial batch whose generators the checkpoint
-// carries, and no checkpoint is left.
+// carries (and, for the CNN, its batch-norm statistics, which the
+// evaluation uses), and no checkpoint is left.
 func TestCheckpointResumesARunExactly(t *testing.T) {
+	for _, model := range []string{"mlp", "cnn"} {
+		t.Run(model, func(t *testing.T) { testCheckpointResumes(t, model) })
+	}
+}
+
+func testCheckpointResumes(t *testing.T, model string) {
 	load := func(string) (*datasets.Dataset, error) { return imageBlobs(), nil }
 	cfg := tinyConfig()
 	cfg.Datasets, cfg.BatchSizes, cfg.Seeds, cfg.Epochs = []string{"fashion-mnist"}, []int{96}, 1, 5
-	cfg.Augment, cfg.KeepLast = true, true
+	cfg.Augment, cfg.KeepLast, cfg.Model = true, true, model
+	if model == "cnn" {
+		// Far from converged, so that the test accuracy, which reads the
+		// running statistics, depends on them.
+		cfg.LR = 1e-4
+	}
 
 	whole := t.TempDir()
 	if _, err := train.Sweep(context.Background(), cfg, train.SweepOptions{Dir: whole, Load: load, CheckpointEvery: -1}); err != nil {

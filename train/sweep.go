@@ -167,7 +167,7 @@ func Sweep(ctx context.Context, cfg results.Config, opts SweepOptions) (_ result
 		}
 		ev.Kind = RunStarted
 		observe(ev)
-		ck := newCheckpointer(opts.Dir, cfg, spec, cmp.Or(opts.CheckpointEvery, DefaultCheckpointEvery))
+		ck := newCheckpointer(opts.Dir, spec, cmp.Or(opts.CheckpointEvery, DefaultCheckpointEvery))
 		res, err := trainRun(ctx, cfg, data[spec.Dataset], spec, func(st results.EpochStats) {
 			e := ev
 			e.Kind, e.Epoch = EpochDone, st
