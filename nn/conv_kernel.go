@@ -1,6 +1,7 @@
 package nn
 
 import (
+	"runtime"
 	"sync"
 
 	"gonum.org/v1/gonum/blas"
@@ -180,27 +181,34 @@ func convForward[T float](y, x, w []T, n, o int, g geom2d) {
 // buffers and one BLAS call per chunk. Cost: 2·n·o·rows·cols flops;
 // working memory (rows + o)·nb·cols elements per worker.
 func colConvForward[T float](y, x, w []T, n, o int, g geom2d) {
+	forEachColChunk(n, o, g, func(_, b0, m int, col, tmp []T) {
+		ld := m * g.cols
+		im2colImages(col, x[b0*g.inSize():(b0+m)*g.inSize()], m, g)
+		if m == 1 {
+			gemm(false, false, o, g.cols, g.rows, 1, w, g.rows, col, ld, 0, y[b0*o*g.cols:(b0+1)*o*g.cols], g.cols)
+			return
+		}
+		gemm(false, false, o, ld, g.rows, 1, w, g.rows, col, ld, 0, tmp, ld)
+		scatterImages(y[b0*o*g.cols:(b0+m)*o*g.cols], tmp, m, o, g.cols)
+	})
+}
+
+// forEachColChunk cuts n images into chunks of convChunk(g, n) and calls
+// fn(wk, b0, m, col, tmp) for each chunk on forEachBlock's workers: b0 is
+// the chunk's first image and m its number of images, col (rows × m·cols)
+// and tmp (o × m·cols) are work buffers of worker wk, reused from chunk to
+// chunk.
+func forEachColChunk[T float](n, o int, g geom2d, fn func(wk, b0, m int, col, tmp []T)) {
 	nb := convChunk(g, n)
 	chunks := (n + nb - 1) / nb
-	forEachBlock(chunks, n*o*g.rows*g.cols, func(_, lo, hi int) {
+	forEachBlock(chunks, n*o*g.rows*g.cols, func(wk, lo, hi int) {
 		col := getScratch[T](g.rows * nb * g.cols)
 		defer putScratch(col)
-		var tmp []T
-		if nb > 1 {
-			tmp = getScratch[T](o * nb * g.cols)
-			defer putScratch(tmp)
-		}
+		tmp := getScratch[T](o * nb * g.cols)
+		defer putScratch(tmp)
 		for k := lo; k < hi; k++ {
 			b0 := k * nb
-			m := min(nb, n-b0)
-			ld := m * g.cols
-			im2colImages(col, x[b0*g.inSize():(b0+m)*g.inSize()], m, g)
-			if m == 1 {
-				gemm(false, false, o, g.cols, g.rows, 1, w, g.rows, col, ld, 0, y[b0*o*g.cols:(b0+1)*o*g.cols], g.cols)
-				continue
-			}
-			gemm(false, false, o, ld, g.rows, 1, w, g.rows, col, ld, 0, tmp, ld)
-			scatterImages(y[b0*o*g.cols:(b0+m)*o*g.cols], tmp, m, o, g.cols)
+			fn(wk, b0, min(nb, n-b0), col, tmp)
 		}
 	})
 }
@@ -225,35 +233,26 @@ func convGradW[T float](dw, x, dy []T, n, o int, g geom2d) {
 // its chunks into its own o × rows buffer (worker 0 into dw); the partial
 // sums are added at the end.
 func colConvGradW[T float](dw, x, dy []T, n, o int, g geom2d) {
-	nb := convChunk(g, n)
-	chunks := (n + nb - 1) / nb
-	work := n * o * g.rows * g.cols
-	parts := make([][]T, workersFor(chunks, work))
-	forEachBlock(chunks, work, func(wk, lo, hi int) {
-		col := getScratch[T](g.rows * nb * g.cols)
-		defer putScratch(col)
-		tmp := getScratch[T](o * nb * g.cols)
-		defer putScratch(tmp)
-		dst := dw
-		if wk > 0 {
-			dst = getScratch[T](len(dw))
-			parts[wk] = dst
+	parts := make([][]T, runtime.GOMAXPROCS(0)) // one per worker at most
+	parts[0] = dw
+	clear(dw)
+	forEachColChunk(n, o, g, func(wk, b0, m int, col, tmp []T) {
+		if parts[wk] == nil {
+			parts[wk] = getScratch[T](len(dw))
+			clear(parts[wk])
 		}
-		clear(dst)
-		for k := lo; k < hi; k++ {
-			b0 := k * nb
-			m := min(nb, n-b0)
-			ld := m * g.cols
-			im2colImages(col, x[b0*g.inSize():(b0+m)*g.inSize()], m, g)
-			gy := gatherImages(tmp, dy[b0*o*g.cols:(b0+m)*o*g.cols], m, o, g.cols)
-			gemm(false, true, o, g.rows, ld, 1, gy, ld, col, ld, 1, dst, g.rows)
-		}
+		ld := m * g.cols
+		im2colImages(col, x[b0*g.inSize():(b0+m)*g.inSize()], m, g)
+		gy := gatherImages(tmp, dy[b0*o*g.cols:(b0+m)*o*g.cols], m, o, g.cols)
+		gemm(false, true, o, g.rows, ld, 1, gy, ld, col, ld, 1, parts[wk], g.rows)
 	})
 	for _, p := range parts[1:] {
-		for i, v := range p {
-			dw[i] += v
+		if p != nil {
+			for i, v := range p {
+				dw[i] += v
+			}
+			putScratch(p)
 		}
-		putScratch(p)
 	}
 }
 
@@ -274,21 +273,11 @@ func convGradX[T float](dx, w, dy []T, n, o int, g geom2d) {
 //
 // through reused buffers, the chunks split across the cores.
 func colConvGradX[T float](dx, w, dy []T, n, o int, g geom2d) {
-	nb := convChunk(g, n)
-	chunks := (n + nb - 1) / nb
-	forEachBlock(chunks, n*o*g.rows*g.cols, func(_, lo, hi int) {
-		dcol := getScratch[T](g.rows * nb * g.cols)
-		defer putScratch(dcol)
-		tmp := getScratch[T](o * nb * g.cols)
-		defer putScratch(tmp)
-		for k := lo; k < hi; k++ {
-			b0 := k * nb
-			m := min(nb, n-b0)
-			ld := m * g.cols
-			gy := gatherImages(tmp, dy[b0*o*g.cols:(b0+m)*o*g.cols], m, o, g.cols)
-			gemm(true, false, g.rows, ld, o, 1, w, g.rows, gy, ld, 0, dcol, ld)
-			col2imImages(dx[b0*g.inSize():(b0+m)*g.inSize()], dcol, m, g)
-		}
+	forEachColChunk(n, o, g, func(_, b0, m int, dcol, tmp []T) {
+		ld := m * g.cols
+		gy := gatherImages(tmp, dy[b0*o*g.cols:(b0+m)*o*g.cols], m, o, g.cols)
+		gemm(true, false, g.rows, ld, o, 1, w, g.rows, gy, ld, 0, dcol, ld)
+		col2imImages(dx[b0*g.inSize():(b0+m)*g.inSize()], dcol, m, g)
 	})
 }
 
