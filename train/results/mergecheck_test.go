@@ -49,6 +49,9 @@ func TestMergeChecksItsInputs(t *testing.T) {
 		shards = append(shards, shardFolder(t, cfg, results.Shard{Index: i, Count: 3}, -1))
 	}
 	partial := shardFolder(t, cfg, results.Shard{Index: 1, Count: 3}, 1)
+	other := cfg
+	other.Epochs++
+	otherShard := shardFolder(t, other, results.Shard{Index: 1, Count: 3}, -1)
 	whole := shardFolder(t, cfg, results.Shard{Index: 0, Count: 1}, -1)
 	host, _ := os.Hostname()
 
@@ -63,6 +66,7 @@ func TestMergeChecksItsInputs(t *testing.T) {
 		{"shard in use", shards, shards[2], fmt.Sprintf("merge: %s is in use by process %d on host %s (its lock %s); merge when its sweep has ended",
 			shards[2], os.Getpid(), host, filepath.Join(shards[2], folderlock.File))},
 		{"shard incomplete", []string{shards[0], partial, shards[2]}, "", fmt.Sprintf("merge: %s is incomplete: 2 of the 3 runs of its shard 1/3 of the grid are not in its runs.csv (the first: synthetic ce batch 128 seed 1); rerun its sweep to finish it", partial)},
+		{"other settings", []string{shards[0], otherShard, shards[2]}, "", fmt.Sprintf("merge: %s was made with other settings than %s (epochs %d vs %d)", otherShard, shards[0], cfg.Epochs, other.Epochs)},
 		{"shards left out", shards[1:2], "", fmt.Sprintf("merge: %s holds shard 1/3 of a grid whose shards 0/3, 2/3 are not among the folders to merge; merge the folder of every shard", shards[1])},
 	}
 	for _, tc := range tests {
