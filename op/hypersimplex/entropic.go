@@ -60,13 +60,7 @@ func ProjectEntropic[T Float](y, x []T, k, tau T) error {
 // finite or is below 2⁻¹⁰²², y holds a value outside [0, 1] (or NaN), or g
 // holds a NaN or ±Inf.
 func ProjectEntropicVJP[T Float](dx, y, g []T, tau T) error {
-	if err := checkLen("dx", len(dx), "y", len(y)); err != nil {
-		return err
-	}
-	if err := checkLen("g", len(g), "y", len(y)); err != nil {
-		return err
-	}
-	if err := CheckTau(float64(tau)); err != nil {
+	if err := checkVJPArgs(len(dx), len(y), len(g), float64(tau)); err != nil {
 		return err
 	}
 	g, dx = g[:len(y)], dx[:len(y)] // lets the compiler drop bounds checks

@@ -48,6 +48,18 @@ func checkLen(nameA string, lenA int, nameB string, lenB int) error {
 	return nil
 }
 
+// checkVJPArgs reports the argument errors of the VJP kernels: dx and g
+// must have y's length and τ must be valid (CheckTau).
+func checkVJPArgs(lenDX, lenY, lenG int, tau float64) error {
+	if err := checkLen("dx", lenDX, "y", lenY); err != nil {
+		return err
+	}
+	if err := checkLen("g", lenG, "y", lenY); err != nil {
+		return err
+	}
+	return CheckTau(tau)
+}
+
 // checkK reports an error unless k is a number in [0, n].
 func checkK(k float64, n int) error {
 	if math.IsNaN(k) {
