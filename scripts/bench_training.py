@@ -252,7 +252,7 @@ def main(argv):
     pp.add_argument("--python", default="/usr/bin/python3",
                     help="python with torch, Debian's python3-torch (default %(default)s)")
     pp.add_argument("--model", default="mlp", choices=["mlp", "cnn"], help="model (default %(default)s)")
-    pp.add_argument("--batches", default="", help="batch sizes (default 128,1024,8192 for the MLP, 32,128,512 for the CNN)")
+    pp.add_argument("--batches", default="", help="batch sizes (default the study's 128…8192 for the MLP, 32,128,512 for the CNN)")
     pp.add_argument("--min-steps", type=int, default=5, help="PyTorch's minimum timed steps (default %(default)s)")
     pp.add_argument("--count", type=int, default=3, help="interleaved repeats (default %(default)s)")
     pp.add_argument("--seconds", type=float, default=2, help="seconds per measurement (default %(default)s)")
@@ -267,7 +267,7 @@ def main(argv):
     if a.cmd == "epoch":
         return epoch(a)
     if not a.batches:
-        a.batches = "128,1024,8192" if a.model == "mlp" else "32,128,512"
+        a.batches = "128,256,512,1024,2048,4096,8192" if a.model == "mlp" else "32,128,512"
     try:
         a.batches = [int(b) for b in a.batches.split(",")]
     except ValueError:

@@ -49,7 +49,7 @@ func BenchmarkTrainStep(b *testing.B) {
 	printBLAS.Do(printBLASConfig)
 	for _, solver := range []string{"gorgonia", "accel"} {
 		for _, head := range []string{"ce", "hs"} {
-			for _, batch := range []int{128, 1024, 8192} {
+			for _, batch := range []int{128, 256, 512, 1024, 2048, 4096, 8192} {
 				b.Run(fmt.Sprintf("solver=%s/head=%s/batch=%d", solver, head, batch), func(b *testing.B) {
 					benchmarkTrainStep(b, solver, head, batch)
 				})
@@ -250,7 +250,7 @@ func BenchmarkEpochSplit(b *testing.B) {
 	}
 	for _, solver := range []string{"gorgonia", "accel"} {
 		for _, head := range []string{"ce", "hs"} {
-			for _, batch := range []int{128, 1024, 8192} {
+			for _, batch := range []int{128, 256, 512, 1024, 2048, 4096, 8192} {
 				b.Run(fmt.Sprintf("solver=%s/head=%s/batch=%d", solver, head, batch), func(b *testing.B) {
 					benchmarkEpochSplit(b, ds, solver, head, batch)
 				})
