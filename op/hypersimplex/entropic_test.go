@@ -377,18 +377,7 @@ func TestProjectEntropicVJPStructure(t *testing.T) {
 	r := rand.New(rand.NewPCG(29, 30))
 	for trial := range 200 {
 		n := 1 + r.IntN(30)
-		y, g := make([]float64, n), make([]float64, n)
-		for i := range y {
-			switch r.IntN(5) {
-			case 0:
-				y[i] = 0
-			case 1:
-				y[i] = 1
-			default:
-				y[i] = r.Float64()
-			}
-			g[i] = r.NormFloat64()
-		}
+		y, g := randomYG(r, n, 5)
 		tau := taus[trial%len(taus)]
 		dx := make([]float64, n)
 		if err := hypersimplex.ProjectEntropicVJP(dx, y, g, tau); err != nil {

@@ -129,18 +129,7 @@ func TestProjectVJPStructure(t *testing.T) {
 	r := rand.New(rand.NewPCG(13, 14))
 	for trial := range 200 {
 		n := 1 + r.IntN(40)
-		y, g := make([]float64, n), make([]float64, n)
-		for i := range y {
-			switch r.IntN(3) {
-			case 0:
-				y[i] = 0
-			case 1:
-				y[i] = 1
-			default:
-				y[i] = r.Float64()
-			}
-			g[i] = r.NormFloat64()
-		}
+		y, g := randomYG(r, n, 3)
 		tau := taus[trial%len(taus)]
 		dx := make([]float64, n)
 		if err := hypersimplex.ProjectVJP(dx, y, g, tau); err != nil {
@@ -180,4 +169,23 @@ func TestProjectVJPStructure(t *testing.T) {
 			}
 		}
 	}
+}
+
+// randomYG returns an output y of a projection (entries in [0, 1], each 0
+// or 1 with probability 1/kinds, else uniform) and a Gaussian cotangent g,
+// both of length n: the inputs of the VJP kernels.
+func randomYG(r *rand.Rand, n, kinds int) (y, g []float64) {
+	y, g = make([]float64, n), make([]float64, n)
+	for i := range y {
+		switch r.IntN(kinds) {
+		case 0:
+			y[i] = 0
+		case 1:
+			y[i] = 1
+		default:
+			y[i] = r.Float64()
+		}
+		g[i] = r.NormFloat64()
+	}
+	return y, g
 }
