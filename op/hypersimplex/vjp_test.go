@@ -159,15 +159,7 @@ func TestProjectVJPStructure(t *testing.T) {
 		if math.Abs(sum) > tol*float64(n) {
 			t.Fatalf("Σ dx = %v, want 0", sum)
 		}
-		alias := append([]float64(nil), g...)
-		if err := hypersimplex.ProjectVJP(alias, y, alias, tau); err != nil {
-			t.Fatal(err)
-		}
-		for i := range alias {
-			if alias[i] != dx[i] {
-				t.Fatalf("aliased dx[%d] = %v, want %v", i, alias[i], dx[i])
-			}
-		}
+		checkAliasedVJP(t, hypersimplex.ProjectVJP[float64], dx, y, g, tau)
 	}
 }
 
@@ -188,4 +180,19 @@ func randomYG(r *rand.Rand, n, kinds int) (y, g []float64) {
 		g[i] = r.NormFloat64()
 	}
 	return y, g
+}
+
+// checkAliasedVJP checks that vjp(g, y, g, τ), with dx aliasing g, gives
+// dx, its result in a separate slice.
+func checkAliasedVJP(t *testing.T, vjp func(dx, y, g []float64, tau float64) error, dx, y, g []float64, tau float64) {
+	t.Helper()
+	alias := append([]float64(nil), g...)
+	if err := vjp(alias, y, alias, tau); err != nil {
+		t.Fatal(err)
+	}
+	for i := range alias {
+		if alias[i] != dx[i] {
+			t.Fatalf("aliased dx[%d] = %v, want %v", i, alias[i], dx[i])
+		}
+	}
 }
