@@ -35,31 +35,23 @@ const (
 	KFractionFloor
 )
 
-// kPolicyNames are the names of the KPolicy values, in their order.
-var kPolicyNames = []string{"batch", "prior", "fraction", "fraction-floor"}
+// kPolicies names the KPolicy values, in their order.
+var kPolicies = enum{typ: "KPolicy", what: "k policy", names: []string{"batch", "prior", "fraction", "fraction-floor"}}
 
 // String returns the policy's name: "batch", "prior", "fraction" or
 // "fraction-floor".
-func (p KPolicy) String() string {
-	if p >= 0 && int(p) < len(kPolicyNames) {
-		return kPolicyNames[p]
-	}
-	return fmt.Sprintf("KPolicy(%d)", int(p))
-}
+func (p KPolicy) String() string { return kPolicies.name(int(p)) }
 
 // MarshalText returns the policy's name; an unknown value is an error.
-func (p KPolicy) MarshalText() ([]byte, error) {
-	if p < 0 || int(p) >= len(kPolicyNames) {
-		return nil, fmt.Errorf("hypersimplex: %v is not a k policy", p)
-	}
-	return []byte(p.String()), nil
-}
+func (p KPolicy) MarshalText() ([]byte, error) { return kPolicies.text(int(p)) }
 
 // UnmarshalText sets p from its name; another name is an error listing
-// the valid ones.
+// the valid ones, and leaves p as it was.
 func (p *KPolicy) UnmarshalText(b []byte) error {
-	i, err := parseName("k policy", string(b), kPolicyNames)
-	*p = KPolicy(i)
+	i, err := kPolicies.parse(b)
+	if err == nil {
+		*p = KPolicy(i)
+	}
 	return err
 }
 
@@ -79,30 +71,22 @@ const (
 	ReduceEntryMean
 )
 
-// reductionNames are the names of the Reduction values, in their order.
-var reductionNames = []string{"batch-mean", "sum", "entry-mean"}
+// reductions names the Reduction values, in their order.
+var reductions = enum{typ: "Reduction", what: "reduction", names: []string{"batch-mean", "sum", "entry-mean"}}
 
 // String returns the reduction's name: "batch-mean", "sum" or "entry-mean".
-func (r Reduction) String() string {
-	if r >= 0 && int(r) < len(reductionNames) {
-		return reductionNames[r]
-	}
-	return fmt.Sprintf("Reduction(%d)", int(r))
-}
+func (r Reduction) String() string { return reductions.name(int(r)) }
 
 // MarshalText returns the reduction's name; an unknown value is an error.
-func (r Reduction) MarshalText() ([]byte, error) {
-	if r < 0 || int(r) >= len(reductionNames) {
-		return nil, fmt.Errorf("hypersimplex: %v is not a reduction", r)
-	}
-	return []byte(r.String()), nil
-}
+func (r Reduction) MarshalText() ([]byte, error) { return reductions.text(int(r)) }
 
 // UnmarshalText sets r from its name; another name is an error listing
-// the valid ones.
+// the valid ones, and leaves r as it was.
 func (r *Reduction) UnmarshalText(b []byte) error {
-	i, err := parseName("reduction", string(b), reductionNames)
-	*r = Reduction(i)
+	i, err := reductions.parse(b)
+	if err == nil {
+		*r = Reduction(i)
+	}
 	return err
 }
 
@@ -133,43 +117,59 @@ const (
 	Entropic
 )
 
-// regularizerNames are the names of the Regularizer values, in order.
-var regularizerNames = []string{"euclidean", "entropic"}
+// regularizers names the Regularizer values, in their order.
+var regularizers = enum{typ: "Regularizer", what: "regularizer", names: []string{"euclidean", "entropic"}}
 
 // String returns "euclidean" or "entropic".
-func (r Regularizer) String() string {
-	if r >= 0 && int(r) < len(regularizerNames) {
-		return regularizerNames[r]
-	}
-	return fmt.Sprintf("Regularizer(%d)", int(r))
-}
+func (r Regularizer) String() string { return regularizers.name(int(r)) }
 
 // MarshalText returns the regularizer's name; an unknown value is an error.
-func (r Regularizer) MarshalText() ([]byte, error) {
-	if r < 0 || int(r) >= len(regularizerNames) {
-		return nil, fmt.Errorf("hypersimplex: %v is not a regularizer", r)
-	}
-	return []byte(r.String()), nil
-}
+func (r Regularizer) MarshalText() ([]byte, error) { return regularizers.text(int(r)) }
 
 // UnmarshalText sets r from its name; another name is an error listing the
-// valid ones.
+// valid ones, and leaves r as it was.
 func (r *Regularizer) UnmarshalText(b []byte) error {
-	i, err := parseName("regularizer", string(b), regularizerNames)
-	*r = Regularizer(i)
+	i, err := regularizers.parse(b)
+	if err == nil {
+		*r = Regularizer(i)
+	}
 	return err
 }
 
-// parseName returns the index of name in names, or an error naming what
-// and the valid names (without a package prefix: the caller, flag or
-// encoding/json, says where the name came from).
-func parseName(what, name string, names []string) (int, error) {
-	for i, n := range names {
-		if n == name {
+// enum is the name table of one of the package's small enumerations
+// (values 0, 1, … in the order of names).
+type enum struct {
+	typ   string // the Go type, for unknown values: "KPolicy(7)"
+	what  string // what a value is, for errors: "k policy"
+	names []string
+}
+
+// name returns the name of value v, or "typ(v)" for an unknown one.
+func (e enum) name(v int) string {
+	if v >= 0 && v < len(e.names) {
+		return e.names[v]
+	}
+	return fmt.Sprintf("%s(%d)", e.typ, v)
+}
+
+// text returns the name of v, an error for an unknown value.
+func (e enum) text(v int) ([]byte, error) {
+	if v < 0 || v >= len(e.names) {
+		return nil, fmt.Errorf("hypersimplex: %s is not a %s", e.name(v), e.what)
+	}
+	return []byte(e.names[v]), nil
+}
+
+// parse returns the value named b, or an error naming what and the valid
+// names (without a package prefix: the caller, flag or encoding/json, says
+// where the name came from).
+func (e enum) parse(b []byte) (int, error) {
+	for i, n := range e.names {
+		if n == string(b) {
 			return i, nil
 		}
 	}
-	return 0, fmt.Errorf("%s %q unknown, want one of %s", what, name, strings.Join(names, ", "))
+	return 0, fmt.Errorf("%s %q unknown, want one of %s", e.what, b, strings.Join(e.names, ", "))
 }
 
 // LossOptions configures the HyperSimplex loss. The zero value is invalid
@@ -225,10 +225,10 @@ func (o LossOptions) Validate(classes int) error {
 		return &ArgError{Arg: "classes", Index: -1, Value: float64(classes), Err: ErrOption, what: ", want at least 1"}
 	}
 	if _, err := o.Reduction.MarshalText(); err != nil {
-		return bad("Reduction", -1, float64(o.Reduction), ", want one of %s", strings.Join(reductionNames, ", "))
+		return bad("Reduction", -1, float64(o.Reduction), ", want one of %s", strings.Join(reductions.names, ", "))
 	}
 	if _, err := o.Regularizer.MarshalText(); err != nil {
-		return bad("Regularizer", -1, float64(o.Regularizer), ", want one of %s", strings.Join(regularizerNames, ", "))
+		return bad("Regularizer", -1, float64(o.Regularizer), ", want one of %s", strings.Join(regularizers.names, ", "))
 	}
 	switch o.KPolicy {
 	case KBatch:
@@ -256,5 +256,5 @@ func (o LossOptions) Validate(classes int) error {
 		}
 		return nil
 	}
-	return bad("KPolicy", -1, float64(o.KPolicy), ", want one of %s", strings.Join(kPolicyNames, ", "))
+	return bad("KPolicy", -1, float64(o.KPolicy), ", want one of %s", strings.Join(kPolicies.names, ", "))
 }

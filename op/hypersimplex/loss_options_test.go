@@ -87,12 +87,15 @@ func TestEnumText(t *testing.T) {
 			t.Errorf("Reduction %v: text %q (%v) reads back as %v", r, b, err, back)
 		}
 	}
-	var p KPolicy
+	p := KFraction
 	if err := p.UnmarshalText([]byte("median")); err == nil || !strings.Contains(err.Error(), `"median" unknown, want one of batch, prior, fraction, fraction-floor`) {
 		t.Errorf("UnmarshalText(median) = %v", err)
 	}
-	if _, err := KPolicy(9).MarshalText(); err == nil {
-		t.Error("MarshalText of KPolicy(9) succeeded")
+	if p != KFraction {
+		t.Errorf("a refused UnmarshalText changed the policy to %v", p)
+	}
+	if _, err := KPolicy(9).MarshalText(); err == nil || err.Error() != "hypersimplex: KPolicy(9) is not a k policy" {
+		t.Errorf("MarshalText of KPolicy(9): err = %v", err)
 	}
 	var r Reduction
 	if err := r.UnmarshalText([]byte("mean")); err == nil || !strings.Contains(err.Error(), `"mean" unknown, want one of batch-mean, sum, entry-mean`) {
