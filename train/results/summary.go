@@ -330,7 +330,7 @@ var (
 		cell:  func(l LossStats) (AccStats, int, bool) { return l.AccStats, l.Failed, true },
 	}
 	calibratedView = tableView{
-		title: ", calibrated: maximum test accuracy over epochs of argmax(logits + b), b the per-class logit offsets fitted on the training split after each epoch",
+		title: ", calibrated: maximum test accuracy over epochs of argmax(logits + b), b the per-class logit offsets fitted on the training split at each epoch where the run measured it (every epoch, or every -calibrate-every epochs and the last)",
 		cell: func(l LossStats) (AccStats, int, bool) {
 			if c := l.Calibrated; c != nil {
 				return c.AccStats, l.Failed + c.Missing, true
