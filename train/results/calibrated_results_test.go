@@ -167,7 +167,7 @@ func TestSummarizeCalibrated(t *testing.T) {
 	for _, want := range []string{
 		"synthetic: maximum test accuracy over epochs, mean ± sd over 2 seeds; Δ = HS − CE",
 		"| 128 | 0.8900 ± 0.0141 | 0.8300 ± 0.0283 | -0.0600 |",
-		"\n\nsynthetic, calibrated: maximum test accuracy over epochs of argmax(logits + b), b the per-class logit offsets fitted on the training split after each epoch, mean ± sd over 2 seeds; Δ = HS − CE",
+		"\n\nsynthetic, calibrated: maximum test accuracy over epochs of argmax(logits + b), b the per-class logit offsets fitted on the training split at each epoch where the run measured it (every epoch, or every -calibrate-every epochs and the last), mean ± sd over 2 seeds; Δ = HS − CE",
 		"| 128 | 0.8950 ± 0.0071 | 0.9175 ± 0.0035 | +0.0225 | 9.00 |",
 		"| 1024 | — | failed (1) | — | — | — |",
 	} {
