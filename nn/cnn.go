@@ -20,8 +20,8 @@ import (
 // convolutions have no bias (the batch norm's β takes its place). Batch
 // norm uses momentum 0.1 and ε = 1e-5 (PyTorch's defaults) and keeps its
 // running statistics per parameter set (see RunningStats). Convolution and
-// pooling are this package's Conv2D and MaxPool2D (im2col + one gemm per
-// image; Gorgonia's Conv2d spends most of its time transposing), ReLU is
+// pooling are this package's Conv2D and MaxPool2D (gemms on chunks of
+// images; Gorgonia's Conv2d spends most of its time transposing), ReLU is
 // this package's ReLU (ReLU′(0) = 0 as in PyTorch), not G.Rectify.
 //
 // Parameters, in Init's order: for each block b = 0…3, conv{b}.W

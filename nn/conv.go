@@ -19,13 +19,20 @@ import (
 // y has shape (n, o, oh, ow) with oh = (h + 2·ph − kh)/sh + 1 and
 // ow = (w + 2·pw − kw)/sw + 1 (dilation 1, no bias). It computes what
 // G.Conv2d(x, w, (kh, kw), pad, stride, (1, 1)) computes, without its
-// transposes: per image one im2col into a reused buffer of c·kh·kw·oh·ow
-// elements and one BLAS gemm, Y_b = W·col(x_b), which lands in NCHW
-// directly. The gradients are dW = Σ_b dY_b·col(x_b)ᵀ and
-// dX_b = col2im(Wᵀ·dY_b), again one gemm per image through a reused buffer,
-// so the working memory beyond inputs and outputs is one column matrix per
-// running call (1.8 MB for 64 channels at 28×28 in float32), whatever the
-// batch size. The BLAS is Gorgonia's (accel.Setup selects OpenBLAS).
+// transposes, on chunks of images of about 1,600 output positions:
+//
+//   - stride 1, "same" padding (kh = 2·ph + 1, kw = 2·pw + 1), at least 8
+//     input channels and a cgo BLAS (OpenBLAS after accel.Setup): the chunk
+//     is copied once into a zero-padded layout in which each of the kh·kw
+//     window taps is a constant shift of the columns, and Y = Σ_t W_t·P_t is
+//     kh·kw gemms (conv_shift.go); the gradients likewise, dW_t = dY·P_tᵀ
+//     and dP_t += W_tᵀ·dY;
+//   - otherwise: an im2col of the chunk into a reused column matrix and one
+//     gemm, Y = W·col(x), dW = Σ dY·col(x)ᵀ, dX = col2im(Wᵀ·dY).
+//
+// Either way the working memory beyond inputs and outputs is a few MB per
+// running goroutine whatever the batch size, and the outputs land in NCHW
+// by block copies.
 //
 // Errors (never panics) name the argument: x or w nil, not 4-D, of another
 // dtype than float32/float64 or of different dtypes; zero channels or an

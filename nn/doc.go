@@ -51,6 +51,6 @@
 // accel.Setup: gonum's pure-Go BLAS or single-threaded OpenBLAS) and write
 // into output tensors they keep from run to run (outBuf), so a training
 // step allocates almost nothing in steady state. The convolution works in
-// chunks of images (im2col + gemm), so its working memory does not grow
-// with the batch size.
+// chunks of images (shifted gemms on a padded copy, or im2col + gemm), so
+// its working memory does not grow with the batch size.
 package nn
