@@ -85,38 +85,38 @@ func TestExpCarry(t *testing.T) {
 	}
 }
 
-// TestBracketPassClassesAreDisjoint puts an entry on the edge between
-// "fixed at 1" and "active" with p1 < p2 one ulp apart, where x − p1 and
-// x − p2 round to the same τ: bracketPass must count it in one class only,
-// so that the classes and the copied entries add up to n (both dtypes: the
-// float32 input takes the vector pass in the GOEXPERIMENT=simd build).
-func TestBracketPassClassesAreDisjoint(t *testing.T) {
-	const tau = 1.5
+// TestBracketSearchPivotsAnUlpApart gives the search pivots p1 < p2 one
+// ulp apart with entries x for which x − p1 and x − p2 both round to τ,
+// which bracketPass would count both fixed at 1 and active: the root must
+// be the one found from unbounded pivots, for both dtypes (the float32
+// input takes the vector pass in the GOEXPERIMENT=simd build).
+func TestBracketSearchPivotsAnUlpApart(t *testing.T) {
+	const tau, k = 1.5, 4.0
 	p1 := 0.5
 	p2 := math.Nextafter(p1, 1)
 	if 2-p1 != tau || 2-p2 != tau {
 		t.Fatalf("setup: 2 − p1 = %v, 2 − p2 = %v, want both %v", 2-p1, 2-p2, tau)
 	}
-	x := []float64{2, 1, 0.25, 2, 3, 1, 0.5, 2, 2, 1, 0}
-	check := func(name string, m, nU, nA int) {
-		t.Helper()
-		nL := 0
-		for _, v := range x {
-			if v-p1 <= 0 {
-				nL++
-			}
+	x := []float64{2, 1, 0.25, 2, 3, 1, 0.5, 2, 2, 1, 0, 2, 1.75, 0.5, 2, 2.5, 1}
+	root := func(x []float64, lo, hi float64) float64 {
+		s := newSearcher(k, tau)
+		ref, rel, ok := bracketSearch(&s, make([]float64, len(x)), x, point{s: lo}, point{s: hi})
+		if !ok {
+			t.Fatal("not ok")
 		}
-		if m < 0 || m+nU+nA+nL != len(x) {
-			t.Errorf("%s: m %d + fixed at 1 %d + active %d + fixed at 0 %d, want a sum of %d", name, m, nU, nA, nL, len(x))
-		}
+		return ref + rel
 	}
-	w := make([]float64, len(x))
-	m, nU, nA, _, _ := bracketPass(w, x, p1, p2, tau)
-	check("float64", m, nU, nA)
+	want := root(x, math.Inf(-1), math.Inf(1))
+	if got := root(x, p1, p2); got != want {
+		t.Errorf("float64: root %v from pivots an ulp apart, want %v", got, want)
+	}
 	x32 := make([]float32, len(x))
 	for i, v := range x {
 		x32[i] = float32(v)
 	}
-	m, nU, nA, _, _ = bracketPass(w, x32, p1, p2, tau)
-	check("float32", m, nU, nA)
+	s := newSearcher(k, tau)
+	ref, rel, ok := bracketSearch(&s, make([]float64, len(x)), x32, point{s: p1}, point{s: p2})
+	if !ok || ref+rel != want {
+		t.Errorf("float32: root %v (ok %v) from pivots an ulp apart, want %v", ref+rel, ok, want)
+	}
 }

@@ -9,6 +9,10 @@ import "math"
 // breakpoint inside (p1, p2) (the rest are fixed at 0). No clip is evaluated
 // per entry: g(p1) and g(p2) follow from these aggregates and the few copied
 // entries (see bracketSearch). finite is false if x holds a NaN or ±Inf.
+//
+// The classes are disjoint as long as p2 − p1 > 2⁻⁵⁰·τ (bracketSearch
+// makes sure): an entry both fixed at 1 (x − p2 ≥ τ) and active (x − p1 ≤
+// τ) needs x − p1 and x − p2 to round to τ both, so p2 − p1 ≤ ulp(τ).
 func bracketPass[T Float](w []float64, x []T, p1, p2, tau float64) (m, nU, nA int, sumA float64, finite bool) {
 	done := 0
 	if x32, ok := asFloat32(x); ok {
@@ -22,7 +26,7 @@ func bracketPass[T Float](w []float64, x []T, p1, p2, tau float64) (m, nU, nA in
 		dl, dh := f-p1, f-p2
 		l := b2i(dl <= 0)
 		u := b2i(dh >= tau)
-		a := b2i(dh >= 0) & b2i(dh < tau) & b2i(dl <= tau) // never also u, even where rounding makes dl = dh
+		a := b2i(dh >= 0) & b2i(dl <= tau)
 		nU += u
 		nA += a
 		sumA += math.Float64frombits(math.Float64bits(dh) & -uint64(a))
@@ -38,7 +42,9 @@ func bracketPass[T Float](w []float64, x []T, p1, p2, tau float64) (m, nU, nA in
 // those. If the root is outside [p1, p2] (rare), a second pass over x starts
 // from the side that holds it. It returns ok = false if x holds a NaN or ±Inf.
 func bracketSearch[T Float](s *searcher, w []float64, x []T, p1, p2 point) (ref, rel float64, ok bool) {
-	if math.IsInf(p1.s, 0) || math.IsInf(p2.s, 0) || !(p1.s < p2.s) {
+	if math.IsInf(p1.s, 0) || math.IsInf(p2.s, 0) || !(p2.s-p1.s > 0x1p-50*s.tau) {
+		// Unbounded, in the wrong order, or too close for bracketPass's
+		// classes to be disjoint.
 		return generalSearch(s, w, x, p1, p2)
 	}
 	m, nU, nA, sumA, finite := bracketPass(w, x, p1.s, p2.s, s.tau)

@@ -120,8 +120,8 @@ func bracketPass32(w []float64, x []float32, p1, p2, tau float64) (m, nU, nA int
 		dl1, dh1 := hi.Sub(P1), hi.Sub(P2)
 		l0, l1 := dl0.LessEqual(zero), dl1.LessEqual(zero)
 		u0, u1 := dh0.GreaterEqual(T), dh1.GreaterEqual(T)
-		a0 := dh0.GreaterEqual(zero).And(dh0.Less(T)).And(dl0.LessEqual(T)) // never also u
-		a1 := dh1.GreaterEqual(zero).And(dh1.Less(T)).And(dl1.LessEqual(T))
+		a0 := dh0.GreaterEqual(zero).And(dl0.LessEqual(T))
+		a1 := dh1.GreaterEqual(zero).And(dl1.LessEqual(T))
 		cU = cU.Sub(u0.ToInt64x4()).Sub(u1.ToInt64x4())
 		cA = cA.Sub(a0.ToInt64x4()).Sub(a1.ToInt64x4())
 		s0 = s0.Add(dh0.Masked(a0))
