@@ -59,3 +59,32 @@ func assertClose(t *testing.T, what string, got, want []float64) {
 		}
 	}
 }
+
+// FuzzShiftConv checks the shifted kernels against the column-matrix ones
+// on fuzzed same-padded geometries (any channel count, batch sizes that cut
+// chunks anywhere) and values.
+func FuzzShiftConv(f *testing.F) {
+	f.Add(uint8(2), uint8(8), uint8(3), uint8(7), uint8(5), uint8(1), uint8(1), uint64(1))
+	f.Add(uint8(13), uint8(1), uint8(1), uint8(14), uint8(14), uint8(1), uint8(0), uint64(2))
+	f.Add(uint8(1), uint8(3), uint8(2), uint8(1), uint8(1), uint8(2), uint8(2), uint64(3))
+	f.Fuzz(func(t *testing.T, n, c, o, h, w, ph, pw uint8, seed uint64) {
+		g := newGeom2d(1+int(c%12), 1+int(h%20), 1+int(w%20), 2*int(ph%3)+1, 2*int(pw%3)+1, int(ph%3), int(pw%3), 1, 1)
+		nb, no := 1+int(n%40), 1+int(o%8)
+		rng := rand.New(rand.NewPCG(seed, 7))
+		x := randomSlice(rng, nb*g.inSize())
+		wt := randomSlice(rng, no*g.rows)
+		dy := randomSlice(rng, nb*no*g.cols)
+		want, got := make([]float64, nb*no*g.cols), make([]float64, nb*no*g.cols)
+		colConvForward(want, x, wt, nb, no, g)
+		shiftConvForward(got, x, wt, nb, no, g)
+		assertClose(t, "y", got, want)
+		wantW, gotW := make([]float64, len(wt)), make([]float64, len(wt))
+		colConvGradW(wantW, x, dy, nb, no, g)
+		shiftConvGradW(gotW, x, dy, nb, no, g)
+		assertClose(t, "dw", gotW, wantW)
+		wantX, gotX := make([]float64, len(x)), make([]float64, len(x))
+		colConvGradX(wantX, wt, dy, nb, no, g)
+		shiftConvGradX(gotX, wt, dy, nb, no, g)
+		assertClose(t, "dx", gotX, wantX)
+	})
+}

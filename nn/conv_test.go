@@ -220,21 +220,30 @@ func distinctValues(n int, seed uint64) []float64 {
 // separates them.
 const fdTolWindow = 1e-8
 
-// TestWindowOpsFiniteDifferences checks the gradients of Conv2D (x and w)
-// and MaxPool2D (x), float64, TapeMachine, against central differences of
-// L = Σ R ⊙ f in every coordinate.
+// TestWindowOpsFiniteDifferences checks the gradients of Conv2D (x and w;
+// a strided geometry for the column-matrix path and a same-padded one with
+// 8 channels for the shifted path, which runs with a cgo BLAS: make
+// test-openblas) and MaxPool2D (x), float64, TapeMachine, against central
+// differences of L = Σ R ⊙ f in every coordinate.
 func TestWindowOpsFiniteDifferences(t *testing.T) {
-	k := convCase{2, 2, 5, 4, 3, 3, 2, [2]int{1, 1}, [2]int{2, 1}}
-	xs, ws := tensor.Shape{k.n, k.c, k.h, k.w}, tensor.Shape{k.o, k.c, k.kh, k.kw}
-	conv := func(x, w *G.Node) (*G.Node, error) { return nn.Conv2D(x, w, k.pad, k.stride) }
-	pool := func(x, _ *G.Node) (*G.Node, error) {
-		return nn.MaxPool2D(x, [2]int{3, 2}, [2]int{1, 0}, [2]int{2, 1})
+	type opCase struct {
+		name   string
+		xs, ws tensor.Shape
+		f      func(x, w *G.Node) (*G.Node, error)
 	}
-	for _, c := range []struct {
-		name string
-		ws   tensor.Shape
-		f    func(x, w *G.Node) (*G.Node, error)
-	}{{"Conv2D", ws, conv}, {"MaxPool2D", nil, pool}} {
+	var cases []opCase
+	for _, k := range []convCase{
+		{2, 2, 5, 4, 3, 3, 2, [2]int{1, 1}, [2]int{2, 1}},
+		{2, 8, 4, 3, 2, 3, 3, [2]int{1, 1}, [2]int{1, 1}},
+	} {
+		cases = append(cases, opCase{"Conv2D/" + k.String(), tensor.Shape{k.n, k.c, k.h, k.w}, tensor.Shape{k.o, k.c, k.kh, k.kw},
+			func(x, w *G.Node) (*G.Node, error) { return nn.Conv2D(x, w, k.pad, k.stride) }})
+	}
+	cases = append(cases, opCase{"MaxPool2D", tensor.Shape{2, 2, 5, 4}, nil, func(x, _ *G.Node) (*G.Node, error) {
+		return nn.MaxPool2D(x, [2]int{3, 2}, [2]int{1, 0}, [2]int{2, 1})
+	}})
+	for _, c := range cases {
+		xs := c.xs
 		t.Run(c.name, func(t *testing.T) {
 			vals := [][]float64{distinctValues(xs.TotalSize(), 41)}
 			if c.ws != nil {
