@@ -223,8 +223,9 @@ const fdTolWindow = 1e-8
 // TestWindowOpsFiniteDifferences checks the gradients of Conv2D (x and w;
 // a strided geometry for the column-matrix path and a same-padded one with
 // 8 channels for the shifted path, which runs with a cgo BLAS: make
-// test-openblas) and MaxPool2D (x), float64, TapeMachine, against central
-// differences of L = Σ R ⊙ f in every coordinate.
+// test-openblas) and MaxPool2D (x; a general window and the CNN's 2×2),
+// float64, TapeMachine, against central differences of L = Σ R ⊙ f in
+// every coordinate.
 func TestWindowOpsFiniteDifferences(t *testing.T) {
 	type opCase struct {
 		name   string
@@ -241,6 +242,8 @@ func TestWindowOpsFiniteDifferences(t *testing.T) {
 	}
 	cases = append(cases, opCase{"MaxPool2D", tensor.Shape{2, 2, 5, 4}, nil, func(x, _ *G.Node) (*G.Node, error) {
 		return nn.MaxPool2D(x, [2]int{3, 2}, [2]int{1, 0}, [2]int{2, 1})
+	}}, opCase{"MaxPool2D/2x2", tensor.Shape{2, 2, 6, 4}, nil, func(x, _ *G.Node) (*G.Node, error) {
+		return nn.MaxPool2D(x, [2]int{2, 2}, [2]int{0, 0}, [2]int{2, 2}) // the CNN's unrolled kernels
 	}})
 	for _, c := range cases {
 		xs := c.xs
