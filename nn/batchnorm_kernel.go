@@ -59,20 +59,31 @@ func invStdDev(inv, variance []float64, eps float64) {
 	}
 }
 
-// bnApply sets y = γ·(x − mean)·inv + β per channel, as a·x + d in T with
-// a and d computed in float64.
+// bnApply sets y = γ·(x − mean)·inv + β per channel, in T: y = a·((x −
+// μ₁) − μ₂) + β with a = γ·inv rounded to T once per channel and the mean
+// split into μ₁ = T(mean) and the rest μ₂ = T(mean − μ₁). x − μ₁ is exact
+// for x near the mean, so the float32 result stays within a few ulps of
+// y's scale however large the mean is next to the spread, where a·x +
+// (β − μ·a), or x − T(mean) alone, would lose up to an ulp of the mean.
 func bnApply[T float](y, x, gamma, beta []T, n, c, s int, mean, inv []float64, c0, c1 int) {
 	for b := 0; b < n; b++ {
 		for ch := c0; ch < c1; ch++ {
-			scale := float64(gamma[ch]) * inv[ch]
-			a, d := T(scale), T(float64(beta[ch])-mean[ch]*scale)
+			a, be := T(float64(gamma[ch])*inv[ch]), beta[ch]
+			mu1, mu2 := splitMean[T](mean[ch])
 			lo, hi := (b*c+ch)*s, (b*c+ch+1)*s
 			ys, xs := y[lo:hi], x[lo:hi]
 			for k, v := range xs {
-				ys[k] = a*v + d
+				ys[k] = a*((v-mu1)-mu2) + be
 			}
 		}
 	}
+}
+
+// splitMean returns μ₁ = T(mean) and μ₂ = T(mean − μ₁), so that μ₁ + μ₂
+// carries the mean to about twice T's precision.
+func splitMean[T float](mean float64) (mu1, mu2 T) {
+	mu1 = T(mean)
+	return mu1, T(mean - float64(mu1))
 }
 
 // bnSums sets, per channel, sumG = Σ g and sumGX = Σ g·x̂ with
@@ -125,17 +136,18 @@ func bnDx[T float](dx, x, gamma, g []T, n, c, s int, mean, inv, sumG, sumGX []fl
 		if batchStats {
 			meanG, meanGX = sumG[ch]/m, sumGX[ch]/m
 		}
-		// dx = a·g + b·x + d with the per-channel constants below,
-		// rounded to T once per channel.
+		// dx = a·g + b·(x − μ) + d with the per-channel constants below,
+		// rounded to T once per channel (x centred first, as in bnApply).
 		a := T(scale)
+		mu1, mu2 := splitMean[T](mean[ch])
 		bx := T(-scale * meanGX * inv[ch])
-		d := T(-scale*meanG + scale*meanGX*inv[ch]*mean[ch])
+		d := T(-scale * meanG)
 		for b := 0; b < n; b++ {
 			lo, hi := (b*c+ch)*s, (b*c+ch+1)*s
 			xs, gs, ds := x[lo:hi], g[lo:hi], dx[lo:hi]
 			xs, gs = xs[:len(ds)], gs[:len(ds)]
 			for k := range ds {
-				ds[k] = a*gs[k] + bx*xs[k] + d
+				ds[k] = a*gs[k] + bx*((xs[k]-mu1)-mu2) + d
 			}
 		}
 	}

@@ -1,6 +1,7 @@
 package nn
 
 import (
+	"math"
 	"math/rand/v2"
 	"testing"
 )
@@ -37,4 +38,67 @@ func BenchmarkBatchNormKernels(b *testing.B) {
 			bnDx(y, x, gamma, g, n, c, s, mean, inv, sumG, sumGX, true, 0, c)
 		}
 	})
+}
+
+// TestBatchNormFloat32LargeMean runs the float32 kernels on channels whose
+// mean is 10⁴ times their spread and checks y and ∂L/∂x against the
+// float64 kernels on the same values: within 1e-5 (relative to y's unit
+// scale and to ∂L/∂x's largest entry), which a = γ·inv applied to
+// uncentred x would miss by two orders of magnitude.
+func TestBatchNormFloat32LargeMean(t *testing.T) {
+	const n, c, s = 8, 3, 50
+	rng := rand.New(rand.NewPCG(9, 10))
+	x32, g32 := make([]float32, n*c*s), make([]float32, n*c*s)
+	x64, g64 := make([]float64, n*c*s), make([]float64, n*c*s)
+	for i := range x32 {
+		x32[i] = float32(1e4*float64(1+(i/s)%c) + rng.NormFloat64()) // channel (i/s) mod c
+		g32[i] = float32(rng.NormFloat64())
+		x64[i], g64[i] = float64(x32[i]), float64(g32[i])
+	}
+	gamma32, beta32 := []float32{1, 0.5, 2}, []float32{0, 1, -1}
+	gamma64, beta64 := []float64{1, 0.5, 2}, []float64{0, 1, -1}
+	type out struct{ y, dx []float64 }
+	run := func(y, dx func() []float64, apply, grad func(mean, inv, sumG, sumGX []float64)) out {
+		mean, variance, inv := make([]float64, c), make([]float64, c), make([]float64, c)
+		sumG, sumGX := make([]float64, c), make([]float64, c)
+		batchMoments(x64, n, c, s, mean, variance, 0, c)
+		invStdDev(inv, variance, 1e-5)
+		apply(mean, inv, sumG, sumGX)
+		grad(mean, inv, sumG, sumGX)
+		return out{y(), dx()}
+	}
+	y32, dx32 := make([]float32, n*c*s), make([]float32, n*c*s)
+	got := run(func() []float64 { return widen(y32) }, func() []float64 { return widen(dx32) },
+		func(mean, inv, _, _ []float64) { bnApply(y32, x32, gamma32, beta32, n, c, s, mean, inv, 0, c) },
+		func(mean, inv, sumG, sumGX []float64) {
+			bnSums(x32, g32, n, c, s, mean, inv, sumG, sumGX, 0, c)
+			bnDx(dx32, x32, gamma32, g32, n, c, s, mean, inv, sumG, sumGX, true, 0, c)
+		})
+	y64, dx64 := make([]float64, n*c*s), make([]float64, n*c*s)
+	want := run(func() []float64 { return y64 }, func() []float64 { return dx64 },
+		func(mean, inv, _, _ []float64) { bnApply(y64, x64, gamma64, beta64, n, c, s, mean, inv, 0, c) },
+		func(mean, inv, sumG, sumGX []float64) {
+			bnSums(x64, g64, n, c, s, mean, inv, sumG, sumGX, 0, c)
+			bnDx(dx64, x64, gamma64, g64, n, c, s, mean, inv, sumG, sumGX, true, 0, c)
+		})
+	scale := 0.0
+	for _, v := range want.dx {
+		scale = max(scale, math.Abs(v))
+	}
+	for i := range want.y {
+		if d := math.Abs(got.y[i] - want.y[i]); d > 1e-5 {
+			t.Fatalf("y[%d] = %v, float64 %v (off by %.2g)", i, got.y[i], want.y[i], d)
+		}
+		if d := math.Abs(got.dx[i] - want.dx[i]); d > 1e-5*scale {
+			t.Fatalf("dx[%d] = %v, float64 %v (off by %.2g of %.2g)", i, got.dx[i], want.dx[i], d, scale)
+		}
+	}
+}
+
+func widen(v []float32) []float64 {
+	out := make([]float64, len(v))
+	for i, f := range v {
+		out[i] = float64(f)
+	}
+	return out
 }
