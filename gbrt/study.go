@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"math"
+	"strings"
 	"time"
 )
 
@@ -116,8 +117,8 @@ func (c StudyConfig) Validate() error {
 		return bad("rounds", "%d, need at least 1", c.Fit.Rounds)
 	case c.Fit.Patience < 1:
 		return bad("patience", "%d, need at least 1", c.Fit.Patience)
-	case !(c.Tau > 0) || math.IsInf(c.Tau, 1):
-		return bad("tau", "%v is not a finite positive number", c.Tau)
+	case usesHS(c.Objectives) && (!(c.Tau > 0) || math.IsInf(c.Tau, 1)):
+		return bad("tau", "%v is not a finite positive number (the hs-* objectives' temperature)", c.Tau)
 	case !(c.Valid > 0 && c.Valid < 1):
 		return bad("valid", "%v outside (0, 1)", c.Valid)
 	case !(c.Test > 0 && c.Test < 1) || c.Valid+c.Test >= 1:
@@ -129,6 +130,17 @@ func (c StudyConfig) Validate() error {
 		}
 	}
 	return nil
+}
+
+// usesHS reports whether any objective is one of the HS ones (hs-*), the
+// only ones that read the temperature τ.
+func usesHS(objectives []string) bool {
+	for _, o := range objectives {
+		if strings.HasPrefix(o, "hs-") {
+			return true
+		}
+	}
+	return false
 }
 
 // StudyOptions are the inputs of Study that do not change its results.

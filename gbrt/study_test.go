@@ -3,6 +3,7 @@ package gbrt_test
 import (
 	"context"
 	"errors"
+	"math"
 	"os"
 	"path/filepath"
 	"strings"
@@ -201,6 +202,7 @@ func TestValidateNamesTheField(t *testing.T) {
 		{"rounds", func(c *gbrt.StudyConfig) { c.Fit.Rounds = 0 }},
 		{"patience", func(c *gbrt.StudyConfig) { c.Fit.Patience = -1 }},
 		{"tau", func(c *gbrt.StudyConfig) { c.Tau = 0 }},
+		{"tau", func(c *gbrt.StudyConfig) { c.Tau = math.Inf(1) }},
 		{"valid", func(c *gbrt.StudyConfig) { c.Valid = 1 }},
 		{"test", func(c *gbrt.StudyConfig) { c.Test = 0.8 }},
 	} {
@@ -210,5 +212,11 @@ func TestValidateNamesTheField(t *testing.T) {
 		if err := cfg.Validate(); !errors.As(err, &fe) || fe.Field != c.field {
 			t.Errorf("%s: err = %v, want a FieldError for it", c.field, err)
 		}
+	}
+	// τ is the HS objectives' only: a study without them does not read it.
+	cfg := testStudyConfig()
+	cfg.Objectives, cfg.Tau = []string{"logistic", "l2"}, 0
+	if err := cfg.Validate(); err != nil {
+		t.Errorf("τ = 0 without an HS objective: %v", err)
 	}
 }

@@ -19,7 +19,8 @@ import (
 // y has shape (n, o, oh, ow) with oh = (h + 2·ph − kh)/sh + 1 and
 // ow = (w + 2·pw − kw)/sw + 1 (dilation 1, no bias). It computes what
 // G.Conv2d(x, w, (kh, kw), pad, stride, (1, 1)) computes, without its
-// transposes, on chunks of images of about 1,600 output positions:
+// transposes, on chunks of images of at most about 1,600 output positions
+// (or one image, if larger):
 //
 //   - stride 1, "same" padding (kh = 2·ph + 1, kw = 2·pw + 1), at least 8
 //     input channels and a cgo BLAS (OpenBLAS after accel.Setup): the chunk

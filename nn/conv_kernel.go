@@ -149,8 +149,10 @@ func validRange(out, in, p, s, j int) (lo, hi int) {
 // cores, with the BLAS's own threads): against one image per gemm, 1600
 // columns made the 14×14 passes 1.4–1.9× faster and the 28×28 ones
 // 1.0–1.7×; 3136 columns was no better and 800 no worse by more than the
-// run-to-run noise of this shared host. The shifted path (about 1600
-// columns too) ran within 10% at 1600, 3400 and 6800 columns, batch 128.
+// run-to-run noise of this shared host. The shifted path cuts its chunks
+// at the same number of padded columns (on 28×28 maps with padding 1 that
+// is one image of 29·29 = 841, on 14×14 seven of 225); at 1600, 3400 and
+// 6800 it ran within 10% (batch 128).
 const convChunkColumns = 1600
 
 // convChunk returns how many images of geometry g go into one gemm.

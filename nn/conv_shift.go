@@ -201,6 +201,10 @@ func shiftConvForward[T float](y, x, w []T, n, o int, g geom2d) {
 // D · P_tᵀ. Each worker sums its chunks into its own taps × o × c buffer;
 // the partial sums are added and reordered into dw at the end.
 func shiftConvGradW[T float](dw, x, dy []T, n, o int, g geom2d) {
+	if n == 0 {
+		clear(dw)
+		return
+	}
 	parts := make([][]T, runtime.GOMAXPROCS(0)) // one per worker at most
 	forEachShiftChunk(n, o, g, func(wk int, l shiftLayout, b0 int, xp, dyp []T) {
 		acc := parts[wk]
@@ -217,10 +221,10 @@ func shiftConvGradW[T float](dw, x, dy []T, n, o int, g geom2d) {
 		}
 	})
 	for _, p := range parts[1:] {
-		for i, v := range p {
-			parts[0][i] += v
-		}
 		if p != nil {
+			for i, v := range p {
+				parts[0][i] += v
+			}
 			putScratch(p)
 		}
 	}

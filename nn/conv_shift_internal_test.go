@@ -88,3 +88,19 @@ func FuzzShiftConv(f *testing.F) {
 		assertClose(t, "dx", gotX, wantX)
 	})
 }
+
+// TestShiftConvNoImages: with no images the weights' gradient is zero, as
+// the column kernels give, and nothing is read or written out of range.
+func TestShiftConvNoImages(t *testing.T) {
+	g := newGeom2d(8, 5, 5, 3, 3, 1, 1, 1, 1)
+	dw := []float64{1, 2, 3}
+	dw = append(dw, make([]float64, 4*g.rows-3)...)
+	shiftConvGradW(dw, nil, nil, 0, 4, g)
+	for i, v := range dw {
+		if v != 0 {
+			t.Fatalf("dw[%d] = %v after no images, want 0", i, v)
+		}
+	}
+	shiftConvForward(nil, nil, dw, 0, 4, g)
+	shiftConvGradX(nil, dw, nil, 0, 4, g)
+}

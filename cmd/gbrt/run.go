@@ -74,7 +74,7 @@ func run(ctx context.Context, stdout, stderr io.Writer, args []string) error {
 		"eta": par.Eta, "max_depth": par.MaxDepth, "other": "XGBoost defaults"}
 	if err := cfg.Validate(); err != nil {
 		var fe *gbrt.FieldError
-		if errors.As(err, &fe) {
+		if errors.As(err, &fe) && flagOf[fe.Field] != "" {
 			return fmt.Errorf("flag -%s: %s", flagOf[fe.Field], fe.Msg)
 		}
 		return err
