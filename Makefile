@@ -165,9 +165,16 @@ reproduce-budget: data ## the 600-epoch study (hours: resumable, rerun to contin
 	DIR=$(BUDGET_DIR) TRAIN=bin/train scripts/budget.sh
 	$(MAKE) budget-report
 
-budget-report: ## merge the budget study's shards and compare the losses at 12…600 epochs (results/budget/fashion-mnist)
-	$(GO) run ./cmd/train merge -out $(BUDGET_DIR)/fashion-mnist $(filter-out $(BUDGET_DIR)/parts/offset-%,$(wildcard $(BUDGET_DIR)/parts/*))
-	$(GO) run ./cmd/train budget -out $(BUDGET_DIR)/fashion-mnist $(BUDGET_DIR)/fashion-mnist $(wildcard $(BUDGET_DIR)/parts/offset-*)
+# The parts of the budget study the report covers: every part started, or
+# those named (BUDGET_PARTS="required offset" while later parts still run:
+# merge refuses a shard in use). The offset part has a setting of its own
+# (its offsets' learning rate), so it is compared without being merged.
+BUDGET_PARTS ?= $(patsubst $(BUDGET_DIR)/parts/%-0,%,$(wildcard $(BUDGET_DIR)/parts/*-0))
+budget_folders = $(foreach p,$(1),$(wildcard $(BUDGET_DIR)/parts/$(p)-*))
+
+budget-report: ## merge the budget study's shards and compare the losses at 12…600 epochs (results/budget/fashion-mnist); BUDGET_PARTS selects parts
+	$(GO) run ./cmd/train merge -out $(BUDGET_DIR)/fashion-mnist $(call budget_folders,$(filter-out offset,$(BUDGET_PARTS)))
+	$(GO) run ./cmd/train budget -out $(BUDGET_DIR)/fashion-mnist $(BUDGET_DIR)/fashion-mnist $(call budget_folders,$(filter offset,$(BUDGET_PARTS)))
 
 budget-interim: ## compare the losses of the budget study while it runs (its shards read as one, no merge) into results/budget/interim
 	$(GO) run ./cmd/train budget -out $(BUDGET_DIR)/interim $(BUDGET_DIR)/parts/*
