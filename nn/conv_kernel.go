@@ -235,23 +235,47 @@ func convGradW[T float](dw, x, dy []T, n, o int, g geom2d) {
 // its chunks into its own o × rows buffer (worker 0 into dw); the partial
 // sums are added at the end.
 func colConvGradW[T float](dw, x, dy []T, n, o int, g geom2d) {
-	parts := make([][]T, runtime.GOMAXPROCS(0)) // one per worker at most
-	parts[0] = dw
-	clear(dw)
+	acc := newWorkerSums(dw)
 	forEachColChunk(n, o, g, func(wk, b0, m int, col, tmp []T) {
-		if parts[wk] == nil {
-			parts[wk] = getScratch[T](len(dw))
-			clear(parts[wk])
-		}
 		ld := m * g.cols
 		im2colImages(col, x[b0*g.inSize():(b0+m)*g.inSize()], m, g)
 		gy := gatherImages(tmp, dy[b0*o*g.cols:(b0+m)*o*g.cols], m, o, g.cols)
-		gemm(false, true, o, g.rows, ld, 1, gy, ld, col, ld, 1, parts[wk], g.rows)
+		gemm(false, true, o, g.rows, ld, 1, gy, ld, col, ld, 1, acc.of(wk), g.rows)
 	})
-	for _, p := range parts[1:] {
+	acc.sum()
+}
+
+// workerSums gives each forEachBlock worker its own zeroed accumulator of
+// dst's length (worker 0 dst itself, the others pooled buffers taken on
+// first use), so that workers sum without sharing; sum adds the others
+// into dst and returns them to the pool.
+type workerSums[T float] struct {
+	parts [][]T
+}
+
+// newWorkerSums clears dst and returns its accumulators.
+func newWorkerSums[T float](dst []T) *workerSums[T] {
+	clear(dst)
+	parts := make([][]T, runtime.GOMAXPROCS(0)) // forEachBlock runs at most this many workers
+	parts[0] = dst
+	return &workerSums[T]{parts: parts}
+}
+
+// of returns worker wk's accumulator.
+func (w *workerSums[T]) of(wk int) []T {
+	if w.parts[wk] == nil {
+		w.parts[wk] = getScratch[T](len(w.parts[0]))
+		clear(w.parts[wk])
+	}
+	return w.parts[wk]
+}
+
+// sum adds every worker's accumulator into dst.
+func (w *workerSums[T]) sum() {
+	for _, p := range w.parts[1:] {
 		if p != nil {
 			for i, v := range p {
-				dw[i] += v
+				w.parts[0][i] += v
 			}
 			putScratch(p)
 		}

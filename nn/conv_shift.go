@@ -1,8 +1,6 @@
 package nn
 
 import (
-	"runtime"
-
 	"gonum.org/v1/gonum/blas/gonum"
 	G "gorgonia.org/gorgonia"
 )
@@ -198,45 +196,31 @@ func shiftConvForward[T float](y, x, w []T, n, o int, g geom2d) {
 // shiftConvGradW sets dw (o × c·kh·kw) to ∂Σ⟨dy, conv(x, w)⟩/∂w (as
 // convGradW; g shiftable): per chunk, x and dy are packed (dy at base 0,
 // so that its non-pixel columns are zero) and each tap's o × c block gets
-// D · P_tᵀ. Each worker sums its chunks into its own taps × o × c buffer;
-// the partial sums are added and reordered into dw at the end.
+// D · P_tᵀ. Each worker sums its chunks into its own taps × o × c buffer
+// (workerSums); the partial sums are added and reordered into dw at the
+// end. No images give a zero dw.
 func shiftConvGradW[T float](dw, x, dy []T, n, o int, g geom2d) {
-	if n == 0 {
-		clear(dw)
-		return
-	}
-	parts := make([][]T, runtime.GOMAXPROCS(0)) // one per worker at most
+	byTap := getScratch[T](len(dw)) // taps × o × c, the products' layout
+	defer putScratch(byTap)
+	acc := newWorkerSums(byTap)
 	forEachShiftChunk(n, o, g, func(wk int, l shiftLayout, b0 int, xp, dyp []T) {
-		acc := parts[wk]
-		if acc == nil {
-			acc = getScratch[T](len(dw))
-			clear(acc)
-			parts[wk] = acc
-		}
+		sum := acc.of(wk)
 		shiftPack(xp, l.ld, l.base, x[b0*g.inSize():], g.c, g, l)
 		shiftPack(dyp, l.ld, 0, dy[b0*o*g.cols:], o, g, l)
 		for t := 0; t < l.taps; t++ {
 			gemm(false, true, o, g.c, l.nq, 1, dyp, l.ld, xp[l.offset(g, t):], l.ld,
-				1, acc[t*o*g.c:(t+1)*o*g.c], g.c)
+				1, sum[t*o*g.c:(t+1)*o*g.c], g.c)
 		}
 	})
-	for _, p := range parts[1:] {
-		if p != nil {
-			for i, v := range p {
-				parts[0][i] += v
-			}
-			putScratch(p)
-		}
-	}
+	acc.sum()
 	taps := g.kh * g.kw
 	for t := 0; t < taps; t++ {
 		for oc := 0; oc < o; oc++ {
 			for ch := 0; ch < g.c; ch++ {
-				dw[(oc*g.c+ch)*taps+t] = parts[0][(t*o+oc)*g.c+ch]
+				dw[(oc*g.c+ch)*taps+t] = byTap[(t*o+oc)*g.c+ch]
 			}
 		}
 	}
-	putScratch(parts[0])
 }
 
 // shiftConvGradX sets dx (n × c·h·w) to the gradient with respect to x (as
