@@ -168,9 +168,9 @@ func (op *convOp) UsePreallocDo(prealloc G.Value, inputs ...G.Value) (G.Value, e
 	n := x.Shape()[0]
 	y := op.out.get(prealloc, x.Dtype(), tensor.Shape{n, o, g.oh, g.ow})
 	if x.Dtype() == tensor.Float32 {
-		convForward(y.Float32s(), x.Float32s(), w.Float32s(), n, o, g)
+		kernelsFor[float32](g).forward(y.Float32s(), x.Float32s(), w.Float32s(), n, o, g)
 	} else {
-		convForward(y.Float64s(), x.Float64s(), w.Float64s(), n, o, g)
+		kernelsFor[float64](g).forward(y.Float64s(), x.Float64s(), w.Float64s(), n, o, g)
 	}
 	return y, nil
 }
@@ -220,8 +220,8 @@ func (op *convOp) DoDiff(ctx G.ExecutionContext, inputs G.Nodes, output *G.Node)
 }
 
 // convDiffOp is the backward op of convOp: from x, w and g = ∂L/∂y it
-// computes ∂L/∂x (wrt 0, convGradX: reads w and g) or ∂L/∂w (wrt 1,
-// convGradW: reads x and g).
+// computes ∂L/∂x (wrt 0, convKernels.gradX: reads w and g) or ∂L/∂w (wrt 1,
+// convKernels.gradW: reads x and g).
 type convDiffOp struct {
 	fwd *convOp
 	wrt int
@@ -300,17 +300,17 @@ func (op *convDiffOp) UsePreallocDo(prealloc G.Value, inputs ...G.Value) (G.Valu
 	if op.wrt == 0 {
 		dx := op.out.get(prealloc, x.Dtype(), x.Shape())
 		if x.Dtype() == tensor.Float32 {
-			convGradX(dx.Float32s(), w.Float32s(), g.Float32s(), n, o, geo)
+			kernelsFor[float32](geo).gradX(dx.Float32s(), w.Float32s(), g.Float32s(), n, o, geo)
 		} else {
-			convGradX(dx.Float64s(), w.Float64s(), g.Float64s(), n, o, geo)
+			kernelsFor[float64](geo).gradX(dx.Float64s(), w.Float64s(), g.Float64s(), n, o, geo)
 		}
 		return dx, nil
 	}
 	dw := op.out.get(prealloc, x.Dtype(), w.Shape())
 	if x.Dtype() == tensor.Float32 {
-		convGradW(dw.Float32s(), x.Float32s(), g.Float32s(), n, o, geo)
+		kernelsFor[float32](geo).gradW(dw.Float32s(), x.Float32s(), g.Float32s(), n, o, geo)
 	} else {
-		convGradW(dw.Float64s(), x.Float64s(), g.Float64s(), n, o, geo)
+		kernelsFor[float64](geo).gradW(dw.Float64s(), x.Float64s(), g.Float64s(), n, o, geo)
 	}
 	return dw, nil
 }

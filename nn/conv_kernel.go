@@ -160,18 +160,27 @@ func convChunk(g geom2d, n int) int {
 	return max(1, min(n, convChunkColumns/g.cols))
 }
 
-// convForward sets y = conv(x, w) for n images: x is n × (c·h·w), w is
-// o × rows (the (o, c, kh, kw) weights), y is n × o × cols. It takes the
-// shifted products (conv_shift.go) where they apply, else column matrices.
-func convForward[T float](y, x, w []T, n, o int, g geom2d) {
-	if shiftable(g) {
-		shiftConvForward(y, x, w, n, o, g)
-	} else {
-		colConvForward(y, x, w, n, o, g)
-	}
+// convKernels are the three kernels of a convolution of n images, all of
+// the form f(a, b, c, n, o, g): x is n × (c·h·w), w is o × rows (the
+// (o, c, kh, kw) weights), y and dy are n × o × cols.
+//
+//	forward(y, x, w):  y = conv(x, w)
+//	gradW(dw, x, dy):  dw = ∂Σ⟨dy, conv(x, w)⟩/∂w
+//	gradX(dx, w, dy):  dx = ∂Σ⟨dy, conv(x, w)⟩/∂x
+type convKernels[T float] struct {
+	forward, gradW, gradX func(a, b, c []T, n, o int, g geom2d)
 }
 
-// colConvForward is convForward through column matrices, for any
+// kernelsFor returns the shifted kernels (conv_shift.go) where they apply
+// to g (shiftable), else the column-matrix ones.
+func kernelsFor[T float](g geom2d) convKernels[T] {
+	if shiftable(g) {
+		return convKernels[T]{shiftConvForward[T], shiftConvGradW[T], shiftConvGradX[T]}
+	}
+	return convKernels[T]{colConvForward[T], colConvGradW[T], colConvGradX[T]}
+}
+
+// colConvForward is convKernels.forward through column matrices, for any
 // geometry. For a chunk of nb images (convChunk) it writes their column matrices side by side into
 // a reused buffer and computes
 //
@@ -215,18 +224,7 @@ func forEachColChunk[T float](n, o int, g geom2d, fn func(wk, b0, m int, col, tm
 	})
 }
 
-// convGradW sets dw (o × rows) to the gradient of Σ⟨dy, conv(x, w)⟩ with
-// respect to w, by the shifted products where they apply, else column
-// matrices.
-func convGradW[T float](dw, x, dy []T, n, o int, g geom2d) {
-	if shiftable(g) {
-		shiftConvGradW(dw, x, dy, n, o, g)
-	} else {
-		colConvGradW(dw, x, dy, n, o, g)
-	}
-}
-
-// colConvGradW is convGradW through column matrices, for any geometry:
+// colConvGradW is convKernels.gradW through column matrices, for any geometry:
 //
 //	dW = Σ_chunks [dY_1 … dY_nb] (o × nb·cols) · [col(x_1) … col(x_nb)]ᵀ (nb·cols × rows),
 //
@@ -282,18 +280,7 @@ func (w *workerSums[T]) sum() {
 	}
 }
 
-// convGradX sets dx (n × c·h·w) to the gradient of Σ⟨dy, conv(x, w)⟩
-// with respect to x, by the shifted products where they apply, else
-// column matrices.
-func convGradX[T float](dx, w, dy []T, n, o int, g geom2d) {
-	if shiftable(g) {
-		shiftConvGradX(dx, w, dy, n, o, g)
-	} else {
-		colConvGradX(dx, w, dy, n, o, g)
-	}
-}
-
-// colConvGradX is convGradX through column matrices, for any geometry:
+// colConvGradX is convKernels.gradX through column matrices, for any geometry:
 //
 //	[dcol_1 … dcol_nb] = Wᵀ (rows × o) · [dY_1 … dY_nb] (o × nb·cols),   dX_b = col2im(dcol_b),
 //

@@ -170,7 +170,7 @@ func forEachShiftChunk[T float](n, o int, g geom2d, fn func(wk int, l shiftLayou
 	})
 }
 
-// shiftConvForward sets y = conv(x, w) for n images (as convForward; g
+// shiftConvForward sets y = conv(x, w) for n images (convKernels.forward; g
 // shiftable): per chunk of images, one pack of x, kh·kw products
 // accumulated into an o × nq buffer, one unpack into y. Cost:
 // 2·n·o·c·kh·kw·(h+ph)(w+pw) flops; working memory (c + o)·ld elements per
@@ -193,9 +193,9 @@ func shiftConvForward[T float](y, x, w []T, n, o int, g geom2d) {
 	})
 }
 
-// shiftConvGradW sets dw (o × c·kh·kw) to ∂Σ⟨dy, conv(x, w)⟩/∂w (as
-// convGradW; g shiftable): per chunk, x and dy are packed (dy at base 0,
-// so that its non-pixel columns are zero) and each tap's o × c block gets
+// shiftConvGradW sets dw (o × c·kh·kw) to ∂Σ⟨dy, conv(x, w)⟩/∂w
+// (convKernels.gradW; g shiftable): per chunk, x and dy are packed (dy at
+// base 0, so that its non-pixel columns are zero) and each tap's o × c block gets
 // D · P_tᵀ. Each worker sums its chunks into its own taps × o × c buffer
 // (workerSums); the partial sums are added and reordered into dw at the
 // end. No images give a zero dw.
@@ -223,9 +223,9 @@ func shiftConvGradW[T float](dw, x, dy []T, n, o int, g geom2d) {
 	}
 }
 
-// shiftConvGradX sets dx (n × c·h·w) to the gradient with respect to x (as
-// convGradX; g shiftable): per chunk, dy is packed at base 0 and each tap
-// adds W_tᵀ · D into the padded gradient at its shift, the centre tap
+// shiftConvGradX sets dx (n × c·h·w) to the gradient with respect to x
+// (convKernels.gradX; g shiftable): per chunk, dy is packed at base 0 and
+// each tap adds W_tᵀ · D into the padded gradient at its shift, the centre tap
 // first (it covers every pixel column, so it overwrites instead of
 // adding); the pixels are then copied out.
 func shiftConvGradX[T float](dx, w, dy []T, n, o int, g geom2d) {
