@@ -18,8 +18,8 @@ test: ## run every test (what CI runs), the operator's also with its vector loop
 # portable loops again.
 SIMD_ENV := GOEXPERIMENT=simd
 
-test-simd: ## the operator's tests in the GOEXPERIMENT=simd build (vector loops on amd64 with AVX2)
-	$(SIMD_ENV) $(GO) test -count=1 ./op/...
+test-simd: ## the operator's and the layers' tests in the GOEXPERIMENT=simd build (vector loops on amd64 with AVX2)
+	$(SIMD_ENV) $(GO) test -count=1 ./op/... ./nn/...
 
 test-short: ## quick subset of the tests (-short)
 	$(GO) test -short -count=1 $(PKGS)

@@ -101,41 +101,58 @@ func (s *BatchNormStats) read(mean, variance []float64) {
 // any batch size uses what training accumulated), and stats is not
 // changed.
 func BatchNorm(x, gamma, beta *G.Node, stats *BatchNormStats, training bool) (*G.Node, error) {
+	return batchNorm("BatchNorm", x, gamma, beta, stats, training, false)
+}
+
+// BatchNormReLU adds max(BatchNorm(x, γ, β), 0), i.e. ReLU(BatchNorm(...))
+// with ReLU′(0) = 0, as one op: the ReLU is applied as the normalised
+// values are written, and its gradient mask 1[z > 0] is recomputed from x
+// inside the batch norm's gradient passes (bit-identical to the forward z),
+// which saves a pass over the activations each way and their extra copy.
+func BatchNormReLU(x, gamma, beta *G.Node, stats *BatchNormStats, training bool) (*G.Node, error) {
+	return batchNorm("BatchNormReLU", x, gamma, beta, stats, training, true)
+}
+
+// batchNorm checks the arguments of BatchNorm (fn names it in errors) and
+// applies the op.
+func batchNorm(fn string, x, gamma, beta *G.Node, stats *BatchNormStats, training, relu bool) (*G.Node, error) {
 	if x == nil || gamma == nil || beta == nil || stats == nil {
-		return nil, fmt.Errorf("nn: BatchNorm: nil argument")
+		return nil, fmt.Errorf("nn: %s: nil argument", fn)
 	}
 	if d := x.Dims(); d != 2 && d != 4 {
-		return nil, fmt.Errorf("nn: BatchNorm: x has shape %v, want (batch, C) or (batch, C, H, W)", x.Shape())
+		return nil, fmt.Errorf("nn: %s: x has shape %v, want (batch, C) or (batch, C, H, W)", fn, x.Shape())
 	}
 	if x.Shape()[1] != stats.Channels() {
-		return nil, fmt.Errorf("nn: BatchNorm: x has %d channels, stats %d", x.Shape()[1], stats.Channels())
+		return nil, fmt.Errorf("nn: %s: x has %d channels, stats %d", fn, x.Shape()[1], stats.Channels())
 	}
-	op := &batchNormOp{stats: stats, training: training, dims: x.Dims()}
+	op := &batchNormOp{stats: stats, training: training, relu: relu, dims: x.Dims()}
 	y, err := G.ApplyOp(op, x, gamma, beta)
 	if err != nil {
-		return nil, fmt.Errorf("nn: BatchNorm: %w", err)
+		return nil, fmt.Errorf("nn: %s: %w", fn, err)
 	}
 	return y, nil
 }
 
-// batchNormOp is the Gorgonia op behind BatchNorm: inputs x, γ, β.
+// batchNormOp is the Gorgonia op behind BatchNorm and BatchNormReLU:
+// inputs x, γ, β.
 type batchNormOp struct {
 	stats    *BatchNormStats
 	training bool
-	dims     int // of x: 2 or 4
+	relu     bool // a ReLU follows (BatchNormReLU)
+	dims     int  // of x: 2 or 4
 
 	// Per run: the mean and 1/√(σ² + ε) Do normalised by (variance is
-	// its scratch), read by the gradient ops of the same run; and the
-	// output tensor, reused from run to run.
-	mean, variance, inv []float64
-	out                 outBuf
+	// its scratch), read by the gradient ops of the same run, with the
+	// sums Σg and Σg·x̂; and the output tensor, reused from run to run.
+	kern     bnRun
+	variance []float64
+	out      outBuf
 
 	// run counts Do's runs. The first gradient op of a run computes the
-	// sums Σg and Σg·x̂ that all three need and marks them with sumsRun;
-	// the others of the same run reuse them (x and g, the same nodes for
-	// all three, do not change within a run).
+	// sums that all three need and marks them with sumsRun; the others of
+	// the same run reuse them (x and g, the same nodes for all three, do
+	// not change within a run).
 	run, sumsRun uint64
-	sumG, sumGX  []float64
 }
 
 var (
@@ -188,13 +205,17 @@ func (op *batchNormOp) CallsExtern() bool    { return false }
 func (op *batchNormOp) OverwritesInput() int { return -1 }
 
 func (op *batchNormOp) WriteHash(h hash.Hash) {
-	fmt.Fprintf(h, "nn.batchnorm{training=%v, stats=%p}", op.training, op.stats)
+	fmt.Fprintf(h, "nn.batchnorm{training=%v, relu=%v, stats=%p}", op.training, op.relu, op.stats)
 }
 
 func (op *batchNormOp) Hashcode() uint32 { return opHash(op) }
 
 func (op *batchNormOp) String() string {
-	return fmt.Sprintf("nn.BatchNorm{training=%v, momentum=%g, eps=%g}", op.training, op.stats.momentum, op.stats.epsilon)
+	name := "BatchNorm"
+	if op.relu {
+		name = "BatchNormReLU"
+	}
+	return fmt.Sprintf("nn.%s{training=%v, momentum=%g, eps=%g}", name, op.training, op.stats.momentum, op.stats.epsilon)
 }
 
 // Do normalises x into the op's own output tensor (outBuf); in training
@@ -207,44 +228,43 @@ func (op *batchNormOp) Do(values ...G.Value) (G.Value, error) {
 		return nil, err
 	}
 	n, c, s := layout(x.Shape())
-	if beta.Shape().TotalSize() != c {
-		return nil, fmt.Errorf("nn: batchnorm: β has shape %v, want (%d)", beta.Shape(), c)
+	k := &op.kern
+	if len(k.mean) != c {
+		k.mean, k.inv, op.variance = make([]float64, c), make([]float64, c), make([]float64, c)
+		k.sumG, k.sumGX = make([]float64, c), make([]float64, c)
 	}
-	if len(op.mean) != c {
-		op.mean, op.variance, op.inv = make([]float64, c), make([]float64, c), make([]float64, c)
-		op.sumG, op.sumGX = make([]float64, c), make([]float64, c)
-	}
+	k.n, k.c, k.s, k.relu = n, c, s, op.relu
 	op.run++
-	op.statistics(x, n, c, s, op.mean, op.variance)
+	op.statistics(x, k, op.variance)
 	if op.training {
-		op.stats.update(op.mean, op.variance, n*s)
+		op.stats.update(k.mean, op.variance, n*s)
 	}
-	invStdDev(op.inv, op.variance, op.stats.epsilon)
+	invStdDev(k.inv, op.variance, op.stats.epsilon)
 	y := op.out.get(nil, x.Dtype(), x.Shape())
 	forEachBlock(c, n*c*s, func(_, c0, c1 int) {
 		switch x.Dtype() {
 		case tensor.Float32:
-			bnApply(y.Float32s(), x.Float32s(), gamma.Float32s(), beta.Float32s(), n, c, s, op.mean, op.inv, c0, c1)
+			bnApply(k, y.Float32s(), x.Float32s(), gamma.Float32s(), beta.Float32s(), c0, c1)
 		default:
-			bnApply(y.Float64s(), x.Float64s(), gamma.Float64s(), beta.Float64s(), n, c, s, op.mean, op.inv, c0, c1)
+			bnApply(k, y.Float64s(), x.Float64s(), gamma.Float64s(), beta.Float64s(), c0, c1)
 		}
 	})
 	return y, nil
 }
 
-// statistics fills mean and variance with what the op normalises by: the
-// batch's moments in training mode, the running ones otherwise.
-func (op *batchNormOp) statistics(x *tensor.Dense, n, c, s int, mean, variance []float64) {
+// statistics fills k.mean and variance with what the op normalises by:
+// the batch's moments in training mode, the running ones otherwise.
+func (op *batchNormOp) statistics(x *tensor.Dense, k *bnRun, variance []float64) {
 	if !op.training {
-		op.stats.read(mean, variance)
+		op.stats.read(k.mean, variance)
 		return
 	}
-	forEachBlock(c, n*c*s, func(_, c0, c1 int) {
+	forEachBlock(k.c, k.n*k.c*k.s, func(_, c0, c1 int) {
 		switch x.Dtype() {
 		case tensor.Float32:
-			batchMoments(x.Float32s(), n, c, s, mean, variance, c0, c1)
+			batchMoments(k, x.Float32s(), variance, c0, c1)
 		default:
-			batchMoments(x.Float64s(), n, c, s, mean, variance, c0, c1)
+			batchMoments(k, x.Float64s(), variance, c0, c1)
 		}
 	})
 }
@@ -253,14 +273,14 @@ func (op *batchNormOp) statistics(x *tensor.Dense, n, c, s int, mean, variance [
 func (op *batchNormOp) DiffWRT(inputs int) []bool { return []bool{true, true, true} }
 
 // SymDiff returns the gradient nodes of x, γ and β, each a batchNormDiffOp
-// applied to (x, γ, upstream gradient).
+// applied to (x, γ, β, upstream gradient).
 func (op *batchNormOp) SymDiff(inputs G.Nodes, output, grad *G.Node) (G.Nodes, error) {
 	if len(inputs) != 3 {
 		return nil, fmt.Errorf("nn: batchnorm SymDiff: %d inputs, want 3", len(inputs))
 	}
 	out := make(G.Nodes, 3)
 	for wrt := range out {
-		d, err := G.ApplyOp(&batchNormDiffOp{fwd: op, wrt: wrt}, inputs[0], inputs[1], grad)
+		d, err := G.ApplyOp(&batchNormDiffOp{fwd: op, wrt: wrt}, inputs[0], inputs[1], inputs[2], grad)
 		if err != nil {
 			return nil, fmt.Errorf("nn: batchnorm SymDiff (input %d): %w", wrt, err)
 		}
@@ -280,7 +300,7 @@ func (op *batchNormOp) DoDiff(ctx G.ExecutionContext, inputs G.Nodes, output *G.
 		return fmt.Errorf("nn: batchnorm DoDiff: gradient of the output: %w", err)
 	}
 	for wrt, in := range inputs {
-		d, err := (&batchNormDiffOp{fwd: op, wrt: wrt}).Do(inputs[0].Value(), inputs[1].Value(), g)
+		d, err := (&batchNormDiffOp{fwd: op, wrt: wrt}).Do(inputs[0].Value(), inputs[1].Value(), inputs[2].Value(), g)
 		if err != nil {
 			return err
 		}
@@ -300,7 +320,8 @@ func (op *batchNormOp) DoDiff(ctx G.ExecutionContext, inputs G.Nodes, output *G.
 }
 
 // batchNormDiffOp computes one of the gradients of batchNormOp (wrt 0: x,
-// 1: γ, 2: β) from x, γ and the upstream gradient. It recomputes the
+// 1: γ, 2: β) from x, γ, β and the upstream gradient (β only for the
+// ReLU's mask). It recomputes the
 // statistics the forward pass used (batch moments, or the running ones,
 // which do not change between forward and backward pass of one run).
 type batchNormDiffOp struct {
@@ -309,21 +330,21 @@ type batchNormDiffOp struct {
 	out outBuf // the gradient, reused from run to run
 }
 
-func (op *batchNormDiffOp) Arity() int { return 3 }
+func (op *batchNormDiffOp) Arity() int { return 4 }
 
 func (op *batchNormDiffOp) Type() hm.Type {
 	a := hm.TypeVariable('a')
 	x := G.TensorType{Dims: op.fwd.dims, Of: a}
 	v := G.TensorType{Dims: 1, Of: a}
 	if op.wrt == 0 {
-		return hm.NewFnType(x, v, x, x)
+		return hm.NewFnType(x, v, v, x, x)
 	}
-	return hm.NewFnType(x, v, x, v)
+	return hm.NewFnType(x, v, v, x, v)
 }
 
 func (op *batchNormDiffOp) InferShape(inputs ...G.DimSizer) (tensor.Shape, error) {
-	if len(inputs) != 3 {
-		return nil, fmt.Errorf("nn: batchnorm diff: %d inputs, want 3", len(inputs))
+	if len(inputs) != 4 {
+		return nil, fmt.Errorf("nn: batchnorm diff: %d inputs, want 4", len(inputs))
 	}
 	x, ok1 := inputs[0].(tensor.Shape)
 	gamma, ok2 := inputs[1].(tensor.Shape)
@@ -341,13 +362,13 @@ func (op *batchNormDiffOp) CallsExtern() bool    { return false }
 func (op *batchNormDiffOp) OverwritesInput() int { return -1 }
 
 func (op *batchNormDiffOp) WriteHash(h hash.Hash) {
-	fmt.Fprintf(h, "nn.batchnormdiff{wrt=%d, training=%v, stats=%p}", op.wrt, op.fwd.training, op.fwd.stats)
+	fmt.Fprintf(h, "nn.batchnormdiff{wrt=%d, training=%v, relu=%v, stats=%p}", op.wrt, op.fwd.training, op.fwd.relu, op.fwd.stats)
 }
 
 func (op *batchNormDiffOp) Hashcode() uint32 { return opHash(op) }
 
 func (op *batchNormDiffOp) String() string {
-	return fmt.Sprintf("nn.BatchNormDiff{wrt=%d, training=%v}", op.wrt, op.fwd.training)
+	return fmt.Sprintf("nn.BatchNormDiff{wrt=%d, training=%v, relu=%v}", op.wrt, op.fwd.training, op.fwd.relu)
 }
 
 // Do returns the gradient with respect to input op.wrt, in the op's own
@@ -356,26 +377,32 @@ func (op *batchNormDiffOp) String() string {
 // when the forward has not run, or ran on another shape), and runs on
 // channel blocks in parallel.
 func (op *batchNormDiffOp) Do(values ...G.Value) (G.Value, error) {
-	if len(values) != 3 {
-		return nil, fmt.Errorf("nn: batchnorm diff: %d values, want 3", len(values))
+	if len(values) != 4 {
+		return nil, fmt.Errorf("nn: batchnorm diff: %d values, want 4", len(values))
 	}
-	x, gamma, g, err := batchNormInputs(values)
+	x, gamma, beta, err := batchNormInputs(values[:3])
 	if err != nil {
 		return nil, err
 	}
-	if !g.Shape().Eq(x.Shape()) {
-		return nil, fmt.Errorf("nn: batchnorm diff: gradient shape %v, x %v", g.Shape(), x.Shape())
+	g, ok := values[3].(*tensor.Dense)
+	if !ok {
+		return nil, fmt.Errorf("nn: batchnorm diff: gradient is %T, want *tensor.Dense", values[3])
+	}
+	if g.Dtype() != x.Dtype() || !g.Shape().Eq(x.Shape()) {
+		return nil, fmt.Errorf("nn: batchnorm diff: gradient %v %v, want x's %v %v", g.Dtype(), g.Shape(), x.Dtype(), x.Shape())
 	}
 	n, c, s := layout(x.Shape())
 	fwd := op.fwd
-	mean, inv, sumG, sumGX := fwd.mean, fwd.inv, fwd.sumG, fwd.sumGX
-	cached := len(mean) == c && fwd.sumsRun == fwd.run
-	if len(mean) != c {
-		// The forward has not run: compute its statistics here.
+	k := &fwd.kern
+	cached := len(k.mean) == c && k.n == n && k.s == s && fwd.sumsRun == fwd.run
+	if len(k.mean) != c || k.n != n || k.s != s {
+		// The forward has not run on this shape: compute its statistics
+		// here, into a run of this op's own.
+		k = &bnRun{n: n, c: c, s: s, relu: fwd.relu, mean: make([]float64, c), inv: make([]float64, c),
+			sumG: make([]float64, c), sumGX: make([]float64, c)}
 		variance := make([]float64, c)
-		mean, inv, sumG, sumGX = make([]float64, c), make([]float64, c), make([]float64, c), make([]float64, c)
-		fwd.statistics(x, n, c, s, mean, variance)
-		invStdDev(inv, variance, fwd.stats.epsilon)
+		fwd.statistics(x, k, variance)
+		invStdDev(k.inv, variance, fwd.stats.epsilon)
 	}
 	shape := tensor.Shape{c}
 	if op.wrt == 0 {
@@ -385,12 +412,12 @@ func (op *batchNormDiffOp) Do(values ...G.Value) (G.Value, error) {
 	forEachBlock(c, n*c*s, func(_, c0, c1 int) {
 		switch x.Dtype() {
 		case tensor.Float32:
-			bnGrad(op.wrt, out.Float32s(), x.Float32s(), gamma.Float32s(), g.Float32s(), n, c, s, mean, inv, sumG, sumGX, !cached, fwd.training, c0, c1)
+			bnGrad(k, op.wrt, out.Float32s(), x.Float32s(), g.Float32s(), gamma.Float32s(), beta.Float32s(), !cached, fwd.training, c0, c1)
 		default:
-			bnGrad(op.wrt, out.Float64s(), x.Float64s(), gamma.Float64s(), g.Float64s(), n, c, s, mean, inv, sumG, sumGX, !cached, fwd.training, c0, c1)
+			bnGrad(k, op.wrt, out.Float64s(), x.Float64s(), g.Float64s(), gamma.Float64s(), beta.Float64s(), !cached, fwd.training, c0, c1)
 		}
 	})
-	if len(fwd.mean) == c {
+	if k == &fwd.kern {
 		fwd.sumsRun = fwd.run
 	}
 	return out, nil
@@ -398,39 +425,38 @@ func (op *batchNormDiffOp) Do(values ...G.Value) (G.Value, error) {
 
 // bnGrad writes the gradient wrt (0: x, 1: γ, 2: β) of channels [c0, c1)
 // into out, computing the sums first if sums is set.
-func bnGrad[T float](wrt int, out, x, gamma, g []T, n, c, s int, mean, inv, sumG, sumGX []float64, sums, batchStats bool, c0, c1 int) {
+func bnGrad[T float](k *bnRun, wrt int, out, x, g, gamma, beta []T, sums, batchStats bool, c0, c1 int) {
 	if sums {
-		bnSums(x, g, n, c, s, mean, inv, sumG, sumGX, c0, c1)
+		bnSums(k, x, g, gamma, beta, c0, c1)
 	}
 	switch wrt {
 	case 0:
-		bnDx(out, x, gamma, g, n, c, s, mean, inv, sumG, sumGX, batchStats, c0, c1)
+		bnDx(k, out, x, g, gamma, beta, batchStats, c0, c1)
 	case 1:
 		for ch := c0; ch < c1; ch++ {
-			out[ch] = T(sumGX[ch])
+			out[ch] = T(k.sumGX[ch])
 		}
 	default:
 		for ch := c0; ch < c1; ch++ {
-			out[ch] = T(sumG[ch])
+			out[ch] = T(k.sumG[ch])
 		}
 	}
 }
 
-// batchNormInputs checks and unpacks three dense values: x (2-D or 4-D)
-// and two more of x's dtype, the second of length C (γ); the third is
-// either β (length C) or an upstream gradient (x's shape).
-func batchNormInputs(values []G.Value) (x, second, third *tensor.Dense, err error) {
+// batchNormInputs checks and unpacks x (2-D or 4-D), γ and β: dense
+// values of one float dtype, γ and β of length C.
+func batchNormInputs(values []G.Value) (x, gamma, beta *tensor.Dense, err error) {
 	if len(values) != 3 {
 		return nil, nil, nil, fmt.Errorf("nn: batchnorm: %d values, want 3", len(values))
 	}
-	ds := make([]*tensor.Dense, 3)
+	var ds [3]*tensor.Dense
 	for i, v := range values {
 		d, ok := v.(*tensor.Dense)
 		if !ok {
 			return nil, nil, nil, fmt.Errorf("nn: batchnorm: input %d is %T, want *tensor.Dense", i, v)
 		}
-		if d.Dtype() != values[0].Dtype() {
-			return nil, nil, nil, fmt.Errorf("nn: batchnorm: input %d has dtype %v, x %v", i, d.Dtype(), values[0].Dtype())
+		if i > 0 && d.Dtype() != ds[0].Dtype() {
+			return nil, nil, nil, fmt.Errorf("nn: batchnorm: input %d has dtype %v, x %v", i, d.Dtype(), ds[0].Dtype())
 		}
 		ds[i] = d
 	}
@@ -440,8 +466,11 @@ func batchNormInputs(values []G.Value) (x, second, third *tensor.Dense, err erro
 	if d := ds[0].Dims(); d != 2 && d != 4 {
 		return nil, nil, nil, fmt.Errorf("nn: batchnorm: x has shape %v, want 2-D or 4-D", ds[0].Shape())
 	}
-	if c := ds[0].Shape()[1]; ds[1].Shape().TotalSize() != c {
-		return nil, nil, nil, fmt.Errorf("nn: batchnorm: γ has shape %v, want (%d)", ds[1].Shape(), c)
+	c := ds[0].Shape()[1]
+	for i, name := range []string{"γ", "β"} {
+		if ds[i+1].Shape().TotalSize() != c {
+			return nil, nil, nil, fmt.Errorf("nn: batchnorm: %s has shape %v, want (%d)", name, ds[i+1].Shape(), c)
+		}
 	}
 	return ds[0], ds[1], ds[2], nil
 }

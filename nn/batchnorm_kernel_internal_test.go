@@ -16,28 +16,47 @@ func BenchmarkBatchNormKernels(b *testing.B) {
 		x[i], g[i] = float32(rng.NormFloat64()), float32(rng.NormFloat64())
 	}
 	gamma, beta := make([]float32, c), make([]float32, c)
-	mean, variance, inv := make([]float64, c), make([]float64, c), make([]float64, c)
-	sumG, sumGX := make([]float64, c), make([]float64, c)
-	b.Run("moments", func(b *testing.B) {
-		for b.Loop() {
-			batchMoments(x, n, c, s, mean, variance, 0, c)
+	for ch := range gamma {
+		gamma[ch], beta[ch] = 1, 0.1
+	}
+	variance := make([]float64, c)
+	for _, relu := range []bool{false, true} {
+		r := newBNRun(n, c, s, relu)
+		batchMoments(r, x, variance, 0, c)
+		invStdDev(r.inv, variance, 1e-5)
+		suffix := ""
+		if relu {
+			suffix = "-relu"
 		}
-	})
-	b.Run("apply", func(b *testing.B) {
-		for b.Loop() {
-			bnApply(y, x, gamma, beta, n, c, s, mean, inv, 0, c)
+		if !relu {
+			b.Run("moments", func(b *testing.B) {
+				for b.Loop() {
+					batchMoments(r, x, variance, 0, c)
+				}
+			})
 		}
-	})
-	b.Run("sums", func(b *testing.B) {
-		for b.Loop() {
-			bnSums(x, g, n, c, s, mean, inv, sumG, sumGX, 0, c)
-		}
-	})
-	b.Run("dx", func(b *testing.B) {
-		for b.Loop() {
-			bnDx(y, x, gamma, g, n, c, s, mean, inv, sumG, sumGX, true, 0, c)
-		}
-	})
+		b.Run("apply"+suffix, func(b *testing.B) {
+			for b.Loop() {
+				bnApply(r, y, x, gamma, beta, 0, c)
+			}
+		})
+		b.Run("sums"+suffix, func(b *testing.B) {
+			for b.Loop() {
+				bnSums(r, x, g, gamma, beta, 0, c)
+			}
+		})
+		b.Run("dx"+suffix, func(b *testing.B) {
+			for b.Loop() {
+				bnDx(r, y, x, g, gamma, beta, true, 0, c)
+			}
+		})
+	}
+}
+
+// newBNRun returns a bnRun for layout (n, c, s) with zeroed statistics.
+func newBNRun(n, c, s int, relu bool) *bnRun {
+	return &bnRun{n: n, c: c, s: s, relu: relu, mean: make([]float64, c), inv: make([]float64, c),
+		sumG: make([]float64, c), sumGX: make([]float64, c)}
 }
 
 // TestBatchNormFloat32LargeMean runs the float32 kernels on channels whose
@@ -58,28 +77,28 @@ func TestBatchNormFloat32LargeMean(t *testing.T) {
 	gamma32, beta32 := []float32{1, 0.5, 2}, []float32{0, 1, -1}
 	gamma64, beta64 := []float64{1, 0.5, 2}, []float64{0, 1, -1}
 	type out struct{ y, dx []float64 }
-	run := func(y, dx func() []float64, apply, grad func(mean, inv, sumG, sumGX []float64)) out {
-		mean, variance, inv := make([]float64, c), make([]float64, c), make([]float64, c)
-		sumG, sumGX := make([]float64, c), make([]float64, c)
-		batchMoments(x64, n, c, s, mean, variance, 0, c)
-		invStdDev(inv, variance, 1e-5)
-		apply(mean, inv, sumG, sumGX)
-		grad(mean, inv, sumG, sumGX)
+	run := func(y, dx func() []float64, apply, grad func(r *bnRun)) out {
+		r := newBNRun(n, c, s, false)
+		variance := make([]float64, c)
+		batchMoments(r, x64, variance, 0, c)
+		invStdDev(r.inv, variance, 1e-5)
+		apply(r)
+		grad(r)
 		return out{y(), dx()}
 	}
 	y32, dx32 := make([]float32, n*c*s), make([]float32, n*c*s)
 	got := run(func() []float64 { return widen(y32) }, func() []float64 { return widen(dx32) },
-		func(mean, inv, _, _ []float64) { bnApply(y32, x32, gamma32, beta32, n, c, s, mean, inv, 0, c) },
-		func(mean, inv, sumG, sumGX []float64) {
-			bnSums(x32, g32, n, c, s, mean, inv, sumG, sumGX, 0, c)
-			bnDx(dx32, x32, gamma32, g32, n, c, s, mean, inv, sumG, sumGX, true, 0, c)
+		func(r *bnRun) { bnApply(r, y32, x32, gamma32, beta32, 0, c) },
+		func(r *bnRun) {
+			bnSums(r, x32, g32, gamma32, beta32, 0, c)
+			bnDx(r, dx32, x32, g32, gamma32, beta32, true, 0, c)
 		})
 	y64, dx64 := make([]float64, n*c*s), make([]float64, n*c*s)
 	want := run(func() []float64 { return y64 }, func() []float64 { return dx64 },
-		func(mean, inv, _, _ []float64) { bnApply(y64, x64, gamma64, beta64, n, c, s, mean, inv, 0, c) },
-		func(mean, inv, sumG, sumGX []float64) {
-			bnSums(x64, g64, n, c, s, mean, inv, sumG, sumGX, 0, c)
-			bnDx(dx64, x64, gamma64, g64, n, c, s, mean, inv, sumG, sumGX, true, 0, c)
+		func(r *bnRun) { bnApply(r, y64, x64, gamma64, beta64, 0, c) },
+		func(r *bnRun) {
+			bnSums(r, x64, g64, gamma64, beta64, 0, c)
+			bnDx(r, dx64, x64, g64, gamma64, beta64, true, 0, c)
 		})
 	scale := 0.0
 	for _, v := range want.dx {

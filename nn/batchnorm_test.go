@@ -20,8 +20,34 @@ type bnGraph struct {
 	vm             G.VM
 }
 
-// newBNGraph builds a bnGraph for x of the given shape (channels = shape[1]).
+// bnLayer is nn.BatchNorm's signature, shared by nn.BatchNormReLU.
+type bnLayer func(x, gamma, beta *G.Node, stats *nn.BatchNormStats, training bool) (*G.Node, error)
+
+// bnLayers are the batch-norm ops that the same tests check, and the
+// composition nn.BatchNormReLU stands for.
+var bnLayers = []struct {
+	name  string
+	layer bnLayer
+}{
+	{"BatchNorm", nn.BatchNorm},
+	{"BatchNormReLU", nn.BatchNormReLU},
+	{"ReLU∘BatchNorm", func(x, gamma, beta *G.Node, stats *nn.BatchNormStats, training bool) (*G.Node, error) {
+		y, err := nn.BatchNorm(x, gamma, beta, stats, training)
+		if err != nil {
+			return nil, err
+		}
+		return nn.ReLU(y)
+	}},
+}
+
+// newBNGraph builds a bnGraph for x of the given shape (channels =
+// shape[1]) with nn.BatchNorm.
 func newBNGraph(t *testing.T, dt tensor.Dtype, shape tensor.Shape, gamma, beta []float64, stats *nn.BatchNormStats, training bool, seed uint64) *bnGraph {
+	return newLayerGraph(t, nn.BatchNorm, dt, shape, gamma, beta, stats, training, seed)
+}
+
+// newLayerGraph builds a bnGraph with the given layer in BatchNorm's place.
+func newLayerGraph(t *testing.T, layer bnLayer, dt tensor.Dtype, shape tensor.Shape, gamma, beta []float64, stats *nn.BatchNormStats, training bool, seed uint64) *bnGraph {
 	t.Helper()
 	c := shape[1]
 	b := &bnGraph{g: G.NewGraph()}
@@ -32,7 +58,7 @@ func newBNGraph(t *testing.T, dt tensor.Dtype, shape tensor.Shape, gamma, beta [
 	r := G.NewTensor(b.g, dt, shape.Dims(), G.WithShape(shape...), G.WithName("r"),
 		G.WithValue(newDense(dt, shape, randomValues(shape.TotalSize(), seed))))
 	var err error
-	if b.y, err = nn.BatchNorm(b.x, b.gamma, b.beta, stats, training); err != nil {
+	if b.y, err = layer(b.x, b.gamma, b.beta, stats, training); err != nil {
 		t.Fatal(err)
 	}
 	weighted, err := G.HadamardProd(b.y, r)
@@ -191,52 +217,61 @@ func TestBatchNormRunningStatsReachEvalGraph(t *testing.T) {
 // in both modes against central differences (float64).
 func TestBatchNormGradientFiniteDifferences(t *testing.T) {
 	const h, tol = 1e-6, 1e-6
-	for _, training := range []bool{true, false} {
-		for _, dims := range []tensor.Shape{{3, 2, 2, 2}, {4, 3}} {
-			name := fmt.Sprint(dims) + "/eval"
-			if training {
-				name = fmt.Sprint(dims) + "/train"
+	for _, l := range bnLayers[:2] {
+		for _, training := range []bool{true, false} {
+			for _, dims := range []tensor.Shape{{3, 2, 2, 2}, {4, 3}} {
+				name := fmt.Sprint(l.name, "/", dims, "/eval")
+				if training {
+					name = fmt.Sprint(l.name, "/", dims, "/train")
+				}
+				t.Run(name, func(t *testing.T) {
+					testBNFiniteDifferences(t, l.layer, dims, training, h, tol)
+				})
 			}
-			t.Run(name, func(t *testing.T) {
-				stats, _ := nn.NewBatchNormStats(dims[1], 0.1, 1e-5)
-				gamma := randomValues(dims[1], 5)
-				beta := randomValues(dims[1], 6)
-				b := newBNGraph(t, tensor.Float64, dims, gamma, beta, stats, training, 3)
-				x := randomValues(dims.TotalSize(), 4)
-				b.run(t, x) // gradients accumulate over runs: read them after exactly one
-				grads := map[string][]float64{}
-				for _, n := range []*G.Node{b.x, b.gamma, b.beta} {
-					gv, err := n.Grad()
-					if err != nil {
-						t.Fatal(err)
-					}
-					grads[n.Name()] = floats(t, gv)
-				}
-				b.run(t, x)
-				lossAt := func() float64 {
-					if err := b.vm.RunAll(); err != nil {
-						t.Fatal(err)
-					}
-					v := b.loss.Value().Data().(float64)
-					b.vm.Reset()
-					return v
-				}
-				for _, n := range []*G.Node{b.x, b.gamma, b.beta} {
-					data := n.Value().Data().([]float64)
-					for i := range data {
-						orig := data[i]
-						data[i] = orig + h
-						up := lossAt()
-						data[i] = orig - h
-						down := lossAt()
-						data[i] = orig
-						fd := (up - down) / (2 * h)
-						if got := grads[n.Name()][i]; !closeTo(got, fd, tol) {
-							t.Errorf("d/d%s[%d] = %.9g, finite difference %.9g", n.Name(), i, got, fd)
-						}
-					}
-				}
-			})
+		}
+	}
+}
+
+// testBNFiniteDifferences compares the gradients of x, γ and β of one
+// layer with central differences of step h.
+func testBNFiniteDifferences(t *testing.T, layer bnLayer, dims tensor.Shape, training bool, h, tol float64) {
+	t.Helper()
+	stats, _ := nn.NewBatchNormStats(dims[1], 0.1, 1e-5)
+	gamma := randomValues(dims[1], 5)
+	beta := randomValues(dims[1], 6)
+	b := newLayerGraph(t, layer, tensor.Float64, dims, gamma, beta, stats, training, 3)
+	x := randomValues(dims.TotalSize(), 4)
+	b.run(t, x) // gradients accumulate over runs: read them after exactly one
+	grads := map[string][]float64{}
+	for _, n := range []*G.Node{b.x, b.gamma, b.beta} {
+		gv, err := n.Grad()
+		if err != nil {
+			t.Fatal(err)
+		}
+		grads[n.Name()] = floats(t, gv)
+	}
+	b.run(t, x)
+	lossAt := func() float64 {
+		if err := b.vm.RunAll(); err != nil {
+			t.Fatal(err)
+		}
+		v := b.loss.Value().Data().(float64)
+		b.vm.Reset()
+		return v
+	}
+	for _, n := range []*G.Node{b.x, b.gamma, b.beta} {
+		data := n.Value().Data().([]float64)
+		for i := range data {
+			orig := data[i]
+			data[i] = orig + h
+			up := lossAt()
+			data[i] = orig - h
+			down := lossAt()
+			data[i] = orig
+			fd := (up - down) / (2 * h)
+			if got := grads[n.Name()][i]; !closeTo(got, fd, tol) {
+				t.Errorf("d/d%s[%d] = %.9g, finite difference %.9g", n.Name(), i, got, fd)
+			}
 		}
 	}
 }
@@ -285,14 +320,21 @@ func TestBatchNormErrors(t *testing.T) {
 }
 
 // TestBatchNormLispMachine checks that the LispMachine (which differentiates
-// with DoDiff) gives the TapeMachine's gradients, in both modes.
+// with DoDiff) gives the TapeMachine's gradients, in both modes, for
+// BatchNorm and BatchNormReLU.
 func TestBatchNormLispMachine(t *testing.T) {
+	for _, l := range bnLayers[:2] {
+		t.Run(l.name, func(t *testing.T) { testBNLispMachine(t, l.layer) })
+	}
+}
+
+func testBNLispMachine(t *testing.T, layer bnLayer) {
 	shape := tensor.Shape{3, 2, 2, 2}
 	gamma, beta := randomValues(2, 5), randomValues(2, 6)
 	x := randomValues(shape.TotalSize(), 4)
 	for _, training := range []bool{true, false} {
 		stats, _ := nn.NewBatchNormStats(2, 0.1, 1e-5)
-		tape := newBNGraph(t, tensor.Float64, shape, gamma, beta, stats, training, 3)
+		tape := newLayerGraph(t, layer, tensor.Float64, shape, gamma, beta, stats, training, 3)
 		tape.run(t, x)
 
 		g := G.NewGraph()
@@ -300,7 +342,7 @@ func TestBatchNormLispMachine(t *testing.T) {
 		gn := G.NewVector(g, tensor.Float64, G.WithShape(2), G.WithName("gamma"), G.WithValue(newDense(tensor.Float64, tensor.Shape{2}, gamma)))
 		bn := G.NewVector(g, tensor.Float64, G.WithShape(2), G.WithName("beta"), G.WithValue(newDense(tensor.Float64, tensor.Shape{2}, beta)))
 		r := G.NewTensor(g, tensor.Float64, 4, G.WithShape(shape...), G.WithName("r"), G.WithValue(newDense(tensor.Float64, shape, randomValues(shape.TotalSize(), 3))))
-		y, err := nn.BatchNorm(xn, gn, bn, stats, training)
+		y, err := layer(xn, gn, bn, stats, training)
 		if err != nil {
 			t.Fatal(err)
 		}

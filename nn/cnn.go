@@ -21,8 +21,9 @@ import (
 // norm uses momentum 0.1 and ε = 1e-5 (PyTorch's defaults) and keeps its
 // running statistics per parameter set (see RunningStats). Convolution and
 // pooling are this package's Conv2D and MaxPool2D (gemms on chunks of
-// images; Gorgonia's Conv2d spends most of its time transposing), ReLU is
-// this package's ReLU (ReLU′(0) = 0 as in PyTorch), not G.Rectify.
+// images; Gorgonia's Conv2d spends most of its time transposing); each
+// block's batch norm and ReLU are one BatchNormReLU, the hidden layer's
+// ReLU this package's ReLU (ReLU′(0) = 0 as in PyTorch), not G.Rectify.
 //
 // Parameters, in Init's order: for each block b = 0…3, conv{b}.W
 // (out, in, 3, 3), bn{b}.gamma (out) = 1, bn{b}.beta (out) = 0; then fc0.W,
@@ -202,11 +203,8 @@ func (c *CNN) Forward(x *G.Node, params G.Nodes, training bool) (*G.Node, error)
 		if h, err = Conv2D(h, w, [2]int{1, 1}, [2]int{1, 1}); err != nil {
 			return nil, fmt.Errorf("nn: %s: conv%d: %w", c.Name(), b, err)
 		}
-		if h, err = BatchNorm(h, gamma, beta, stats[b], training); err != nil {
+		if h, err = BatchNormReLU(h, gamma, beta, stats[b], training); err != nil {
 			return nil, fmt.Errorf("nn: %s: bn%d: %w", c.Name(), b, err)
-		}
-		if h, err = ReLU(h); err != nil {
-			return nil, fmt.Errorf("nn: %s: ReLU %d: %w", c.Name(), b, err)
 		}
 		if b == 1 || b == 3 {
 			if h, err = MaxPool2D(h, [2]int{2, 2}, [2]int{0, 0}, [2]int{2, 2}); err != nil {

@@ -166,6 +166,28 @@ func ExampleBatchNorm() {
 	// evaluation: [1.2769]
 }
 
+// BatchNormReLU is ReLU(BatchNorm(x)) as one op; its gradient passes mask
+// by 1[z > 0] themselves: here x̂ = (x − 5)/√5 and ∂L/∂x = (g − mean g − x̂·mean(g·x̂))/√5 with g = 1[z > 0].
+func ExampleBatchNormReLU() {
+	stats, _ := nn.NewBatchNormStats(1, 0.1, 1e-5)
+	g := G.NewGraph()
+	x := G.NewMatrix(g, tensor.Float64, G.WithShape(4, 1), G.WithName("x"),
+		G.WithValue(tensor.New(tensor.WithShape(4, 1), tensor.WithBacking([]float64{2, 4, 6, 8}))))
+	gamma := G.NewVector(g, tensor.Float64, G.WithShape(1), G.WithName("gamma"), G.WithInit(G.Ones()))
+	beta := G.NewVector(g, tensor.Float64, G.WithShape(1), G.WithName("beta"), G.WithInit(G.Zeroes()))
+	y, _ := nn.BatchNormReLU(x, gamma, beta, stats, true)
+	loss := G.Must(G.Sum(y))
+	_, _ = G.Grad(loss, x)
+	vm := G.NewTapeMachine(g)
+	defer vm.Close()
+	_ = vm.RunAll()
+	dx, _ := x.Grad()
+	fmt.Printf("y %.3f\ndx %.3f\n", y.Value().Data(), dx.Data())
+	// Output:
+	// y [0.000 0.000 0.447 1.342]
+	// dx [0.045 -0.134 0.134 -0.045]
+}
+
 // The valid head names, for flag help and error messages.
 func ExampleHeadNames() {
 	fmt.Println(nn.HeadNames())

@@ -1,0 +1,16 @@
+//go:build !(goexperiment.simd && amd64)
+
+package nn
+
+// useSIMD reports whether the vectorised float32 loops run: never here.
+const useSIMD = false
+
+func shiftedSums32(x []float32, k float64) (sum, sq float64, done int) { return 0, 0, 0 }
+
+func gradSums32(x, g []float32, mu float64, p affine32, relu bool) (sg, sgx float64, done int) {
+	return 0, 0, 0
+}
+
+func applyRow32(y, x []float32, p affine32, relu bool) (done int) { return 0 }
+
+func dxRow32(dx, x, g []float32, p affine32, bx, d float32, relu bool) (done int) { return 0 }
