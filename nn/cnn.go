@@ -181,7 +181,9 @@ func storageKey(v G.Value) (uintptr, error) {
 }
 
 // Forward adds the CNN to x's graph. training selects batch statistics
-// (and updates the running ones) or the running statistics.
+// (and updates the running ones) or the running statistics. x is data: the
+// graph has no gradient with respect to it (the first convolution skips
+// ∂L/∂x).
 func (c *CNN) Forward(x *G.Node, params G.Nodes, training bool) (*G.Node, error) {
 	if err := c.check(); err != nil {
 		return nil, err
@@ -200,7 +202,7 @@ func (c *CNN) Forward(x *G.Node, params G.Nodes, training bool) (*G.Node, error)
 	}
 	for b := 0; b < cnnBlocks; b++ {
 		w, gamma, beta := params[3*b], params[3*b+1], params[3*b+2]
-		if h, err = Conv2D(h, w, [2]int{1, 1}, [2]int{1, 1}); err != nil {
+		if h, err = convLayer(h, w, [2]int{1, 1}, [2]int{1, 1}, b == 0); err != nil {
 			return nil, fmt.Errorf("nn: %s: conv%d: %w", c.Name(), b, err)
 		}
 		if h, err = BatchNormReLU(h, gamma, beta, stats[b], training); err != nil {

@@ -2,6 +2,7 @@ package nn_test
 
 import (
 	"math"
+	"strings"
 	"testing"
 
 	"github.com/hypersimplex/hsloss/nn"
@@ -314,5 +315,40 @@ func TestNewCNNErrors(t *testing.T) {
 	x := G.NewMatrix(g, tensor.Float64, G.WithShape(2, 63), G.WithName("x"))
 	if _, err := arch.Forward(x, mustBind(t, g, ps), true); err == nil {
 		t.Error("63 features accepted by a 1×8×8 CNN")
+	}
+}
+
+// TestCNNSkipsInputGradient checks that the training graph differentiates
+// every convolution but the first with respect to its input (the first
+// one's input is the data, whose gradient nobody asks for), and fuses each
+// block's batch norm and ReLU.
+func TestCNNSkipsInputGradient(t *testing.T) {
+	arch, shape := tinyCNN(t)
+	ps, err := arch.Init(tensor.Float64, 1)
+	if err != nil {
+		t.Fatal(err)
+	}
+	params, _, vm := ceGraph(t, arch, ps, tensor.Float64, randomValues(2*shape[0]*shape[1]*shape[2], 2), []int{0, 1}, 3)
+	defer vm.Close()
+	count := map[string]int{}
+	for _, n := range params[0].Graph().AllNodes() {
+		if n.Op() == nil {
+			continue
+		}
+		s := n.Op().String()
+		for _, prefix := range []string{"nn.Conv2DDiff{wrt=x", "nn.Conv2DDiff{wrt=w", "nn.BatchNormReLU{", "nn.BatchNorm{"} {
+			if strings.HasPrefix(s, prefix) {
+				count[prefix]++
+			}
+		}
+	}
+	want := map[string]int{"nn.Conv2DDiff{wrt=x": 3, "nn.Conv2DDiff{wrt=w": 4, "nn.BatchNormReLU{": 4}
+	for k, v := range want {
+		if count[k] != v {
+			t.Errorf("%d ops %s…, want %d", count[k], k, v)
+		}
+	}
+	if count["nn.BatchNorm{"] != 0 {
+		t.Errorf("%d unfused batch norms", count["nn.BatchNorm{"])
 	}
 }

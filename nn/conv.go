@@ -40,6 +40,13 @@ import (
 // empty image; w's input channels ≠ x's channels; a negative padding, a
 // stride < 1, or a kernel larger than the padded image.
 func Conv2D(x, w *G.Node, pad, stride [2]int) (*G.Node, error) {
+	return convLayer(x, w, pad, stride, false)
+}
+
+// convLayer is Conv2D; with data = true x is taken as the model's input
+// data, whose gradient nobody asks for: the op then declares x not
+// differentiable and the backward pass skips ∂L/∂x (as linearLayer does).
+func convLayer(x, w *G.Node, pad, stride [2]int, data bool) (*G.Node, error) {
 	if x == nil || w == nil {
 		return nil, fmt.Errorf("nn: Conv2D: x or w is nil")
 	}
@@ -49,7 +56,7 @@ func Conv2D(x, w *G.Node, pad, stride [2]int) (*G.Node, error) {
 	if err := checkDtype(x.Dtype()); err != nil {
 		return nil, fmt.Errorf("nn: Conv2D: x: %w", err)
 	}
-	op := &convOp{pad: pad, stride: stride}
+	op := &convOp{pad: pad, stride: stride, data: data}
 	if _, _, err := op.geometry(x.Shape(), w.Shape()); err != nil {
 		return nil, err
 	}
@@ -61,9 +68,11 @@ func Conv2D(x, w *G.Node, pad, stride [2]int) (*G.Node, error) {
 }
 
 // convOp is the Gorgonia op behind Conv2D: inputs x (n, c, h, w) and
-// w (o, c, kh, kw). Padding and stride are its parameters (in its hash).
+// w (o, c, kh, kw). Padding and stride are its parameters (in its hash);
+// data marks x as input data without a gradient (convLayer).
 type convOp struct {
 	pad, stride [2]int
+	data        bool
 	out         outBuf // y, reused from run to run
 }
 
@@ -136,9 +145,9 @@ func (*convOp) ReturnsPtr() bool     { return false }
 func (*convOp) CallsExtern() bool    { return false }
 func (*convOp) OverwritesInput() int { return -1 }
 
-// WriteHash writes the name, padding and stride.
+// WriteHash writes the name, padding, stride and data flag.
 func (op *convOp) WriteHash(h hash.Hash) {
-	fmt.Fprintf(h, "nn.conv2d{pad=%v, stride=%v}", op.pad, op.stride)
+	fmt.Fprintf(h, "nn.conv2d{pad=%v, stride=%v, data=%v}", op.pad, op.stride, op.data)
 }
 
 // Hashcode is the FNV-1a hash of WriteHash.
@@ -175,16 +184,20 @@ func (op *convOp) UsePreallocDo(prealloc G.Value, inputs ...G.Value) (G.Value, e
 	return y, nil
 }
 
-// DiffWRT: x and w are differentiable.
-func (*convOp) DiffWRT(inputs int) []bool { return []bool{true, true} }
+// DiffWRT: x (unless it is data) and w are differentiable.
+func (op *convOp) DiffWRT(inputs int) []bool { return []bool{!op.data, true} }
 
-// SymDiff returns ∂L/∂x and ∂L/∂w, each a convDiffOp on (x, w, ∂L/∂y).
+// SymDiff returns ∂L/∂x (nil for data) and ∂L/∂w, each a convDiffOp on
+// (x, w, ∂L/∂y).
 func (op *convOp) SymDiff(inputs G.Nodes, output, grad *G.Node) (G.Nodes, error) {
 	if len(inputs) != 2 {
 		return nil, fmt.Errorf("nn: Conv2D: SymDiff got %d inputs, want 2 (x, w)", len(inputs))
 	}
 	out := make(G.Nodes, 2)
 	for wrt := range out {
+		if wrt == 0 && op.data {
+			continue
+		}
 		d, err := G.ApplyOp(&convDiffOp{fwd: op, wrt: wrt}, inputs[0], inputs[1], grad)
 		if err != nil {
 			return nil, fmt.Errorf("nn: Conv2D: SymDiff (%s): %w", convArg[wrt], err)
@@ -208,6 +221,9 @@ func (op *convOp) DoDiff(ctx G.ExecutionContext, inputs G.Nodes, output *G.Node)
 		return fmt.Errorf("nn: Conv2D: gradient of the output: %w", err)
 	}
 	for wrt, in := range inputs {
+		if wrt == 0 && op.data {
+			continue
+		}
 		d, err := (&convDiffOp{fwd: op, wrt: wrt}).Do(inputs[0].Value(), inputs[1].Value(), g)
 		if err != nil {
 			return err
