@@ -4,11 +4,6 @@ package nn
 
 import "simd/archsimd"
 
-// useSIMD reports whether the vectorised float32 loops run: with AVX2.
-// Each loop ends with VZEROUPPER (ClearAVXUpperBits), so that the scalar
-// SSE code after it does not pay for dirty upper halves.
-var useSIMD = archsimd.X86.AVX2()
-
 // shiftedSums32 is shiftedSums over whole blocks of 8.
 func shiftedSums32(x []float32, k float64) (sum, sq float64, done int) {
 	if !useSIMD {
@@ -107,11 +102,4 @@ func dxRow32(dx, x, g []float32, p affine32, bx, d float32, relu bool) (done int
 func broadcast(p affine32) (a, mu1, mu2, beta archsimd.Float32x8) {
 	return archsimd.BroadcastFloat32x8(p.a), archsimd.BroadcastFloat32x8(p.mu1),
 		archsimd.BroadcastFloat32x8(p.mu2), archsimd.BroadcastFloat32x8(p.beta)
-}
-
-// horizontal returns the sum of v's four lanes.
-func horizontal(v archsimd.Float64x4) float64 {
-	var s [4]float64
-	v.Store(&s)
-	return (s[0] + s[1]) + (s[2] + s[3])
 }

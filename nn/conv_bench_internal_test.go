@@ -8,11 +8,13 @@ import (
 )
 
 // BenchmarkConvKernels times the convolution kernels alone, the column-
-// matrix ones (path=column) against the shifted ones (path=shifted), on
+// matrix ones (path=column), the shifted ones (path=shifted) and the
+// Winograd ones (path=winograd, with the shifted ∂L/∂w), on
 // the CNN's layer shapes (3×3, padding 1, float32, 64 output channels;
 // 64 input channels, and 1, 8 and 16 on 28×28 maps for the threshold
 // shiftMinChannels) with the build's BLAS, and reports GFLOP/s
-// (2·n·o·rows·cols per pass, without the shifted layout's extra columns).
+// (2·n·o·rows·cols per pass, the direct convolution's flops: Winograd's
+// figure is an effective rate).
 func BenchmarkConvKernels(b *testing.B) {
 	accel.Setup()
 	const n, o = 128, 64
@@ -41,8 +43,13 @@ func BenchmarkConvKernels(b *testing.B) {
 				func() { shiftConvGradW(dw, x, y, n, o, g) },
 				func() { shiftConvGradX(x, w, y, n, o, g) },
 			},
+			"winograd": {
+				func() { winogradForward(y, x, w, n, o, g) },
+				func() { shiftConvGradW(dw, x, y, n, o, g) }, // the Winograd path's ∂L/∂w
+				func() { winogradGradX(x, w, y, n, o, g) },
+			},
 		}
-		for _, path := range []string{"column", "shifted", "column", "shifted"} {
+		for _, path := range []string{"column", "shifted", "winograd", "column", "shifted", "winograd"} {
 			for i, pass := range []string{"forward", "gradW", "gradX"} {
 				b.Run(fmt.Sprintf("size=%d/c=%d/pass=%s/path=%s", size, c, pass, path), func(b *testing.B) {
 					b.ReportAllocs()

@@ -38,10 +38,14 @@ func winogradable(g geom2d) bool {
 }
 
 // winogradChunkTiles is about how many tiles one chunk of images puts
-// side by side in the 16 products: the transformed input and output of a
-// chunk, 16·(c + o)·tiles elements, are 2 MB per worker for the CNN's
-// 64 channels in float32.
-const winogradChunkTiles = 256
+// side by side in the 16 products (at least one image's): the transformed
+// input and output of a chunk, 16·(c + o)·tiles elements, stay near the
+// cores' caches, 1 MB per worker for the CNN's 64 channels in float32.
+// BenchmarkConvKernels (batch 128, 14×14 maps, forward and ∂L/∂x): 9.4–9.7
+// ms at 128 tiles (two images), 9.5–10.3 at 64, 10.2–10.5 at 256, 11–12.8
+// at 512 and 1024; on 28×28 maps (196 tiles an image) one image was the
+// fastest chunk.
+const winogradChunkTiles = 128
 
 // wgTiles returns the tile grid of one image: ⌈h/2⌉ × ⌈w/2⌉.
 func wgTiles(g geom2d) (th, tw int) { return (g.h + 1) / 2, (g.w + 1) / 2 }
@@ -105,71 +109,139 @@ func winogradWeights[T float](u, w []T, o, c int, flip bool) {
 // (n × cin × h·w, geometry g with g.c = cin) with the transformed kernels
 // u (16 × cout × cin): per chunk of images, the input transform, 16 gemms,
 // the output transform. The chunks run on forEachBlock's workers, each
-// with its own buffers (16·(cin + cout)·tiles elements and one padded
+// with its own buffers (16·(cin + cout)·tiles elements and a split padded
 // plane).
+//
+// The buffers V and M hold the 16 matrices V_ξ (cin × tiles) and M_ξ
+// (cout × tiles) wgPad elements apart, and the input transform runs over
+// channels, then images, then rows of tiles, in storage order: so the
+// vector loops may store whole blocks of 8 at the end of a row of tiles,
+// the surplus landing where a later store overwrites it or in the gap,
+// and may load whole blocks past the end of a row of M.
 func winogradConv[T float](y, x, u []T, n, cin, cout int, g geom2d) {
 	th, tw := wgTiles(g)
 	nb := max(1, min(n, winogradChunkTiles/(th*tw)))
 	chunks := (n + nb - 1) / nb
-	ph, pw := 2*th+2, 2*tw+2 // the padded plane
 	forEachBlock(chunks, n*cout*cin*g.h*g.w, func(_, lo, hi int) {
-		v := getScratch[T](16 * cin * nb * th * tw)
+		v := getScratch[T](16 * (cin*nb*th*tw + wgPad))
 		defer putScratch(v)
-		m := getScratch[T](16 * cout * nb * th * tw)
+		m := getScratch[T](16 * (cout*nb*th*tw + wgPad))
 		defer putScratch(m)
-		plane := getScratch[T](ph * pw)
-		defer putScratch(plane)
-		clear(plane)
+		p := newWgPlane[T](th, tw)
+		defer p.free()
 		for k := lo; k < hi; k++ {
 			b0 := k * nb
 			imgs := min(nb, n-b0)
 			tiles := imgs * th * tw
-			for j := 0; j < imgs; j++ {
-				for ch := 0; ch < cin; ch++ {
-					src := x[((b0+j)*cin+ch)*g.h*g.w:][:g.h*g.w]
-					for r := 0; r < g.h; r++ {
-						copy(plane[(r+1)*pw+1:][:g.w], src[r*g.w:(r+1)*g.w])
-					}
-					wgInput(v[ch*tiles+j*th*tw:], cin*tiles, plane, pw, th, tw)
+			vs, ms := cin*tiles+wgPad, cout*tiles+wgPad
+			for ch := 0; ch < cin; ch++ {
+				for j := 0; j < imgs; j++ {
+					p.load(x[((b0+j)*cin+ch)*g.h*g.w:][:g.h*g.w], g.h, g.w)
+					p.transform(v[ch*tiles+j*th*tw:], vs)
 				}
 			}
 			for xi := 0; xi < 16; xi++ {
 				gemm(false, false, cout, tiles, cin, 1, u[xi*cout*cin:(xi+1)*cout*cin], cin,
-					v[xi*cin*tiles:(xi+1)*cin*tiles], tiles, 0, m[xi*cout*tiles:(xi+1)*cout*tiles], tiles)
+					v[xi*vs:xi*vs+cin*tiles], tiles, 0, m[xi*ms:xi*ms+cout*tiles], tiles)
 			}
 			for j := 0; j < imgs; j++ {
 				for oc := 0; oc < cout; oc++ {
 					dst := y[((b0+j)*cout+oc)*g.h*g.w:][:g.h*g.w]
-					wgOutput(dst, g.h, g.w, m[oc*tiles+j*th*tw:], cout*tiles, th, tw)
+					wgOutput(dst, g.h, g.w, m[oc*tiles+j*th*tw:], ms, p.s, p.ld, th, tw)
 				}
 			}
 		}
 	})
 }
 
-// wgInput writes the transformed tiles Bᵀ d B of one padded plane (pw
-// columns; the image at row 1, column 1, zeros around it) for its th × tw
-// tiles: point ξ of tile t = ty·tw + tx goes to v[ξ·stride + t].
-func wgInput[T float](v []T, stride int, plane []T, pw, th, tw int) {
-	for ty := 0; ty < th; ty++ {
-		r0 := plane[2*ty*pw:]
-		r1, r2, r3 := r0[pw:], r0[2*pw:], r0[3*pw:]
-		for tx := 0; tx < tw; tx++ {
-			c := 2 * tx
-			t := ty*tw + tx
-			// Bᵀ d, column by column: rows d0 − d2, d1 + d2, d2 − d1, d1 − d3.
-			var b [4][4]T
-			for j := 0; j < 4; j++ {
-				d0, d1, d2, d3 := r0[c+j], r1[c+j], r2[c+j], r3[c+j]
-				b[0][j], b[1][j], b[2][j], b[3][j] = d0-d2, d1+d2, d2-d1, d1-d3
+// wgPad is the gap after each matrix of the transform buffers, and the
+// spare columns of the plane's rows: one vector loop block.
+const wgPad = 8
+
+// wgPlane is one image plane zero-padded by 1 on every side (to 2·th + 2
+// rows of 2·tw + 2) and split into its even and odd columns, e and o
+// (rows of tw + 1 values, ld apart), so that the input transform reads
+// every operand contiguously: tile (ty, tx) covers padded columns 2tx …
+// 2tx + 3, which are e[tx], o[tx], e[tx+1], o[tx+1]. b (8 rows) and s (8
+// rows) are scratch rows of the transforms. ld is a multiple of 8 with a
+// block to spare after tw + 1 (zeros in e and o), so that the vector loops
+// load and store whole blocks.
+type wgPlane[T float] struct {
+	th, tw, ld int
+	e, o       []T
+	b, s       []T
+	buf        []T
+}
+
+func newWgPlane[T float](th, tw int) wgPlane[T] {
+	ld := (tw+wgPad-1)/wgPad*wgPad + wgPad
+	rows := 2*th + 2
+	buf := getScratch[T](2*rows*ld + 16*ld)
+	clear(buf)
+	return wgPlane[T]{th: th, tw: tw, ld: ld, e: buf[:rows*ld], o: buf[rows*ld : 2*rows*ld],
+		b: buf[2*rows*ld : 2*rows*ld+8*ld], s: buf[2*rows*ld+8*ld : 2*rows*ld+16*ld], buf: buf}
+}
+
+func (p *wgPlane[T]) free() { putScratch(p.buf) }
+
+// load copies an h × w image into the plane's interior (padded row r + 1,
+// column c + 1); the padding stays zero from newWgPlane, since every load
+// writes the same interior.
+func (p *wgPlane[T]) load(img []T, h, w int) {
+	ld := p.ld
+	for r := 0; r < h; r++ {
+		src := img[r*w : (r+1)*w]
+		e, o := p.e[(r+1)*ld:(r+2)*ld], p.o[(r+1)*ld:(r+2)*ld]
+		// padded column c + 1: odd for even c (o[c/2]), even for odd c (e[(c+1)/2]).
+		for c := 0; c+1 < len(src); c += 2 {
+			o[c/2], e[c/2+1] = src[c], src[c+1]
+		}
+		if len(src)%2 == 1 {
+			o[len(src)/2] = src[len(src)-1]
+		}
+	}
+}
+
+// transform writes the transformed tiles Bᵀ d B of the loaded plane: point
+// ξ of tile t = ty·tw + tx goes to v[ξ·stride + t]. Per row of tiles, the
+// column transform Bᵀ (rows d0 − d2, d1 + d2, d2 − d1, d1 − d3 of the
+// tiles' four padded rows) runs over the even and the odd columns, then
+// the row transform (columns e0 − e2, e1 + e2, e2 − e1, e1 − e3) over the
+// tiles.
+func (p *wgPlane[T]) transform(v []T, stride int) {
+	if v32, ok := asFloat32(v); ok {
+		e, _ := asFloat32(p.e)
+		o, _ := asFloat32(p.o)
+		b, _ := asFloat32(p.b)
+		if wgTransform32(v32, stride, e, o, b, p.ld, p.th, p.tw) {
+			return
+		}
+	}
+	tw, ld, we := p.tw, p.ld, p.tw+1
+	for ty := 0; ty < p.th; ty++ {
+		for half := 0; half < 2; half++ {
+			src := p.e
+			if half == 1 {
+				src = p.o
 			}
-			// (Bᵀ d) B, row by row.
-			for i := 0; i < 4; i++ {
-				e0, e1, e2, e3 := b[i][0], b[i][1], b[i][2], b[i][3]
-				v[(4*i)*stride+t] = e0 - e2
-				v[(4*i+1)*stride+t] = e1 + e2
-				v[(4*i+2)*stride+t] = e2 - e1
-				v[(4*i+3)*stride+t] = e1 - e3
+			r0, r1 := src[2*ty*ld:][:we], src[(2*ty+1)*ld:][:we]
+			r2, r3 := src[(2*ty+2)*ld:][:we], src[(2*ty+3)*ld:][:we]
+			b := p.b[half*4*ld:]
+			b0, b1, b2, b3 := b[:we], b[ld:][:we], b[2*ld:][:we], b[3*ld:][:we]
+			for k := range b0 {
+				b0[k], b1[k], b2[k], b3[k] = r0[k]-r2[k], r1[k]+r2[k], r2[k]-r1[k], r1[k]-r3[k]
+			}
+		}
+		for r := 0; r < 4; r++ {
+			be, bo := p.b[r*ld:][:we], p.b[(4+r)*ld:][:we]
+			base := ty * tw
+			v0 := v[(4*r)*stride+base:][:tw]
+			v1 := v[(4*r+1)*stride+base:][:tw]
+			v2 := v[(4*r+2)*stride+base:][:tw]
+			v3 := v[(4*r+3)*stride+base:][:tw]
+			for t := range v0 {
+				e0, e1, e2, e3 := be[t], bo[t], be[t+1], bo[t+1]
+				v0[t], v1[t], v2[t], v3[t] = e0-e2, e1+e2, e2-e1, e1-e3
 			}
 		}
 	}
@@ -177,24 +249,37 @@ func wgInput[T float](v []T, stride int, plane []T, pw, th, tw int) {
 
 // wgOutput writes the output pixels Aᵀ M A of one channel's th × tw tiles
 // (point ξ of tile t at m[ξ·stride + t]) into dst (h × w), dropping the
-// pixels of the last row and column of tiles that fall outside.
-func wgOutput[T float](dst []T, h, w int, m []T, stride, th, tw int) {
+// pixels of the last row and column of tiles that fall outside. Per row of
+// tiles, the column transform Aᵀ (rows m0 + m1 + m2, m1 − m2 − m3) runs
+// over the tiles into s (8 rows, ld apart), then the row transform writes
+// the pixels.
+func wgOutput[T float](dst []T, h, w int, m []T, stride int, s []T, ld, th, tw int) {
+	if d32, ok := asFloat32(dst); ok {
+		m32, _ := asFloat32(m)
+		s32, _ := asFloat32(s)
+		if wgOutput32(d32, h, w, m32, stride, s32, ld, th, tw) {
+			return
+		}
+	}
 	for ty := 0; ty < th; ty++ {
-		for tx := 0; tx < tw; tx++ {
-			t := ty*tw + tx
-			// Aᵀ M, column by column: rows m0 + m1 + m2, m1 − m2 − m3.
-			var s [2][4]T
-			for j := 0; j < 4; j++ {
-				m0, m1, m2, m3 := m[j*stride+t], m[(4+j)*stride+t], m[(8+j)*stride+t], m[(12+j)*stride+t]
-				s[0][j], s[1][j] = m0+m1+m2, m1-m2-m3
+		base := ty * tw
+		for j := 0; j < 4; j++ {
+			m0, m1 := m[j*stride+base:][:tw], m[(4+j)*stride+base:][:tw]
+			m2, m3 := m[(8+j)*stride+base:][:tw], m[(12+j)*stride+base:][:tw]
+			s0, s1 := s[j*ld:][:tw], s[(4+j)*ld:][:tw]
+			for t := range s0 {
+				s0[t], s1[t] = m0[t]+m1[t]+m2[t], m1[t]-m2[t]-m3[t]
 			}
-			y, x := 2*ty, 2*tx
-			for i := 0; i < 2 && y+i < h; i++ {
-				row := dst[(y+i)*w:]
-				row[x] = s[i][0] + s[i][1] + s[i][2]
-				if x+1 < w {
-					row[x+1] = s[i][1] - s[i][2] - s[i][3]
-				}
+		}
+		for i := 0; i < 2 && 2*ty+i < h; i++ {
+			row := dst[(2*ty+i)*w : (2*ty+i+1)*w]
+			c0, c1, c2, c3 := s[4*i*ld:][:tw], s[(4*i+1)*ld:][:tw], s[(4*i+2)*ld:][:tw], s[(4*i+3)*ld:][:tw]
+			t := 0
+			for ; 2*t+1 < w; t++ {
+				row[2*t], row[2*t+1] = c0[t]+c1[t]+c2[t], c1[t]-c2[t]-c3[t]
+			}
+			if t < tw && 2*t < w {
+				row[2*t] = c0[t] + c1[t] + c2[t]
 			}
 		}
 	}

@@ -14,3 +14,9 @@ func gradSums32(x, g []float32, mu float64, p affine32, relu bool) (sg, sgx floa
 func applyRow32(y, x []float32, p affine32, relu bool) (done int) { return 0 }
 
 func dxRow32(dx, x, g []float32, p affine32, bx, d float32, relu bool) (done int) { return 0 }
+
+func wgTransform32(v []float32, stride int, e, o, b []float32, ld, th, tw int) bool { return false }
+
+func wgOutput32(dst []float32, h, w int, m []float32, stride int, s []float32, ld, th, tw int) bool {
+	return false
+}

@@ -1,0 +1,105 @@
+//go:build goexperiment.simd && amd64
+
+package nn
+
+import "simd/archsimd"
+
+// The vector Winograd transforms do the same additions in the same order
+// as the portable loops (bit-identical results), 8 tiles or columns at a
+// time, with whole-block loads and stores only: AVX2's masked stores
+// (VMASKMOVPS) are microcoded on some CPUs and made the transforms slower
+// than the scalar loops. winogradConv's buffer layout makes the surplus
+// lanes safe (see there); the output rows, which are the op's result,
+// get their last partial block through a copy.
+
+// wgTransform32 is wgPlane.transform for float32. It reports false, doing
+// nothing, without AVX2.
+func wgTransform32(v []float32, stride int, e, o, b []float32, ld, th, tw int) bool {
+	if !useSIMD {
+		return false
+	}
+	we := tw + 1
+	for ty := 0; ty < th; ty++ {
+		for half := 0; half < 2; half++ {
+			src := e
+			if half == 1 {
+				src = o
+			}
+			r0, r1 := src[2*ty*ld:][:ld], src[(2*ty+1)*ld:][:ld]
+			r2, r3 := src[(2*ty+2)*ld:][:ld], src[(2*ty+3)*ld:][:ld]
+			bh := b[half*4*ld:][:4*ld]
+			for k := 0; k < we; k += 8 {
+				d0, d1 := archsimd.LoadFloat32x8Slice(r0[k:]), archsimd.LoadFloat32x8Slice(r1[k:])
+				d2, d3 := archsimd.LoadFloat32x8Slice(r2[k:]), archsimd.LoadFloat32x8Slice(r3[k:])
+				d0.Sub(d2).StoreSlice(bh[k:])
+				d1.Add(d2).StoreSlice(bh[ld+k:])
+				d2.Sub(d1).StoreSlice(bh[2*ld+k:])
+				d1.Sub(d3).StoreSlice(bh[3*ld+k:])
+			}
+		}
+		base := ty * tw
+		for r := 0; r < 4; r++ {
+			be, bo := b[r*ld:][:ld], b[(4+r)*ld:][:ld]
+			for t := 0; t < tw; t += 8 {
+				e0, e1 := archsimd.LoadFloat32x8Slice(be[t:]), archsimd.LoadFloat32x8Slice(bo[t:])
+				e2, e3 := archsimd.LoadFloat32x8Slice(be[t+1:]), archsimd.LoadFloat32x8Slice(bo[t+1:])
+				e0.Sub(e2).StoreSlice(v[(4*r)*stride+base+t:])
+				e1.Add(e2).StoreSlice(v[(4*r+1)*stride+base+t:])
+				e2.Sub(e1).StoreSlice(v[(4*r+2)*stride+base+t:])
+				e1.Sub(e3).StoreSlice(v[(4*r+3)*stride+base+t:])
+			}
+		}
+	}
+	archsimd.ClearAVXUpperBits()
+	return true
+}
+
+// zipIndex interleaves the two halves of a vector: [a0 a1 a2 a3 b0 b1 b2
+// b3] → [a0 b0 a1 b1 a2 b2 a3 b3].
+var zipIndex = [8]uint32{0, 4, 1, 5, 2, 6, 3, 7}
+
+// wgOutput32 is wgOutput for float32; the pixel pairs of a row are
+// interleaved by a permutation. It reports false, doing nothing, without
+// AVX2.
+func wgOutput32(dst []float32, h, w int, m []float32, stride int, s []float32, ld, th, tw int) bool {
+	if !useSIMD {
+		return false
+	}
+	zip := archsimd.LoadUint32x8Slice(zipIndex[:])
+	for ty := 0; ty < th; ty++ {
+		base := ty * tw
+		for j := 0; j < 4; j++ {
+			for t := 0; t < tw; t += 8 {
+				m0, m1 := archsimd.LoadFloat32x8Slice(m[j*stride+base+t:]), archsimd.LoadFloat32x8Slice(m[(4+j)*stride+base+t:])
+				m2, m3 := archsimd.LoadFloat32x8Slice(m[(8+j)*stride+base+t:]), archsimd.LoadFloat32x8Slice(m[(12+j)*stride+base+t:])
+				m0.Add(m1).Add(m2).StoreSlice(s[j*ld+t:])
+				m1.Sub(m2).Sub(m3).StoreSlice(s[(4+j)*ld+t:])
+			}
+		}
+		for i := 0; i < 2 && 2*ty+i < h; i++ {
+			row := dst[(2*ty+i)*w : (2*ty+i+1)*w]
+			c0, c1, c2, c3 := s[4*i*ld:][:ld], s[(4*i+1)*ld:][:ld], s[(4*i+2)*ld:][:ld], s[(4*i+3)*ld:][:ld]
+			for t := 0; t < tw; t += 8 {
+				a0, a1 := archsimd.LoadFloat32x8Slice(c0[t:]), archsimd.LoadFloat32x8Slice(c1[t:])
+				a2, a3 := archsimd.LoadFloat32x8Slice(c2[t:]), archsimd.LoadFloat32x8Slice(c3[t:])
+				p, q := a0.Add(a1).Add(a2), a1.Sub(a2).Sub(a3)
+				storePixels(p.SetHi(q.GetLo()).Permute(zip), row[2*t:])           // pixels 2t … 2t+7
+				storePixels(q.SetLo(p.GetHi()).Permute(zip), row[min(2*t+8, w):]) // pixels 2t+8 … 2t+15
+			}
+		}
+	}
+	archsimd.ClearAVXUpperBits()
+	return true
+}
+
+// storePixels stores the first min(8, len(row)) lanes of v into row: a
+// whole-block store, or for a last partial block a copy through memory.
+func storePixels(v archsimd.Float32x8, row []float32) {
+	if len(row) >= 8 {
+		v.StoreSlice(row)
+		return
+	}
+	var tmp [8]float32
+	v.Store(&tmp)
+	copy(row, tmp[:])
+}
