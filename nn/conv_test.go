@@ -38,9 +38,11 @@ func convCases() []convCase {
 		{2, 9, 7, 5, 3, 5, 3, [2]int{2, 1}, [2]int{1, 1}},    // rectangular kernel
 		{3, 8, 4, 6, 2, 1, 1, [2]int{0, 0}, [2]int{1, 1}},    // 1×1
 		{13, 8, 14, 14, 3, 3, 3, [2]int{1, 1}, [2]int{1, 1}}, // 8 images per chunk, a short last one
+		// Winograd (3×3, stride 1, padding 1, c ≥ shiftMinChannels):
+		{3, 10, 7, 9, 5, 3, 3, [2]int{1, 1}, [2]int{1, 1}}, // odd sizes: last tiles half outside
 	}
 	rng := rand.New(rand.NewPCG(13, 1))
-	for len(cs) < 14 {
+	for len(cs) < 15 {
 		k := convCase{n: 1 + rng.IntN(3), c: 1 + rng.IntN(4), h: 1 + rng.IntN(8), w: 1 + rng.IntN(8), o: 1 + rng.IntN(4),
 			kh: 1 + rng.IntN(4), kw: 1 + rng.IntN(4),
 			pad: [2]int{rng.IntN(3), rng.IntN(3)}, stride: [2]int{1 + rng.IntN(2), 1 + rng.IntN(2)}}
