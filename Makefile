@@ -65,9 +65,9 @@ bench-peer: ## Go trainer vs PyTorch (python3-torch), samples/s and ratios from 
 
 bench-peer-cnn: SHELL := /bin/bash
 bench-peer-cnn: .SHELLFLAGS := -o pipefail -c
-bench-peer-cnn: ## the paper's CNN: Go trainer vs PyTorch at batch 32/128/512, samples/s, ratios, allocs and bytes per step; log in results/bench-peer-cnn.txt
+bench-peer-cnn: ## the paper's CNN: Go trainer (default and GOEXPERIMENT=simd builds) vs PyTorch at batch 32/128/512, samples/s, ratios, allocs and bytes per step; log in results/bench-peer-cnn.txt
 	@mkdir -p results
-	$(PEER_PYTHON) scripts/bench_training.py peer --model cnn --go '$(GO)' --tags '$(BLAS_TAG)' --count $(PEER_COUNT) --seconds $(PEER_CNN_SECONDS) --min-steps 2 | tee results/bench-peer-cnn.txt
+	$(PEER_PYTHON) scripts/bench_training.py peer --model cnn --simd --go '$(GO)' --tags '$(BLAS_TAG)' --count $(PEER_COUNT) --seconds $(PEER_CNN_SECONDS) --min-steps 2 | tee results/bench-peer-cnn.txt
 
 data: ## put MNIST and Fashion-MNIST into data/ (idempotent; DATA_FLAGS=-download on a connected machine), check CIFAR-10, report counts and load times
 	$(GO) run ./cmd/data -data data $(DATA_FLAGS)

@@ -10,7 +10,9 @@
       the MLP, the HS/CE step-time ratio of each. With --count N every
       (batch size) pair is measured N times, interleaved, and the table
       gives medians of the per-repeat values and ratios, so that each ratio
-      compares measurements taken seconds apart.
+      compares measurements taken seconds apart. --simd adds the Go
+      benchmark built with GOEXPERIMENT=simd (the vector loops) to every
+      round, with its own columns.
 
   bench_training.py summary FILE...
       Summarises BenchmarkTrainStep output (benchstat format, the
@@ -113,23 +115,27 @@ def fmt_bytes(x):
 def peer(a):
     heads = ["ce", "hs"] if a.model == "mlp" else ["ce"]
     bench = "BenchmarkTrainStep" if a.model == "mlp" else "BenchmarkTrainStepCNN"
+    builds = [("Go", {})] + ([("Go simd", {"GOEXPERIMENT": "simd"})] if a.simd else [])
     with tempfile.TemporaryDirectory() as tmp:
-        binary = os.path.join(tmp, "train.test")
-        build = [a.go, "test", "-c", "-o", binary]
-        if a.tags:
-            build += ["-tags", a.tags]
-        run(build + ["./train/"])
-        go_rates, peer_rates, go_mem = {}, {}, {}  # (head, batch) -> [per repeat]
+        binaries = {}
+        for name, env in builds:
+            binaries[name] = os.path.join(tmp, name.replace(" ", "-") + ".test")
+            build = [a.go, "test", "-c", "-o", binaries[name]]
+            if a.tags:
+                build += ["-tags", a.tags]
+            run(build + ["./train/"], env=dict(os.environ, **env))
+        go_rates, peer_rates, go_mem = {}, {}, {}  # (build, head, batch) / (head, batch) -> [per repeat]
         blas = "?"
         for rep in range(a.count):
             for batch in a.batches:
                 pattern = "^%s$/^solver=%s$/^head=(%s)$/^batch=%d$" % (bench, a.solver, "|".join(heads), batch)
-                out = run([binary, "-test.run", "^$", "-test.bench", pattern, "-test.benchmem",
-                           "-test.benchtime", "%gs" % a.seconds], env=dict(os.environ))
-                for blas, _, head, b, rate, nbytes, allocs in parse_go_mem(out, blas, a.model):
-                    go_rates.setdefault((head, b), []).append(rate)
-                    go_mem.setdefault((head, b), []).append((nbytes, allocs))
-                details = [m.group("details") for m in map(DETAILS_LINE.match, out.splitlines()) if m] or [blas]
+                for name, _ in builds:
+                    out = run([binaries[name], "-test.run", "^$", "-test.bench", pattern, "-test.benchmem",
+                               "-test.benchtime", "%gs" % a.seconds], env=dict(os.environ))
+                    for blas, _, head, b, rate, nbytes, allocs in parse_go_mem(out, blas, a.model):
+                        go_rates.setdefault((name, head, b), []).append(rate)
+                        go_mem.setdefault((name, head, b), []).append((nbytes, allocs))
+                    details = [m.group("details") for m in map(DETAILS_LINE.match, out.splitlines()) if m] or [blas]
                 out = run([a.python, os.path.join("scripts", "peer_bench.py"), "--model", a.model,
                            "--batches", str(batch), "--heads", ",".join(heads), "--seconds", "%g" % a.seconds,
                            "--threads", str(a.threads), "--repeats", "1", "--min-steps", str(a.min_steps)])
@@ -141,27 +147,37 @@ def peer(a):
     print("Go (%s, solver %s) vs PyTorch (%d threads), %s, float32, "
           "medians of %d interleaved repeats" % (blas, a.solver, a.threads, name, a.count))
     print("Go BLAS: %s" % details[0])
+    if a.simd:
+        print("Go simd: the same benchmark built with GOEXPERIMENT=simd (vector loops on amd64 with AVX2)")
     print()
     cols = ["batch"]
     for h in heads:
-        cols += ["Go %s samples/s" % h.upper(), "PyTorch %s samples/s" % h.upper(), "Go/PyTorch %s" % h.upper()]
-    cols += ["Go CE allocs/op", "Go CE B/op"]
+        for b, _ in builds:
+            cols += ["%s %s samples/s" % (b, h.upper())]
+        cols += ["PyTorch %s samples/s" % h.upper()]
+        for b, _ in builds:
+            cols += ["%s/PyTorch %s" % (b, h.upper())]
+    for b, _ in builds:
+        cols += ["%s CE allocs/op" % b, "%s CE B/op" % b]
     if "hs" in heads:
         cols += ["Go HS/CE step", "PyTorch HS/CE step"]
     print("| " + " | ".join(cols) + " |")
     print("|" + "---:|" * len(cols))
     for batch in a.batches:
-        g = {h: go_rates.get((h, batch), []) for h in heads}
         p = {h: peer_rates.get((h, batch), []) for h in heads}
         row = [str(batch)]
         for h in heads:
-            row += [fmt_rate(median(g[h])), fmt_rate(median(p[h])),
-                    fmt_ratio(median([x / y for x, y in zip(g[h], p[h])]))]
-        mem = [m for m in go_mem.get(("ce", batch), []) if m[0] is not None]
-        row += [fmt_rate(median([m[1] for m in mem])) if mem else "—",
-                fmt_bytes(median([m[0] for m in mem])) if mem else "—"]
+            g = {b: go_rates.get((b, h, batch), []) for b, _ in builds}
+            row += [fmt_rate(median(g[b])) for b, _ in builds]
+            row += [fmt_rate(median(p[h]))]
+            row += [fmt_ratio(median([x / y for x, y in zip(g[b], p[h])])) for b, _ in builds]
+        for b, _ in builds:
+            mem = [m for m in go_mem.get((b, "ce", batch), []) if m[0] is not None]
+            row += [fmt_rate(median([m[1] for m in mem])) if mem else "—",
+                    fmt_bytes(median([m[0] for m in mem])) if mem else "—"]
         if "hs" in heads:
-            row += [fmt_ratio(median([c / h for c, h in zip(g["ce"], g["hs"])])),
+            ce, hs = go_rates.get(("Go", "ce", batch), []), go_rates.get(("Go", "hs", batch), [])
+            row += [fmt_ratio(median([c / h for c, h in zip(ce, hs)])),
                     fmt_ratio(median([c / h for c, h in zip(p["ce"], p["hs"])]))]
         print("| " + " | ".join(row) + " |")
     return 0
@@ -257,6 +273,8 @@ def main(argv):
     pp.add_argument("--count", type=int, default=3, help="interleaved repeats (default %(default)s)")
     pp.add_argument("--seconds", type=float, default=2, help="seconds per measurement (default %(default)s)")
     pp.add_argument("--threads", type=int, default=2, help="PyTorch threads (default %(default)s)")
+    pp.add_argument("--simd", action="store_true",
+                    help="also measure the Go benchmark built with GOEXPERIMENT=simd, in the same rounds")
     ps = sub.add_parser("summary", help="summarise BenchmarkTrainStep output")
     ps.add_argument("files", nargs="+")
     pe = sub.add_parser("epoch", help="tabulate BenchmarkEpochSplit output")
