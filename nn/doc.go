@@ -20,7 +20,8 @@
 //   - Batch normalisation (CNN only) keeps running statistics per parameter
 //     set, not per graph: every graph bound to the same []Param updates
 //     (training) or reads (evaluation) the same running mean and variance.
-//     See BatchNorm in batchnorm.go.
+//     See BatchNorm in batchnorm.go; BatchNormReLU is BatchNorm followed
+//     by ReLU as one op (the CNN's blocks).
 //   - The models' activation is ReLU (relu.go), a custom op with
 //     branch-free kernels and ReLU′(0) = 0 (PyTorch's convention), run in
 //     place by the TapeMachine. The hinge head keeps G.Rectify, whose
@@ -46,11 +47,16 @@
 // ops and the ce and hs heads also differentiate under the LispMachine).
 //
 // Speed and memory: the layers are this package's own ops (Conv2D,
-// MaxPool2D, BatchNorm, ReLU, Linear and the ce head's loss), which split
+// MaxPool2D, BatchNorm, BatchNormReLU, ReLU, Linear and the ce head's
+// loss), which split
 // their work across goroutines with one BLAS call per goroutine (after
 // accel.Setup: gonum's pure-Go BLAS or single-threaded OpenBLAS) and write
 // into output tensors they keep from run to run (outBuf), so a training
 // step allocates almost nothing in steady state. The convolution works in
-// chunks of images (shifted gemms on a padded copy, or im2col + gemm), so
-// its working memory does not grow with the batch size.
+// chunks of images (Winograd's F(2×2, 3×3) for 3×3 same convolutions,
+// shifted gemms on a padded copy, or im2col + gemm), so its working memory
+// does not grow with the batch size. Built with GOEXPERIMENT=simd on amd64
+// with AVX2, the float32 batch-norm passes and Winograd transforms run
+// vector loops (*_simd_amd64.go), bit-identical to the portable ones but
+// for the order of float64 sums.
 package nn
