@@ -9,7 +9,7 @@ import (
 
 // BenchmarkConvKernels times the convolution kernels alone, the column-
 // matrix ones (path=column), the shifted ones (path=shifted) and the
-// Winograd ones (path=winograd, with the shifted ∂L/∂w), on
+// Winograd ones (path=winograd), on
 // the CNN's layer shapes (3×3, padding 1, float32, 64 output channels;
 // 64 input channels, and 1, 8 and 16 on 28×28 maps for the threshold
 // shiftMinChannels) with the build's BLAS, and reports GFLOP/s
@@ -45,7 +45,7 @@ func BenchmarkConvKernels(b *testing.B) {
 			},
 			"winograd": {
 				func() { winogradForward(y, x, w, n, o, g) },
-				func() { shiftConvGradW(dw, x, y, n, o, g) }, // the Winograd path's ∂L/∂w
+				func() { winogradGradW(dw, x, y, n, o, g) },
 				func() { winogradGradX(x, w, y, n, o, g) },
 			},
 		}

@@ -171,13 +171,13 @@ type convKernels[T float] struct {
 	forward, gradW, gradX func(a, b, c []T, n, o int, g geom2d)
 }
 
-// kernelsFor returns the Winograd kernels (conv_winograd.go) for the
-// forward pass and ∂L/∂x with the shifted ∂L/∂w where they apply
-// (winogradable), the shifted kernels (conv_shift.go) where those apply
-// (shiftable), else the column-matrix ones.
+// kernelsFor returns the Winograd kernels (conv_winograd.go,
+// conv_winograd_gradw.go) where they apply (winogradable), the shifted
+// kernels (conv_shift.go) where those apply (shiftable), else the
+// column-matrix ones.
 func kernelsFor[T float](g geom2d) convKernels[T] {
 	if winogradable(g) {
-		return convKernels[T]{winogradForward[T], shiftConvGradW[T], winogradGradX[T]}
+		return convKernels[T]{winogradForward[T], winogradGradW[T], winogradGradX[T]}
 	}
 	if shiftable(g) {
 		return convKernels[T]{shiftConvForward[T], shiftConvGradW[T], shiftConvGradX[T]}

@@ -107,22 +107,55 @@ func winogradWeights[T float](u, w []T, o, c int, flip bool) {
 
 // winogradConv sets y (n × cout × h·w) to the 3×3 same convolution of x
 // (n × cin × h·w, geometry g with g.c = cin) with the transformed kernels
-// u (16 × cout × cin): per chunk of images, the input transform, 16 gemms,
-// the output transform. The chunks run on forEachBlock's workers, each
-// with its own buffers (16·(cin + cout)·tiles elements and a split padded
-// plane).
+// u (16 × cout × cin): per chunk of images, the input transform, 16 gemms
+// M_ξ = U_ξ·V_ξ, the output transform.
+func winogradConv[T float](y, x, u []T, n, cin, cout int, g geom2d) {
+	forEachWinogradChunk(n, cin, cout, g, func(c *wgChunk[T]) {
+		c.transformInput(x, cin, g)
+		for xi := 0; xi < 16; xi++ {
+			gemm(false, false, cout, c.tiles, cin, 1, u[xi*cout*cin:(xi+1)*cout*cin], cin,
+				c.vBlock(xi, cin), c.tiles, 0, c.mBlock(xi, cout), c.tiles)
+		}
+		th, tw := wgTiles(g)
+		for j := 0; j < c.imgs; j++ {
+			for oc := 0; oc < cout; oc++ {
+				dst := y[((c.b0+j)*cout+oc)*g.h*g.w:][:g.h*g.w]
+				wgOutput(dst, g.h, g.w, c.m[oc*c.tiles+j*th*tw:], c.ms, c.p.s, c.p.ld, th, tw)
+			}
+		}
+	})
+}
+
+// wgChunk is one chunk of images of the Winograd kernels, images [b0, b0
+// + imgs) with tiles = imgs·th·tw tiles side by side, and the buffers of
+// the worker wk that runs it: V (16 matrices of cin × tiles, vs apart), M
+// (16 of cout × tiles, ms apart) and a split padded plane.
 //
-// The buffers V and M hold the 16 matrices V_ξ (cin × tiles) and M_ξ
-// (cout × tiles) wgPad elements apart, and the input transform runs over
+// The matrices are wgPad elements apart, and the input transform runs over
 // channels, then images, then rows of tiles, in storage order: so the
 // vector loops may store whole blocks of 8 at the end of a row of tiles,
 // the surplus landing where a later store overwrites it or in the gap,
 // and may load whole blocks past the end of a row of M.
-func winogradConv[T float](y, x, u []T, n, cin, cout int, g geom2d) {
+type wgChunk[T float] struct {
+	wk, b0, imgs, tiles int
+	v, m                []T
+	vs, ms              int
+	p                   *wgPlane[T]
+}
+
+// vBlock and mBlock return V_ξ and M_ξ.
+func (c *wgChunk[T]) vBlock(xi, cin int) []T  { return c.v[xi*c.vs : xi*c.vs+cin*c.tiles] }
+func (c *wgChunk[T]) mBlock(xi, cout int) []T { return c.m[xi*c.ms : xi*c.ms+cout*c.tiles] }
+
+// forEachWinogradChunk cuts n images of geometry g into chunks of about
+// winogradChunkTiles tiles and calls fn for each on forEachBlock's
+// workers, each with its own buffers (16·(cin + cout)·tiles elements and
+// a plane), reused from chunk to chunk.
+func forEachWinogradChunk[T float](n, cin, cout int, g geom2d, fn func(c *wgChunk[T])) {
 	th, tw := wgTiles(g)
 	nb := max(1, min(n, winogradChunkTiles/(th*tw)))
 	chunks := (n + nb - 1) / nb
-	forEachBlock(chunks, n*cout*cin*g.h*g.w, func(_, lo, hi int) {
+	forEachBlock(chunks, n*cout*cin*g.h*g.w, func(wk, lo, hi int) {
 		v := getScratch[T](16 * (cin*nb*th*tw + wgPad))
 		defer putScratch(v)
 		m := getScratch[T](16 * (cout*nb*th*tw + wgPad))
@@ -130,28 +163,25 @@ func winogradConv[T float](y, x, u []T, n, cin, cout int, g geom2d) {
 		p := newWgPlane[T](th, tw)
 		defer p.free()
 		for k := lo; k < hi; k++ {
-			b0 := k * nb
-			imgs := min(nb, n-b0)
-			tiles := imgs * th * tw
-			vs, ms := cin*tiles+wgPad, cout*tiles+wgPad
-			for ch := 0; ch < cin; ch++ {
-				for j := 0; j < imgs; j++ {
-					p.load(x[((b0+j)*cin+ch)*g.h*g.w:][:g.h*g.w], g.h, g.w)
-					p.transform(v[ch*tiles+j*th*tw:], vs)
-				}
-			}
-			for xi := 0; xi < 16; xi++ {
-				gemm(false, false, cout, tiles, cin, 1, u[xi*cout*cin:(xi+1)*cout*cin], cin,
-					v[xi*vs:xi*vs+cin*tiles], tiles, 0, m[xi*ms:xi*ms+cout*tiles], tiles)
-			}
-			for j := 0; j < imgs; j++ {
-				for oc := 0; oc < cout; oc++ {
-					dst := y[((b0+j)*cout+oc)*g.h*g.w:][:g.h*g.w]
-					wgOutput(dst, g.h, g.w, m[oc*tiles+j*th*tw:], ms, p.s, p.ld, th, tw)
-				}
-			}
+			c := wgChunk[T]{wk: wk, b0: k * nb, v: v, m: m, p: &p}
+			c.imgs = min(nb, n-c.b0)
+			c.tiles = c.imgs * th * tw
+			c.vs, c.ms = cin*c.tiles+wgPad, cout*c.tiles+wgPad
+			fn(&c)
 		}
 	})
+}
+
+// transformInput writes V_ξ of the chunk's images of x (cin channels of
+// geometry g), in storage order (see wgChunk).
+func (c *wgChunk[T]) transformInput(x []T, cin int, g geom2d) {
+	th, tw := wgTiles(g)
+	for ch := 0; ch < cin; ch++ {
+		for j := 0; j < c.imgs; j++ {
+			c.p.load(x[((c.b0+j)*cin+ch)*g.h*g.w:][:g.h*g.w], g.h, g.w)
+			c.p.transform(c.v[ch*c.tiles+j*th*tw:], c.vs)
+		}
+	}
 }
 
 // wgPad is the gap after each matrix of the transform buffers, and the

@@ -6,8 +6,8 @@ import (
 	"testing"
 )
 
-// TestWinogradMatchesColumnKernels checks the Winograd forward pass and
-// ∂L/∂x against the column-matrix kernels (themselves checked against
+// TestWinogradMatchesColumnKernels checks the Winograd forward pass, ∂L/∂x
+// and ∂L/∂w against the column-matrix kernels (themselves checked against
 // Gorgonia's Conv2d) on random 3×3 same geometries, even and odd image
 // sizes (a last row or column of tiles half outside), channel counts on
 // both sides of shiftMinChannels (the kernels work for any), and batch
@@ -24,8 +24,9 @@ func TestWinogradMatchesColumnKernels(t *testing.T) {
 	}
 }
 
-// checkWinograd compares winogradForward and winogradGradX with the
-// column-matrix kernels on one geometry and random values.
+// checkWinograd compares winogradForward, winogradGradX and
+// winogradGradW with the column-matrix kernels on one geometry and random
+// values.
 func checkWinograd(t *testing.T, rng *rand.Rand, n, c, o, h, w int) {
 	t.Helper()
 	g := newGeom2d(c, h, w, 3, 3, 1, 1, 1, 1)
@@ -40,6 +41,10 @@ func checkWinograd(t *testing.T, rng *rand.Rand, n, c, o, h, w int) {
 	colConvGradX(wantX, wt, dy, n, o, g)
 	winogradGradX(gotX, wt, dy, n, o, g)
 	assertClose(t, "dx", gotX, wantX)
+	wantW, gotW := make([]float64, len(wt)), make([]float64, len(wt))
+	colConvGradW(wantW, x, dy, n, o, g)
+	winogradGradW(gotW, x, dy, n, o, g)
+	assertClose(t, "dw", gotW, wantW)
 }
 
 // FuzzWinogradConv checks the Winograd kernels against the column-matrix

@@ -103,3 +103,33 @@ func storePixels(v archsimd.Float32x8, row []float32) {
 	v.Store(&tmp)
 	copy(row, tmp[:])
 }
+
+// wgGradRows32 is the arithmetic of wgGradTransform for float32, for one
+// row of tiles whose split pixel rows are in s (rows 0–3, ld apart), the
+// outputs to d[ξ·stride + t]: 8 tiles at a time, whole-block stores (the
+// caller's order makes the surplus safe, see wgChunk). It reports false,
+// doing nothing, without AVX2.
+func wgGradRows32(d []float32, stride int, s []float32, ld, tw int) bool {
+	if !useSIMD {
+		return false
+	}
+	neg := archsimd.BroadcastFloat32x8(-1) // −1·x is −x exactly, zeros' signs included
+	for t := 0; t < tw; t += 8 {
+		tp, tq := archsimd.LoadFloat32x8Slice(s[t:]), archsimd.LoadFloat32x8Slice(s[ld+t:])
+		bp, bq := archsimd.LoadFloat32x8Slice(s[2*ld+t:]), archsimd.LoadFloat32x8Slice(s[3*ld+t:])
+		wgGradCols(d[t:], 0, stride, tp, tq, neg)
+		wgGradCols(d[t:], 1, stride, tp.Add(bp), tq.Add(bq), neg)
+		wgGradCols(d[t:], 2, stride, tp.Sub(bp), tq.Sub(bq), neg)
+		wgGradCols(d[t:], 3, stride, neg.Mul(bp), neg.Mul(bq), neg)
+	}
+	archsimd.ClearAVXUpperBits()
+	return true
+}
+
+// wgGradCols stores row r's columns p, p + q, p − q, −q of 8 tiles.
+func wgGradCols(d []float32, r, stride int, p, q, neg archsimd.Float32x8) {
+	p.StoreSlice(d[(4*r)*stride:])
+	p.Add(q).StoreSlice(d[(4*r+1)*stride:])
+	p.Sub(q).StoreSlice(d[(4*r+2)*stride:])
+	neg.Mul(q).StoreSlice(d[(4*r+3)*stride:])
+}

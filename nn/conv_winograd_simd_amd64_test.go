@@ -10,7 +10,7 @@ import (
 )
 
 // TestWinogradVectorLoopsMatchPortable runs the float32 Winograd forward
-// pass and ∂L/∂x with the vector transforms and with the portable ones,
+// pass, ∂L/∂x and ∂L/∂w with the vector transforms and with the portable ones,
 // on even and odd image sizes from 1 to 33 (rows of tiles shorter and
 // longer than 8, a last tile half outside): the results must be
 // bit-identical (the same additions in the same order).
@@ -25,16 +25,17 @@ func TestWinogradVectorLoopsMatchPortable(t *testing.T) {
 		g := newGeom2d(c, size[0], size[1], 3, 3, 1, 1, 1, 1)
 		t.Run(fmt.Sprintf("%dx%d/n=%d,c=%d,o=%d", size[0], size[1], n, c, o), func(t *testing.T) {
 			x, w, dy := random32(rng, n*g.inSize()), random32(rng, o*g.rows), random32(rng, n*o*g.cols)
-			run := func(vector bool) (y, dx []float32) {
+			run := func(vector bool) (y, dx, dw []float32) {
 				useSIMD = vector
-				y, dx = make([]float32, n*o*g.cols), make([]float32, len(x))
+				y, dx, dw = make([]float32, n*o*g.cols), make([]float32, len(x)), make([]float32, len(w))
 				winogradForward(y, x, w, n, o, g)
 				winogradGradX(dx, w, dy, n, o, g)
-				return y, dx
+				winogradGradW(dw, x, dy, n, o, g)
+				return y, dx, dw
 			}
-			vy, vdx := run(true)
-			py, pdx := run(false)
-			for _, pair := range [][2][]float32{{vy, py}, {vdx, pdx}} {
+			vy, vdx, vdw := run(true)
+			py, pdx, pdw := run(false)
+			for _, pair := range [][2][]float32{{vy, py}, {vdx, pdx}, {vdw, pdw}} {
 				for i := range pair[1] {
 					if math.Float32bits(pair[0][i]) != math.Float32bits(pair[1][i]) {
 						t.Fatalf("entry %d = %v, portable %v", i, pair[0][i], pair[1][i])

@@ -20,3 +20,5 @@ func wgTransform32(v []float32, stride int, e, o, b []float32, ld, th, tw int) b
 func wgOutput32(dst []float32, h, w int, m []float32, stride int, s []float32, ld, th, tw int) bool {
 	return false
 }
+
+func wgGradRows32(d []float32, stride int, s []float32, ld, tw int) bool { return false }
