@@ -108,11 +108,12 @@ bench-other: ## the other packages' benchmarks (ReLU, batch norm, CNN step, Pred
 	$(GO) test -run '^$$' -bench . -benchmem -benchtime $(BENCHTIME) -count $(BENCHCOUNT) ./nn/ ./datasets/ ./internal/accel/ | tee results/bench-other.txt
 
 FUZZTIME ?= 5m
-fuzz: ## fuzz the op kernels and the shifted convolution, FUZZTIME per target with one worker; failures land in <package>/testdata/fuzz
+fuzz: ## fuzz the op kernels and the shifted and Winograd convolutions, FUZZTIME per target with one worker; failures land in <package>/testdata/fuzz
 	$(GO) test -run '^$$' -fuzz '^FuzzProject$$' -fuzztime $(FUZZTIME) -parallel 1 ./op/hypersimplex
 	$(GO) test -run '^$$' -fuzz '^FuzzProjectVJP$$' -fuzztime $(FUZZTIME) -parallel 1 ./op/hypersimplex
 	$(GO) test -run '^$$' -fuzz '^FuzzProjectEntropic$$' -fuzztime $(FUZZTIME) -parallel 1 ./op/hypersimplex
 	$(GO) test -run '^$$' -fuzz '^FuzzShiftConv$$' -fuzztime $(FUZZTIME) -parallel 1 ./nn
+	$(GO) test -run '^$$' -fuzz '^FuzzWinogradConv$$' -fuzztime $(FUZZTIME) -parallel 1 ./nn
 
 bench-epoch: SHELL := /bin/bash
 bench-epoch: .SHELLFLAGS := -o pipefail -c
