@@ -22,7 +22,11 @@ import (
 // transposes, on chunks of images of at most about 1,600 output positions
 // (or one image, if larger):
 //
-//   - stride 1, "same" padding (kh = 2·ph + 1, kw = 2·pw + 1), at least 8
+//   - 3×3, stride 1, padding 1, at least 8 input channels and a cgo BLAS:
+//     Winograd's F(2×2, 3×3) (conv_winograd.go), 16 gemms on transformed
+//     2×2 tiles for y, ∂L/∂x and ∂L/∂w, 2.25× fewer flops, on chunks of
+//     about 128 tiles;
+//   - other stride-1, "same" padding (kh = 2·ph + 1, kw = 2·pw + 1), at least 8
 //     input channels and a cgo BLAS (OpenBLAS after accel.Setup): the chunk
 //     is copied once into a zero-padded layout in which each of the kh·kw
 //     window taps is a constant shift of the columns, and Y = Σ_t W_t·P_t is

@@ -26,13 +26,14 @@ package nn
 // pass each over a buffer 4× the size of the input or the output).
 // ∂L/∂x of a 3×3 same convolution is itself one, of ∂L/∂y with the kernels
 // rotated by 180° and their in and out channels swapped, so it runs
-// through the same code. The transforms' constants are 0, ±1 and ±1/2, so
+// through the same code; ∂L/∂w is the adjoint (conv_winograd_gradw.go).
+// The transforms' constants are 0, ±1 and ±1/2, so
 // the rounding stays within a few ulps of the direct products' (the
 // float32 tests hold the direct tolerances).
 
-// winogradable reports whether the Winograd kernels take g's forward pass
-// and ∂L/∂x: a 3×3 window, stride 1, padding 1, on the shifted path's
-// terms (at least shiftMinChannels input channels and a cgo BLAS).
+// winogradable reports whether the Winograd kernels take g's convolution:
+// a 3×3 window, stride 1, padding 1, on the shifted path's terms (at
+// least shiftMinChannels input channels and a cgo BLAS).
 func winogradable(g geom2d) bool {
 	return shiftable(g) && g.kh == 3 && g.kw == 3
 }
