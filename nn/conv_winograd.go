@@ -224,7 +224,13 @@ func (p *wgPlane[T]) load(img []T, h, w int) {
 		src := img[r*w : (r+1)*w]
 		e, o := p.e[(r+1)*ld:(r+2)*ld], p.o[(r+1)*ld:(r+2)*ld]
 		// padded column c + 1: odd for even c (o[c/2]), even for odd c (e[(c+1)/2]).
-		for c := 0; c+1 < len(src); c += 2 {
+		c := 0
+		if s32, ok := asFloat32(src); ok {
+			e32, _ := asFloat32(e)
+			o32, _ := asFloat32(o)
+			c = wgSplitRow32(e32, o32, s32)
+		}
+		for ; c+1 < len(src); c += 2 {
 			o[c/2], e[c/2+1] = src[c], src[c+1]
 		}
 		if len(src)%2 == 1 {
@@ -243,8 +249,7 @@ func (p *wgPlane[T]) transform(v []T, stride int) {
 	if v32, ok := asFloat32(v); ok {
 		e, _ := asFloat32(p.e)
 		o, _ := asFloat32(p.o)
-		b, _ := asFloat32(p.b)
-		if wgTransform32(v32, stride, e, o, b, p.ld, p.th, p.tw) {
+		if wgTransform32(v32, stride, e, o, p.ld, p.th, p.tw) {
 			return
 		}
 	}

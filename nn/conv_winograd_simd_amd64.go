@@ -12,37 +12,30 @@ import "simd/archsimd"
 // lanes safe (see there); the output rows, which are the op's result,
 // get their last partial block through a copy.
 
-// wgTransform32 is wgPlane.transform for float32. It reports false, doing
-// nothing, without AVX2.
-func wgTransform32(v []float32, stride int, e, o, b []float32, ld, th, tw int) bool {
+// wgTransform32 is wgPlane.transform for float32. It computes each
+// column-transformed value where the row transform needs it, at column t
+// and t + 1, straight from the plane, rather than storing the column
+// transforms and loading them back one element further on: a load that
+// straddles two recent vector stores cannot take their data forwarded and
+// stalls until they reach the cache (that made this loop 2× slower). It
+// reports false, doing nothing, without AVX2.
+func wgTransform32(v []float32, stride int, e, o []float32, ld, th, tw int) bool {
 	if !useSIMD {
 		return false
 	}
-	we := tw + 1
 	for ty := 0; ty < th; ty++ {
-		for half := 0; half < 2; half++ {
-			src := e
-			if half == 1 {
-				src = o
-			}
-			r0, r1 := src[2*ty*ld:][:ld], src[(2*ty+1)*ld:][:ld]
-			r2, r3 := src[(2*ty+2)*ld:][:ld], src[(2*ty+3)*ld:][:ld]
-			bh := b[half*4*ld:][:4*ld]
-			for k := 0; k < we; k += 8 {
-				d0, d1 := archsimd.LoadFloat32x8Slice(r0[k:]), archsimd.LoadFloat32x8Slice(r1[k:])
-				d2, d3 := archsimd.LoadFloat32x8Slice(r2[k:]), archsimd.LoadFloat32x8Slice(r3[k:])
-				d0.Sub(d2).StoreSlice(bh[k:])
-				d1.Add(d2).StoreSlice(bh[ld+k:])
-				d2.Sub(d1).StoreSlice(bh[2*ld+k:])
-				d1.Sub(d3).StoreSlice(bh[3*ld+k:])
-			}
-		}
 		base := ty * tw
+		// Row r of Bᵀd is ra − rb, ra + rb (r = 1), rb − ra (r = 2) of the
+		// tile rows (ra, rb) = (0, 2), (1, 2), (2, 1), (1, 3).
 		for r := 0; r < 4; r++ {
-			be, bo := b[r*ld:][:ld], b[(4+r)*ld:][:ld]
+			ra, rb := wgRowPair[r][0], wgRowPair[r][1]
+			ea, eb := e[(2*ty+ra)*ld:][:ld], e[(2*ty+rb)*ld:][:ld]
+			oa, ob := o[(2*ty+ra)*ld:][:ld], o[(2*ty+rb)*ld:][:ld]
 			for t := 0; t < tw; t += 8 {
-				e0, e1 := archsimd.LoadFloat32x8Slice(be[t:]), archsimd.LoadFloat32x8Slice(bo[t:])
-				e2, e3 := archsimd.LoadFloat32x8Slice(be[t+1:]), archsimd.LoadFloat32x8Slice(bo[t+1:])
+				e0 := wgColumn(r, archsimd.LoadFloat32x8Slice(ea[t:]), archsimd.LoadFloat32x8Slice(eb[t:]))
+				e1 := wgColumn(r, archsimd.LoadFloat32x8Slice(oa[t:]), archsimd.LoadFloat32x8Slice(ob[t:]))
+				e2 := wgColumn(r, archsimd.LoadFloat32x8Slice(ea[t+1:]), archsimd.LoadFloat32x8Slice(eb[t+1:]))
+				e3 := wgColumn(r, archsimd.LoadFloat32x8Slice(oa[t+1:]), archsimd.LoadFloat32x8Slice(ob[t+1:]))
 				e0.Sub(e2).StoreSlice(v[(4*r)*stride+base+t:])
 				e1.Add(e2).StoreSlice(v[(4*r+1)*stride+base+t:])
 				e2.Sub(e1).StoreSlice(v[(4*r+2)*stride+base+t:])
@@ -52,6 +45,18 @@ func wgTransform32(v []float32, stride int, e, o, b []float32, ld, th, tw int) b
 	}
 	archsimd.ClearAVXUpperBits()
 	return true
+}
+
+// wgRowPair lists, per row r of Bᵀd, the two tile rows it combines.
+var wgRowPair = [4][2]int{{0, 2}, {1, 2}, {2, 1}, {1, 3}}
+
+// wgColumn is row r of Bᵀd from its two tile rows a and b (wgRowPair):
+// a − b, except a + b for r = 1 (d1 + d2), in the portable loop's order.
+func wgColumn(r int, a, b archsimd.Float32x8) archsimd.Float32x8 {
+	if r == 1 {
+		return a.Add(b)
+	}
+	return a.Sub(b)
 }
 
 // zipIndex interleaves the two halves of a vector: [a0 a1 a2 a3 b0 b1 b2
@@ -132,4 +137,27 @@ func wgGradCols(d []float32, r, stride int, p, q, neg archsimd.Float32x8) {
 	p.Add(q).StoreSlice(d[(4*r+1)*stride:])
 	p.Sub(q).StoreSlice(d[(4*r+2)*stride:])
 	neg.Mul(q).StoreSlice(d[(4*r+3)*stride:])
+}
+
+// unzipIndex gathers a vector's even lanes into its low half and its odd
+// lanes into its high half.
+var unzipIndex = [8]uint32{0, 2, 4, 6, 1, 3, 5, 7}
+
+// wgSplitRow32 is the start of wgPlane.load's split of one image row src
+// into the plane's odd (o, from src's even columns) and even (e, from its
+// odd columns, one further on) padded columns, 8 pixels at a time while
+// whole blocks fit in src; it returns how many pixels it did (0 without
+// AVX2).
+func wgSplitRow32(e, o, src []float32) (done int) {
+	if !useSIMD {
+		return 0
+	}
+	unzip := archsimd.LoadUint32x8Slice(unzipIndex[:])
+	for ; done+8 <= len(src); done += 8 {
+		v := archsimd.LoadFloat32x8Slice(src[done:]).Permute(unzip)
+		v.GetLo().StoreSlice(o[done/2:])
+		v.GetHi().StoreSlice(e[done/2+1:])
+	}
+	archsimd.ClearAVXUpperBits()
+	return done
 }

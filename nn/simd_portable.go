@@ -15,10 +15,12 @@ func applyRow32(y, x []float32, p affine32, relu bool) (done int) { return 0 }
 
 func dxRow32(dx, x, g []float32, p affine32, bx, d float32, relu bool) (done int) { return 0 }
 
-func wgTransform32(v []float32, stride int, e, o, b []float32, ld, th, tw int) bool { return false }
+func wgTransform32(v []float32, stride int, e, o []float32, ld, th, tw int) bool { return false }
 
 func wgOutput32(dst []float32, h, w int, m []float32, stride int, s []float32, ld, th, tw int) bool {
 	return false
 }
 
 func wgGradRows32(d []float32, stride int, s []float32, ld, tw int) bool { return false }
+
+func wgSplitRow32(e, o, src []float32) (done int) { return 0 }
