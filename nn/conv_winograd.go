@@ -141,7 +141,7 @@ type wgChunk[T float] struct {
 	wk, b0, imgs, tiles int
 	v, m                []T
 	vs, ms              int
-	p                   *wgPlane[T]
+	p                   wgPlane[T]
 }
 
 // vBlock and mBlock return V_ξ and M_ξ.
@@ -157,18 +157,18 @@ func forEachWinogradChunk[T float](n, cin, cout int, g geom2d, fn func(c *wgChun
 	nb := max(1, min(n, winogradChunkTiles/(th*tw)))
 	chunks := (n + nb - 1) / nb
 	forEachBlock(chunks, n*cout*cin*g.h*g.w, func(wk, lo, hi int) {
-		v := getScratch[T](16 * (cin*nb*th*tw + wgPad))
-		defer putScratch(v)
-		m := getScratch[T](16 * (cout*nb*th*tw + wgPad))
-		defer putScratch(m)
-		p := newWgPlane[T](th, tw)
-		defer p.free()
+		c := &wgChunk[T]{wk: wk, p: newWgPlane[T](th, tw)} // one per worker: the only allocation
+		defer c.p.free()
+		c.v = getScratch[T](16 * (cin*nb*th*tw + wgPad))
+		defer putScratch(c.v)
+		c.m = getScratch[T](16 * (cout*nb*th*tw + wgPad))
+		defer putScratch(c.m)
 		for k := lo; k < hi; k++ {
-			c := wgChunk[T]{wk: wk, b0: k * nb, v: v, m: m, p: &p}
+			c.b0 = k * nb
 			c.imgs = min(nb, n-c.b0)
 			c.tiles = c.imgs * th * tw
 			c.vs, c.ms = cin*c.tiles+wgPad, cout*c.tiles+wgPad
-			fn(&c)
+			fn(c)
 		}
 	})
 }
