@@ -68,32 +68,25 @@ func wgGradTransform[T float](d []T, stride int, dy []T, h, w int, s []T, ld, th
 				continue
 			}
 		}
+		// Rows 1 and 2 of A·dy into s rows 4–7; row 3 negates the bottom
+		// in place, row 0 is the top itself.
 		tp, tq, bp, bq := s[:tw], s[ld:][:tw], s[2*ld:][:tw], s[3*ld:][:tw]
-		for r := 0; r < 4; r++ {
-			d0 := d[(4*r)*stride+base:][:tw]
-			d1 := d[(4*r+1)*stride+base:][:tw]
-			d2 := d[(4*r+2)*stride+base:][:tw]
-			d3 := d[(4*r+3)*stride+base:][:tw]
-			for t := range d0 {
-				p, q := wgGradRow(r, tp[t], tq[t], bp[t], bq[t])
-				d0[t], d1[t], d2[t], d3[t] = p, p+q, p-q, -q
+		r1p, r1q, r2p, r2q := s[4*ld:][:tw], s[5*ld:][:tw], s[6*ld:][:tw], s[7*ld:][:tw]
+		for t := range r1p {
+			r1p[t], r1q[t], r2p[t], r2q[t] = tp[t]+bp[t], tq[t]+bq[t], tp[t]-bp[t], tq[t]-bq[t]
+			bp[t], bq[t] = -bp[t], -bq[t]
+		}
+		for r, pq := range [4][2][]T{{tp, tq}, {r1p, r1q}, {r2p, r2q}, {bp, bq}} {
+			p, q := pq[0], pq[1][:len(pq[0])]
+			d0 := d[(4*r)*stride+base:][:len(p)]
+			d1 := d[(4*r+1)*stride+base:][:len(p)]
+			d2 := d[(4*r+2)*stride+base:][:len(p)]
+			d3 := d[(4*r+3)*stride+base:][:len(p)]
+			for t, pt := range p {
+				d0[t], d1[t], d2[t], d3[t] = pt, pt+q[t], pt-q[t], -q[t]
 			}
 		}
 	}
-}
-
-// wgGradRow returns row r of A·dy for one tile's left (p) and right (q)
-// column: top, top + bottom, top − bottom, −bottom.
-func wgGradRow[T float](r int, tp, tq, bp, bq T) (p, q T) {
-	switch r {
-	case 0:
-		return tp, tq
-	case 1:
-		return tp + bp, tq + bq
-	case 2:
-		return tp - bp, tq - bq
-	}
-	return -bp, -bq
 }
 
 // winogradWeightsAdjoint writes dw[o, c, 3×3] = Gᵀ ∂U G of the 16 × o × c
