@@ -114,6 +114,7 @@ fuzz: ## fuzz the op kernels and the shifted and Winograd convolutions, FUZZTIME
 	$(GO) test -run '^$$' -fuzz '^FuzzProjectEntropic$$' -fuzztime $(FUZZTIME) -parallel 1 ./op/hypersimplex
 	$(GO) test -run '^$$' -fuzz '^FuzzShiftConv$$' -fuzztime $(FUZZTIME) -parallel 1 ./nn
 	$(GO) test -run '^$$' -fuzz '^FuzzWinogradConv$$' -fuzztime $(FUZZTIME) -parallel 1 ./nn
+	$(SIMD_ENV) $(GO) test -run '^$$' -fuzz '^FuzzWinogradConv$$' -fuzztime $(FUZZTIME) -parallel 1 ./nn
 
 bench-epoch: SHELL := /bin/bash
 bench-epoch: .SHELLFLAGS := -o pipefail -c
@@ -207,9 +208,10 @@ gbrt: $(GBRT_DATA)/spam.csv ## gradient-boosting study: HS objective (4 Hessians
 	  $(GBRT) -dataset synthetic-10,spam,ticdata -objective hs-ones,hs-gn,l2 -tau $$tau -seeds 5 -out $(GBRT_DIR)/tau$$tau || exit 1; \
 	done
 
-test-openblas: ## the layers' tests with OpenBLAS (-tags openblas; needs libopenblas-dev): the shifted convolution runs only with a cgo BLAS
+test-openblas: ## the layers' tests with OpenBLAS (-tags openblas; needs libopenblas-dev), also in the GOEXPERIMENT=simd build: the Winograd and shifted convolutions run only with a cgo BLAS
 	$(GO) vet -tags openblas ./nn/... ./internal/accel/...
 	$(GO) test -tags openblas -count=1 ./nn/... ./internal/accel/...
+	$(SIMD_ENV) $(GO) test -tags openblas -count=1 ./nn/...
 
 test-xgboost: ## vet and test gbrt/xgboost and cmd/gbrt with XGBoost (-tags xgboost; needs libxgboost-dev)
 	$(GO) vet -tags xgboost ./gbrt/... ./cmd/gbrt/

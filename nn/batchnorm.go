@@ -119,8 +119,8 @@ func batchNorm(fn string, x, gamma, beta *G.Node, stats *BatchNormStats, trainin
 	if x == nil || gamma == nil || beta == nil || stats == nil {
 		return nil, fmt.Errorf("nn: %s: nil argument", fn)
 	}
-	if d := x.Dims(); d != 2 && d != 4 {
-		return nil, fmt.Errorf("nn: %s: x has shape %v, want (batch, C) or (batch, C, H, W)", fn, x.Shape())
+	if d := x.Dims(); (d != 2 && d != 4) || x.Shape().TotalSize() == 0 {
+		return nil, fmt.Errorf("nn: %s: x has shape %v, want (batch, C) or (batch, C, H, W), all ≥ 1", fn, x.Shape())
 	}
 	if x.Shape()[1] != stats.Channels() {
 		return nil, fmt.Errorf("nn: %s: x has %d channels, stats %d", fn, x.Shape()[1], stats.Channels())
@@ -321,9 +321,8 @@ func (op *batchNormOp) DoDiff(ctx G.ExecutionContext, inputs G.Nodes, output *G.
 
 // batchNormDiffOp computes one of the gradients of batchNormOp (wrt 0: x,
 // 1: γ, 2: β) from x, γ, β and the upstream gradient (β only for the
-// ReLU's mask). It recomputes the
-// statistics the forward pass used (batch moments, or the running ones,
-// which do not change between forward and backward pass of one run).
+// ReLU's mask). It normalises by the statistics the forward op kept in
+// the same run (see Do).
 type batchNormDiffOp struct {
 	fwd *batchNormOp
 	wrt int
@@ -463,8 +462,8 @@ func batchNormInputs(values []G.Value) (x, gamma, beta *tensor.Dense, err error)
 	if err := checkDtype(ds[0].Dtype()); err != nil {
 		return nil, nil, nil, fmt.Errorf("nn: batchnorm: %w", err)
 	}
-	if d := ds[0].Dims(); d != 2 && d != 4 {
-		return nil, nil, nil, fmt.Errorf("nn: batchnorm: x has shape %v, want 2-D or 4-D", ds[0].Shape())
+	if d := ds[0].Dims(); (d != 2 && d != 4) || ds[0].Shape().TotalSize() == 0 {
+		return nil, nil, nil, fmt.Errorf("nn: batchnorm: x has shape %v, want 2-D or 4-D, all sizes ≥ 1", ds[0].Shape())
 	}
 	c := ds[0].Shape()[1]
 	for i, name := range []string{"γ", "β"} {

@@ -224,7 +224,9 @@ type dxConsts[T float] struct {
 }
 
 // dxRow sets ds = a·g + bx·((x − μ₁) − μ₂) + d, with g masked by
-// 1[z(x) > 0] when relu. len(xs), len(gs) ≥ len(ds).
+// 1[z(x) > 0] when relu, each product rounded to T before the sums (so
+// that no build fuses them, GOAMD64=v3 included). len(xs), len(gs) ≥
+// len(ds).
 func dxRow[T float](ds, xs, gs []T, k dxConsts[T], relu bool) {
 	i := 0
 	if d32, ok := asFloat32(ds); ok {
@@ -239,7 +241,7 @@ func dxRow[T float](ds, xs, gs []T, k dxConsts[T], relu bool) {
 		if relu {
 			gi *= indicator[T](p.z(xs[i]) > 0)
 		}
-		ds[i] = p.a*gi + k.bx*((xs[i]-p.mu1)-p.mu2) + k.d
+		ds[i] = T(p.a*gi) + T(k.bx*((xs[i]-p.mu1)-p.mu2)) + k.d
 	}
 }
 

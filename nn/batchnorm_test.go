@@ -298,6 +298,8 @@ func TestBatchNormErrors(t *testing.T) {
 	gamma := G.NewVector(g, tensor.Float64, G.WithShape(3), G.WithName("g"))
 	beta := G.NewVector(g, tensor.Float64, G.WithShape(3), G.WithName("b"))
 	short := G.NewVector(g, tensor.Float64, G.WithShape(2), G.WithName("short"))
+	noBatch := G.NewMatrix(g, tensor.Float64, G.WithShape(0, 3), G.WithName("noBatch"))
+	noPixels := G.NewTensor(g, tensor.Float64, 4, G.WithShape(2, 3, 0, 2), G.WithName("noPixels"))
 	cases := []struct {
 		name           string
 		x, gamma, beta *G.Node
@@ -309,13 +311,17 @@ func TestBatchNormErrors(t *testing.T) {
 		{"short β", x, gamma, short, stats},
 		{"nil stats", x, gamma, beta, nil},
 		{"nil x", nil, gamma, beta, stats},
+		{"batch 0", noBatch, gamma, beta, stats},
+		{"no pixels", noPixels, gamma, beta, stats},
 	}
 	for _, c := range cases {
-		t.Run(c.name, func(t *testing.T) {
-			if _, err := nn.BatchNorm(c.x, c.gamma, c.beta, c.stats, true); err == nil {
-				t.Error("accepted, want an error")
-			}
-		})
+		for _, l := range bnLayers[:2] {
+			t.Run(l.name+"/"+c.name, func(t *testing.T) {
+				if _, err := l.layer(c.x, c.gamma, c.beta, c.stats, true); err == nil {
+					t.Error("accepted, want an error")
+				}
+			})
+		}
 	}
 }
 

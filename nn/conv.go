@@ -158,7 +158,7 @@ func (op *convOp) WriteHash(h hash.Hash) {
 func (op *convOp) Hashcode() uint32 { return opHash(op) }
 
 func (op *convOp) String() string {
-	return fmt.Sprintf("nn.Conv2D{pad=%v, stride=%v}", op.pad, op.stride)
+	return fmt.Sprintf("nn.Conv2D{pad=%v, stride=%v, data=%v}", op.pad, op.stride, op.data)
 }
 
 // Do returns y in the op's own output tensor (see outBuf).

@@ -168,6 +168,7 @@ func convChunk(g geom2d, n int) int {
 //	gradW(dw, x, dy):  dw = ∂Σ⟨dy, conv(x, w)⟩/∂w
 //	gradX(dx, w, dy):  dx = ∂Σ⟨dy, conv(x, w)⟩/∂x
 type convKernels[T float] struct {
+	path                  string // "winograd", "shifted" or "column"
 	forward, gradW, gradX func(a, b, c []T, n, o int, g geom2d)
 }
 
@@ -177,12 +178,12 @@ type convKernels[T float] struct {
 // column-matrix ones.
 func kernelsFor[T float](g geom2d) convKernels[T] {
 	if winogradable(g) {
-		return convKernels[T]{winogradForward[T], winogradGradW[T], winogradGradX[T]}
+		return convKernels[T]{"winograd", winogradForward[T], winogradGradW[T], winogradGradX[T]}
 	}
 	if shiftable(g) {
-		return convKernels[T]{shiftConvForward[T], shiftConvGradW[T], shiftConvGradX[T]}
+		return convKernels[T]{"shifted", shiftConvForward[T], shiftConvGradW[T], shiftConvGradX[T]}
 	}
-	return convKernels[T]{colConvForward[T], colConvGradW[T], colConvGradX[T]}
+	return convKernels[T]{"column", colConvForward[T], colConvGradW[T], colConvGradX[T]}
 }
 
 // colConvForward is convKernels.forward through column matrices, for any

@@ -32,14 +32,15 @@ func convCases() []convCase {
 		{1, 3, 7, 8, 2, 2, 3, [2]int{0, 2}, [2]int{2, 3}},
 		{2, 1, 3, 3, 2, 3, 3, [2]int{0, 0}, [2]int{1, 1}},   // kernel = image
 		{1, 2, 2, 2, 2, 3, 3, [2]int{1, 1}, [2]int{1, 1}},   // kernel > image, padded
-		{7, 8, 12, 12, 8, 3, 3, [2]int{1, 1}, [2]int{1, 1}}, // chunks of 11 images split across cores
 		{5, 3, 40, 41, 4, 3, 3, [2]int{1, 1}, [2]int{1, 1}}, // one image per chunk
-		// Shifted products (c ≥ shiftMinChannels, stride 1, "same" padding):
-		{2, 9, 7, 5, 3, 5, 3, [2]int{2, 1}, [2]int{1, 1}},    // rectangular kernel
-		{3, 8, 4, 6, 2, 1, 1, [2]int{0, 0}, [2]int{1, 1}},    // 1×1
-		{13, 8, 14, 14, 3, 3, 3, [2]int{1, 1}, [2]int{1, 1}}, // 8 images per chunk, a short last one
-		// Winograd (3×3, stride 1, padding 1, c ≥ shiftMinChannels):
-		{3, 10, 7, 9, 5, 3, 3, [2]int{1, 1}, [2]int{1, 1}}, // odd sizes: last tiles half outside
+		// With a cgo BLAS (make test-openblas), the shifted products (c ≥
+		// shiftMinChannels, stride 1, "same" padding):
+		{2, 9, 7, 5, 3, 5, 3, [2]int{2, 1}, [2]int{1, 1}}, // rectangular kernel
+		{3, 8, 4, 6, 2, 1, 1, [2]int{0, 0}, [2]int{1, 1}}, // 1×1
+		// and Winograd (3×3, stride 1, padding 1, c ≥ shiftMinChannels):
+		{7, 8, 12, 12, 8, 3, 3, [2]int{1, 1}, [2]int{1, 1}},  // 36 tiles an image: 3 images per chunk, chunks split across cores
+		{13, 8, 14, 14, 3, 3, 3, [2]int{1, 1}, [2]int{1, 1}}, // 2 images per chunk, a short last one
+		{3, 10, 7, 9, 5, 3, 3, [2]int{1, 1}, [2]int{1, 1}},   // odd sizes: last tiles half outside
 	}
 	rng := rand.New(rand.NewPCG(13, 1))
 	for len(cs) < 15 {
@@ -223,9 +224,10 @@ func distinctValues(n int, seed uint64) []float64 {
 const fdTolWindow = 1e-8
 
 // TestWindowOpsFiniteDifferences checks the gradients of Conv2D (x and w;
-// a strided geometry for the column-matrix path and a same-padded one with
-// 8 channels for the shifted path, which runs with a cgo BLAS: make
-// test-openblas) and MaxPool2D (x; a general window and the CNN's 2×2),
+// a strided geometry for the column-matrix path, and same-padded ones with
+// 8 channels for the Winograd (3×3) and shifted (3×5) paths, which run with
+// a cgo BLAS: make test-openblas) and MaxPool2D (x; a general window and
+// the CNN's 2×2),
 // float64, TapeMachine, against central differences of L = Σ R ⊙ f in
 // every coordinate.
 func TestWindowOpsFiniteDifferences(t *testing.T) {
@@ -238,6 +240,7 @@ func TestWindowOpsFiniteDifferences(t *testing.T) {
 	for _, k := range []convCase{
 		{2, 2, 5, 4, 3, 3, 2, [2]int{1, 1}, [2]int{2, 1}},
 		{2, 8, 4, 3, 2, 3, 3, [2]int{1, 1}, [2]int{1, 1}},
+		{2, 8, 3, 5, 2, 3, 5, [2]int{1, 2}, [2]int{1, 1}},
 	} {
 		cases = append(cases, opCase{"Conv2D/" + k.String(), tensor.Shape{k.n, k.c, k.h, k.w}, tensor.Shape{k.o, k.c, k.kh, k.kw},
 			func(x, w *G.Node) (*G.Node, error) { return nn.Conv2D(x, w, k.pad, k.stride) }})

@@ -132,11 +132,13 @@ func winogradConv[T float](y, x, u []T, n, cin, cout int, g geom2d) {
 // the worker wk that runs it: V (16 matrices of cin × tiles, vs apart), M
 // (16 of cout × tiles, ms apart) and a split padded plane.
 //
-// The matrices are wgPad elements apart, and the input transform runs over
-// channels, then images, then rows of tiles, in storage order: so the
-// vector loops may store whole blocks of 8 at the end of a row of tiles,
-// the surplus landing where a later store overwrites it or in the gap,
-// and may load whole blocks past the end of a row of M.
+// The matrices are wgPad elements apart, and whatever writes V or M by
+// rows of tiles (the input transform into V, winogradGradW's gradient
+// transform into M) runs over channels, then images, then rows of tiles,
+// in storage order: so the vector loops may store whole blocks of 8 at the
+// end of a row of tiles, the surplus landing where a later store
+// overwrites it or in the gap, and may load whole blocks past the end of
+// a row of M.
 type wgChunk[T float] struct {
 	wk, b0, imgs, tiles int
 	v, m                []T
@@ -194,9 +196,9 @@ const wgPad = 8
 // (rows of tw + 1 values, ld apart), so that the input transform reads
 // every operand contiguously: tile (ty, tx) covers padded columns 2tx …
 // 2tx + 3, which are e[tx], o[tx], e[tx+1], o[tx+1]. b (8 rows) and s (8
-// rows) are scratch rows of the transforms. ld is a multiple of 8 with a
-// block to spare after tw + 1 (zeros in e and o), so that the vector loops
-// load and store whole blocks.
+// rows) are scratch rows of the transforms. ld, a multiple of 8, is at
+// least ⌈tw/8⌉·8 + 1 (the columns past tw + 1 zero in e and o), so that
+// the vector loops' whole-block loads at t and t + 1 stay in the row.
 type wgPlane[T float] struct {
 	th, tw, ld int
 	e, o       []T

@@ -8,9 +8,9 @@ import "simd/archsimd"
 // as the portable loops (bit-identical results), 8 tiles or columns at a
 // time, with whole-block loads and stores only: AVX2's masked stores
 // (VMASKMOVPS) are microcoded on some CPUs and made the transforms slower
-// than the scalar loops. winogradConv's buffer layout makes the surplus
-// lanes safe (see there); the output rows, which are the op's result,
-// get their last partial block through a copy.
+// than the scalar loops. The layout of the transform buffers makes the
+// surplus lanes safe (see wgChunk); the output rows, which are the op's
+// result, get their last partial block through a copy.
 
 // wgTransform32 is wgPlane.transform for float32. It computes each
 // column-transformed value where the row transform needs it, at column t

@@ -20,20 +20,3 @@ func horizontal(v archsimd.Float64x4) float64 {
 	v.Store(&s)
 	return (s[0] + s[1]) + (s[2] + s[3])
 }
-
-// load8 loads s[:min(8, len(s))] into the low lanes (zeros above).
-func load8(s []float32) archsimd.Float32x8 {
-	if len(s) >= 8 {
-		return archsimd.LoadFloat32x8Slice(s)
-	}
-	return archsimd.LoadFloat32x8SlicePart(s)
-}
-
-// store8 stores the low min(8, len(s)) lanes of v into s.
-func store8(v archsimd.Float32x8, s []float32) {
-	if len(s) >= 8 {
-		v.StoreSlice(s)
-		return
-	}
-	v.StoreSlicePart(s)
-}
