@@ -262,13 +262,7 @@ func testBNFiniteDifferences(t *testing.T, layer bnLayer, dims tensor.Shape, tra
 	for _, n := range []*G.Node{b.x, b.gamma, b.beta} {
 		data := n.Value().Data().([]float64)
 		for i := range data {
-			orig := data[i]
-			data[i] = orig + h
-			up := lossAt()
-			data[i] = orig - h
-			down := lossAt()
-			data[i] = orig
-			fd := (up - down) / (2 * h)
+			fd := centralDifference(&data[i], h, lossAt)
 			if got := grads[n.Name()][i]; !closeTo(got, fd, tol) {
 				t.Errorf("d/d%s[%d] = %.9g, finite difference %.9g", n.Name(), i, got, fd)
 			}

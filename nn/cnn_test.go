@@ -213,14 +213,7 @@ func TestCNNGradientFiniteDifferences(t *testing.T) {
 		data := p.Value.Data().([]float64)
 		stride := max(1, len(data)/5) // a few entries of every parameter
 		for j := 0; j < len(data); j += stride {
-			orig := data[j]
-			data[j] = orig + h
-			up := lossAt()
-			data[j] = orig - h
-			down := lossAt()
-			data[j] = orig
-			fd := (up - down) / (2 * h)
-			if !closeTo(grads[i][j], fd, tol) {
+			if fd := centralDifference(&data[j], h, lossAt); !closeTo(grads[i][j], fd, tol) {
 				t.Errorf("d/d%s[%d] = %.9g, finite difference %.9g", p.Name, j, grads[i][j], fd)
 			}
 			checked++

@@ -68,6 +68,18 @@ func oneHot(labels []int, classes int) []float64 {
 	return out
 }
 
+// centralDifference returns (f() at *v + h − f() at *v − h)/(2h), the
+// central finite difference of f in the entry *v, and restores *v.
+func centralDifference(v *float64, h float64, f func() float64) float64 {
+	orig := *v
+	*v = orig + h
+	up := f()
+	*v = orig - h
+	down := f()
+	*v = orig
+	return (up - down) / (2 * h)
+}
+
 // closeTo reports whether |a − b| ≤ tol·max(1, |b|).
 func closeTo(a, b, tol float64) bool {
 	d := a - b
