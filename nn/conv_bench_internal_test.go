@@ -32,32 +32,22 @@ func BenchmarkConvKernels(b *testing.B) {
 		y := make([]float32, n*o*g.cols)
 		dw := make([]float32, len(w))
 		flops := 2 * float64(n*o*g.rows*g.cols)
-		kernels := map[string][3]func(){
-			"column": {
-				func() { colConvForward(y, x, w, n, o, g) },
-				func() { colConvGradW(dw, x, y, n, o, g) },
-				func() { colConvGradX(x, w, y, n, o, g) },
-			},
-			"shifted": {
-				func() { shiftConvForward(y, x, w, n, o, g) },
-				func() { shiftConvGradW(dw, x, y, n, o, g) },
-				func() { shiftConvGradX(x, w, y, n, o, g) },
-			},
-			"winograd": {
-				func() { winogradForward(y, x, w, n, o, g) },
-				func() { winogradGradW(dw, x, y, n, o, g) },
-				func() { winogradGradX(x, w, y, n, o, g) },
-			},
-		}
-		for _, path := range []string{"column", "shifted", "winograd", "column", "shifted", "winograd"} {
-			for i, pass := range []string{"forward", "gradW", "gradX"} {
-				b.Run(fmt.Sprintf("size=%d/c=%d/pass=%s/path=%s", size, c, pass, path), func(b *testing.B) {
-					b.ReportAllocs()
-					for b.Loop() {
-						kernels[path][i]()
-					}
-					b.ReportMetric(flops*float64(b.N)/b.Elapsed().Seconds()/1e9, "GFLOP/s")
-				})
+		for round := 0; round < 2; round++ {
+			for _, k := range []convKernels[float32]{columnKernels[float32](), shiftKernels[float32](), winogradKernels[float32]()} {
+				passes := [3]func(){
+					func() { k.forward(y, x, w, n, o, g) },
+					func() { k.gradW(dw, x, y, n, o, g) },
+					func() { k.gradX(x, w, y, n, o, g) },
+				}
+				for i, pass := range []string{"forward", "gradW", "gradX"} {
+					b.Run(fmt.Sprintf("size=%d/c=%d/pass=%s/path=%s", size, c, pass, k.path), func(b *testing.B) {
+						b.ReportAllocs()
+						for b.Loop() {
+							passes[i]()
+						}
+						b.ReportMetric(flops*float64(b.N)/b.Elapsed().Seconds()/1e9, "GFLOP/s")
+					})
+				}
 			}
 		}
 	}

@@ -178,11 +178,25 @@ type convKernels[T float] struct {
 // column-matrix ones.
 func kernelsFor[T float](g geom2d) convKernels[T] {
 	if winogradable(g) {
-		return convKernels[T]{"winograd", winogradForward[T], winogradGradW[T], winogradGradX[T]}
+		return winogradKernels[T]()
 	}
 	if shiftable(g) {
-		return convKernels[T]{"shifted", shiftConvForward[T], shiftConvGradW[T], shiftConvGradX[T]}
+		return shiftKernels[T]()
 	}
+	return columnKernels[T]()
+}
+
+// winogradKernels, shiftKernels and columnKernels are the three paths'
+// kernels.
+func winogradKernels[T float]() convKernels[T] {
+	return convKernels[T]{"winograd", winogradForward[T], winogradGradW[T], winogradGradX[T]}
+}
+
+func shiftKernels[T float]() convKernels[T] {
+	return convKernels[T]{"shifted", shiftConvForward[T], shiftConvGradW[T], shiftConvGradX[T]}
+}
+
+func columnKernels[T float]() convKernels[T] {
 	return convKernels[T]{"column", colConvForward[T], colConvGradW[T], colConvGradX[T]}
 }
 

@@ -21,26 +21,32 @@ func TestShiftConvMatchesColumnKernels(t *testing.T) {
 		n := 1 + rng.IntN(40)
 		g := newGeom2d(c, h, w, 2*ph+1, 2*pw+1, ph, pw, 1, 1)
 		t.Run(fmt.Sprintf("%d/n=%d,c=%d,o=%d,%dx%d,pad=%d,%d", trial, n, c, o, h, w, ph, pw), func(t *testing.T) {
-			x := randomSlice(rng, n*g.inSize())
-			wt := randomSlice(rng, o*g.rows)
-			dy := randomSlice(rng, n*o*g.cols)
-			want := make([]float64, n*o*g.cols)
-			got := make([]float64, len(want))
-			colConvForward(want, x, wt, n, o, g)
-			shiftConvForward(got, x, wt, n, o, g)
-			assertClose(t, "y", got, want)
-			wantW := make([]float64, len(wt))
-			gotW := make([]float64, len(wt))
-			colConvGradW(wantW, x, dy, n, o, g)
-			shiftConvGradW(gotW, x, dy, n, o, g)
-			assertClose(t, "dw", gotW, wantW)
-			wantX := make([]float64, len(x))
-			gotX := make([]float64, len(x))
-			colConvGradX(wantX, wt, dy, n, o, g)
-			shiftConvGradX(gotX, wt, dy, n, o, g)
-			assertClose(t, "dx", gotX, wantX)
+			checkAgainstColumn(t, rng, shiftKernels[float64](), n, o, g)
 		})
 	}
+}
+
+// checkAgainstColumn runs the three kernels of k (forward, ∂L/∂w, ∂L/∂x)
+// on n random images of geometry g with o output channels and compares
+// them with the column-matrix kernels, to 1e-9 relative (float64).
+func checkAgainstColumn(t *testing.T, rng *rand.Rand, k convKernels[float64], n, o int, g geom2d) {
+	t.Helper()
+	x := randomSlice(rng, n*g.inSize())
+	wt := randomSlice(rng, o*g.rows)
+	dy := randomSlice(rng, n*o*g.cols)
+	col := columnKernels[float64]()
+	want, got := make([]float64, n*o*g.cols), make([]float64, n*o*g.cols)
+	col.forward(want, x, wt, n, o, g)
+	k.forward(got, x, wt, n, o, g)
+	assertClose(t, k.path+" y", got, want)
+	wantW, gotW := make([]float64, len(wt)), make([]float64, len(wt))
+	col.gradW(wantW, x, dy, n, o, g)
+	k.gradW(gotW, x, dy, n, o, g)
+	assertClose(t, k.path+" dw", gotW, wantW)
+	wantX, gotX := make([]float64, len(x)), make([]float64, len(x))
+	col.gradX(wantX, wt, dy, n, o, g)
+	k.gradX(gotX, wt, dy, n, o, g)
+	assertClose(t, k.path+" dx", gotX, wantX)
 }
 
 func randomSlice(rng *rand.Rand, n int) []float64 {
@@ -69,23 +75,8 @@ func FuzzShiftConv(f *testing.F) {
 	f.Add(uint8(1), uint8(3), uint8(2), uint8(1), uint8(1), uint8(2), uint8(2), uint64(3))
 	f.Fuzz(func(t *testing.T, n, c, o, h, w, ph, pw uint8, seed uint64) {
 		g := newGeom2d(1+int(c%12), 1+int(h%20), 1+int(w%20), 2*int(ph%3)+1, 2*int(pw%3)+1, int(ph%3), int(pw%3), 1, 1)
-		nb, no := 1+int(n%40), 1+int(o%8)
 		rng := rand.New(rand.NewPCG(seed, 7))
-		x := randomSlice(rng, nb*g.inSize())
-		wt := randomSlice(rng, no*g.rows)
-		dy := randomSlice(rng, nb*no*g.cols)
-		want, got := make([]float64, nb*no*g.cols), make([]float64, nb*no*g.cols)
-		colConvForward(want, x, wt, nb, no, g)
-		shiftConvForward(got, x, wt, nb, no, g)
-		assertClose(t, "y", got, want)
-		wantW, gotW := make([]float64, len(wt)), make([]float64, len(wt))
-		colConvGradW(wantW, x, dy, nb, no, g)
-		shiftConvGradW(gotW, x, dy, nb, no, g)
-		assertClose(t, "dw", gotW, wantW)
-		wantX, gotX := make([]float64, len(x)), make([]float64, len(x))
-		colConvGradX(wantX, wt, dy, nb, no, g)
-		shiftConvGradX(gotX, wt, dy, nb, no, g)
-		assertClose(t, "dx", gotX, wantX)
+		checkAgainstColumn(t, rng, shiftKernels[float64](), 1+int(n%40), 1+int(o%8), g)
 	})
 }
 

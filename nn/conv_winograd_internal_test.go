@@ -22,33 +22,10 @@ func TestWinogradMatchesColumnKernels(t *testing.T) {
 		h, w := 1+rng.IntN(17), 1+rng.IntN(17)
 		n := 1 + rng.IntN(30)
 		t.Run(fmt.Sprintf("%d/n=%d,c=%d,o=%d,%dx%d", trial, n, c, o, h, w), func(t *testing.T) {
-			checkWinograd(t, rng, n, c, o, h, w)
+			checkAgainstColumn(t, rng, winogradKernels[float64](), n, o, newGeom2d(c, h, w, 3, 3, 1, 1, 1, 1))
 			checkWinograd32(t, rng, n, c, o, h, w)
 		})
 	}
-}
-
-// checkWinograd compares winogradForward, winogradGradX and
-// winogradGradW with the column-matrix kernels on one geometry and random
-// values.
-func checkWinograd(t *testing.T, rng *rand.Rand, n, c, o, h, w int) {
-	t.Helper()
-	g := newGeom2d(c, h, w, 3, 3, 1, 1, 1, 1)
-	x := randomSlice(rng, n*g.inSize())
-	wt := randomSlice(rng, o*g.rows)
-	dy := randomSlice(rng, n*o*g.cols)
-	want, got := make([]float64, n*o*g.cols), make([]float64, n*o*g.cols)
-	colConvForward(want, x, wt, n, o, g)
-	winogradForward(got, x, wt, n, o, g)
-	assertClose(t, "y", got, want)
-	wantX, gotX := make([]float64, len(x)), make([]float64, len(x))
-	colConvGradX(wantX, wt, dy, n, o, g)
-	winogradGradX(gotX, wt, dy, n, o, g)
-	assertClose(t, "dx", gotX, wantX)
-	wantW, gotW := make([]float64, len(wt)), make([]float64, len(wt))
-	colConvGradW(wantW, x, dy, n, o, g)
-	winogradGradW(gotW, x, dy, n, o, g)
-	assertClose(t, "dw", gotW, wantW)
 }
 
 // checkWinograd32 runs the float32 Winograd kernels (the vector loops in
@@ -116,8 +93,9 @@ func FuzzWinogradConv(f *testing.F) {
 	f.Add(uint8(1), uint8(3), uint8(2), uint8(1), uint8(1), uint64(3))
 	f.Fuzz(func(t *testing.T, n, c, o, h, w uint8, seed uint64) {
 		rng := rand.New(rand.NewPCG(seed, 9))
-		checkWinograd(t, rng, 1+int(n%40), 1+int(c%12), 1+int(o%8), 1+int(h%20), 1+int(w%20))
-		checkWinograd32(t, rng, 1+int(n%40), 1+int(c%12), 1+int(o%8), 1+int(h%20), 1+int(w%20))
+		nb, nc, no, nh, nw := 1+int(n%40), 1+int(c%12), 1+int(o%8), 1+int(h%20), 1+int(w%20)
+		checkAgainstColumn(t, rng, winogradKernels[float64](), nb, no, newGeom2d(nc, nh, nw, 3, 3, 1, 1, 1, 1))
+		checkWinograd32(t, rng, nb, nc, no, nh, nw)
 	})
 }
 
