@@ -393,8 +393,9 @@ func (op *batchNormDiffOp) Do(values ...G.Value) (G.Value, error) {
 	n, c, s := layout(x.Shape())
 	fwd := op.fwd
 	k := &fwd.kern
-	cached := len(k.mean) == c && k.n == n && k.s == s && fwd.sumsRun == fwd.run
-	if len(k.mean) != c || k.n != n || k.s != s {
+	sameShape := len(k.mean) == c && k.n == n && k.s == s
+	cached := sameShape && fwd.sumsRun == fwd.run
+	if !sameShape {
 		// The forward has not run on this shape: compute its statistics
 		// here, into a run of this op's own.
 		k = &bnRun{n: n, c: c, s: s, relu: fwd.relu, mean: make([]float64, c), inv: make([]float64, c),

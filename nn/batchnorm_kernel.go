@@ -123,7 +123,7 @@ func applyRow[T float](ys, xs []T, p bnChannel[T], relu bool) {
 	i := 0
 	if y32, ok := asFloat32(ys); ok {
 		x32, _ := asFloat32(xs)
-		i = applyRow32(y32, x32, p.a32(), relu)
+		i = applyRow32(y32, x32, p.f32(), relu)
 	}
 	xs = xs[:len(ys)]
 	if relu {
@@ -165,7 +165,7 @@ func gradSums[T float](x, g []T, mu float64, p bnChannel[T], relu bool) (sg, sgx
 	i := 0
 	if g32, ok := asFloat32(g); ok {
 		x32, _ := asFloat32(x)
-		s0, q0, i = gradSums32(x32, g32, mu, p.a32(), relu)
+		s0, q0, i = gradSums32(x32, g32, mu, p.f32(), relu)
 	}
 	for ; i+4 <= len(g); i += 4 {
 		g0, g1, g2, g3 := g[i], g[i+1], g[i+2], g[i+3]
@@ -232,7 +232,7 @@ func dxRow[T float](ds, xs, gs []T, k dxConsts[T], relu bool) {
 	if d32, ok := asFloat32(ds); ok {
 		x32, _ := asFloat32(xs)
 		g32, _ := asFloat32(gs)
-		i = dxRow32(d32, x32, g32, k.p.a32(), float32(k.bx), float32(k.d), relu)
+		i = dxRow32(d32, x32, g32, k.p.f32(), float32(k.bx), float32(k.d), relu)
 	}
 	xs, gs = xs[:len(ds)], gs[:len(ds)]
 	p := k.p
@@ -245,13 +245,10 @@ func dxRow[T float](ds, xs, gs []T, k dxConsts[T], relu bool) {
 	}
 }
 
-// affine32 is a float32 channel's normalisation for the vector loops.
-type affine32 struct{ a, mu1, mu2, beta float32 }
-
-// a32 returns p for the float32 vector loops (only called when T is
-// float32).
-func (p bnChannel[T]) a32() affine32 {
-	return affine32{float32(p.a), float32(p.mu1), float32(p.mu2), float32(p.beta)}
+// f32 returns p as a bnChannel[float32] for the vector loops (only called
+// when T is float32, or a type defined on it).
+func (p bnChannel[T]) f32() bnChannel[float32] {
+	return bnChannel[float32]{float32(p.a), float32(p.mu1), float32(p.mu2), float32(p.beta)}
 }
 
 // asFloat32 returns s as a []float32 when T is float32 (or a type defined

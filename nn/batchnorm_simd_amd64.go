@@ -25,7 +25,7 @@ func shiftedSums32(x []float32, k float64) (sum, sq float64, done int) {
 }
 
 // gradSums32 is gradSums over whole blocks of 8.
-func gradSums32(x, g []float32, mu float64, p affine32, relu bool) (sg, sgx float64, done int) {
+func gradSums32(x, g []float32, mu float64, p bnChannel[float32], relu bool) (sg, sgx float64, done int) {
 	if !useSIMD {
 		return 0, 0, 0
 	}
@@ -54,7 +54,7 @@ func gradSums32(x, g []float32, mu float64, p affine32, relu bool) (sg, sgx floa
 // applyRow32 is applyRow over whole blocks of 8. The ReLU is max(0, z):
 // VMAXPS returns its second operand when either is NaN or both are zeros,
 // so a NaN z stays NaN, and adding +0 turns a −0 into +0, as Go's max.
-func applyRow32(y, x []float32, p affine32, relu bool) (done int) {
+func applyRow32(y, x []float32, p bnChannel[float32], relu bool) (done int) {
 	if !useSIMD {
 		return 0
 	}
@@ -77,7 +77,7 @@ func applyRow32(y, x []float32, p affine32, relu bool) (done int) {
 }
 
 // dxRow32 is dxRow over whole blocks of 8.
-func dxRow32(dx, x, g []float32, p affine32, bx, d float32, relu bool) (done int) {
+func dxRow32(dx, x, g []float32, p bnChannel[float32], bx, d float32, relu bool) (done int) {
 	if !useSIMD {
 		return 0
 	}
@@ -99,7 +99,7 @@ func dxRow32(dx, x, g []float32, p affine32, bx, d float32, relu bool) (done int
 }
 
 // broadcast returns p's four constants in 8 lanes each.
-func broadcast(p affine32) (a, mu1, mu2, beta archsimd.Float32x8) {
+func broadcast(p bnChannel[float32]) (a, mu1, mu2, beta archsimd.Float32x8) {
 	return archsimd.BroadcastFloat32x8(p.a), archsimd.BroadcastFloat32x8(p.mu1),
 		archsimd.BroadcastFloat32x8(p.mu2), archsimd.BroadcastFloat32x8(p.beta)
 }
