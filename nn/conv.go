@@ -19,8 +19,7 @@ import (
 // y has shape (n, o, oh, ow) with oh = (h + 2·ph − kh)/sh + 1 and
 // ow = (w + 2·pw − kw)/sw + 1 (dilation 1, no bias). It computes what
 // G.Conv2d(x, w, (kh, kw), pad, stride, (1, 1)) computes, without its
-// transposes, on chunks of images of at most about 1,600 output positions
-// (or one image, if larger):
+// transposes, on chunks of images (at least one image each):
 //
 //   - 3×3, stride 1, padding 1, at least 8 input channels and a cgo BLAS:
 //     Winograd's F(2×2, 3×3) (conv_winograd.go), 16 gemms on transformed
@@ -33,11 +32,13 @@ import (
 //     kh·kw gemms (conv_shift.go); the gradients likewise, dW_t = dY·P_tᵀ
 //     and dP_t += W_tᵀ·dY;
 //   - otherwise: an im2col of the chunk into a reused column matrix and one
-//     gemm, Y = W·col(x), dW = Σ dY·col(x)ᵀ, dX = col2im(Wᵀ·dY).
+//     gemm, Y = W·col(x), dW = Σ dY·col(x)ᵀ, dX = col2im(Wᵀ·dY);
 //
-// Either way the working memory beyond inputs and outputs is a few MB per
+// the last two on chunks of about 1,600 output positions. Whichever the
+// path, the working memory beyond inputs and outputs is a few MB per
 // running goroutine whatever the batch size, and the outputs land in NCHW
-// by block copies.
+// directly (Winograd's output transform writes the pixels) or by block
+// copies.
 //
 // Errors (never panics) name the argument: x or w nil, not 4-D, of another
 // dtype than float32/float64 or of different dtypes; zero channels or an
