@@ -118,9 +118,9 @@ def peer(a):
     builds = [("Go", {})] + ([("Go simd", {"GOEXPERIMENT": "simd"})] if a.simd else [])
     with tempfile.TemporaryDirectory() as tmp:
         binaries = {}
-        for name, env in builds:
-            binaries[name] = os.path.join(tmp, name.replace(" ", "-") + ".test")
-            build = [a.go, "test", "-c", "-o", binaries[name]]
+        for label, env in builds:
+            binaries[label] = os.path.join(tmp, label.replace(" ", "-") + ".test")
+            build = [a.go, "test", "-c", "-o", binaries[label]]
             if a.tags:
                 build += ["-tags", a.tags]
             run(build + ["./train/"], env=dict(os.environ, **env))
@@ -129,12 +129,12 @@ def peer(a):
         for rep in range(a.count):
             for batch in a.batches:
                 pattern = "^%s$/^solver=%s$/^head=(%s)$/^batch=%d$" % (bench, a.solver, "|".join(heads), batch)
-                for name, _ in builds:
-                    out = run([binaries[name], "-test.run", "^$", "-test.bench", pattern, "-test.benchmem",
+                for label, _ in builds:
+                    out = run([binaries[label], "-test.run", "^$", "-test.bench", pattern, "-test.benchmem",
                                "-test.benchtime", "%gs" % a.seconds], env=dict(os.environ))
                     for blas, _, head, b, rate, nbytes, allocs in parse_go_mem(out, blas, a.model):
-                        go_rates.setdefault((name, head, b), []).append(rate)
-                        go_mem.setdefault((name, head, b), []).append((nbytes, allocs))
+                        go_rates.setdefault((label, head, b), []).append(rate)
+                        go_mem.setdefault((label, head, b), []).append((nbytes, allocs))
                     details = [m.group("details") for m in map(DETAILS_LINE.match, out.splitlines()) if m] or [blas]
                 out = run([a.python, os.path.join("scripts", "peer_bench.py"), "--model", a.model,
                            "--batches", str(batch), "--heads", ",".join(heads), "--seconds", "%g" % a.seconds,
